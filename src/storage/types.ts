@@ -1,0 +1,119 @@
+/**
+ * The contract between the storage engine and everything above it (queues, topics, journals).
+ * A Log stores Kafka RecordBatch v2 bytes; its implementation lives in src/storage/log/.
+ */
+
+export type FsyncPolicy =
+  | { kind: 'always' } // an append resolves only after its bytes are fsynced (group commit)
+  | { kind: 'interval'; intervalMs: number } // fsync every intervalMs; appends resolve after the write
+  | { kind: 'never' }; // the OS decides; for tests and throwaway data
+
+export function parseFsyncPolicy(text: string): FsyncPolicy {
+  if (text === 'always' || text === 'never') return { kind: text };
+  const m = /^interval:(\d+)$/.exec(text);
+  if (m) return { kind: 'interval', intervalMs: Number(m[1]) };
+  throw new Error(`fsync policy must be always, never or interval:<ms>, not ${JSON.stringify(text)}`);
+}
+
+export function formatFsyncPolicy(p: FsyncPolicy): string {
+  return p.kind === 'interval' ? `interval:${p.intervalMs}` : p.kind;
+}
+
+export type CleanupPolicy = 'delete' | 'compact' | 'compact,delete';
+
+export interface LogConfig {
+  /** Roll to a new segment when the active one would pass this size. */
+  segmentMaxBytes: number;
+  /** Roll to a new segment when the active one's first record is older than this (-1: never). */
+  segmentMaxAgeMs: number;
+  /** Delete whole segments whose newest record is older than this (-1: keep forever). */
+  retentionMs: number;
+  /** Delete the oldest whole segments while the log is larger than this (-1: no limit). */
+  retentionBytes: number;
+  cleanupPolicy: CleanupPolicy;
+  /** Add a sparse offset/time index entry after at least this many bytes of batches. */
+  indexIntervalBytes: number;
+  /** Largest batch accepted by append. */
+  maxBatchBytes: number;
+  fsync: FsyncPolicy;
+}
+
+export const defaultLogConfig: LogConfig = {
+  segmentMaxBytes: 128 * 1024 * 1024,
+  segmentMaxAgeMs: 7 * 24 * 3600 * 1000,
+  retentionMs: -1,
+  retentionBytes: -1,
+  cleanupPolicy: 'delete',
+  indexIntervalBytes: 4096,
+  maxBatchBytes: 16 * 1024 * 1024 + 4096,
+  fsync: { kind: 'always' },
+};
+
+export interface AppendResult {
+  baseOffset: number;
+  lastOffset: number;
+}
+
+export interface ReadResult {
+  /** Whole batches, concatenated, starting with the batch that contains the requested offset. */
+  bytes: Buffer;
+  /** The log's end offset (next offset to be assigned) at the time of the read. */
+  nextOffset: number;
+  logStartOffset: number;
+}
+
+/** Clock seam so tests can drive time. */
+export interface Clock {
+  now(): number;
+}
+export const systemClock: Clock = { now: () => Date.now() };
+
+/**
+ * An append-only, segmented log of RecordBatch v2 batches. Offsets are JS numbers (safe to 2^53).
+ * Implemented by src/storage/log/log.ts over a StorageFs (disk or simulated).
+ */
+export interface Log {
+  /** The offset the next appended record gets (Kafka's log end offset). */
+  readonly nextOffset: number;
+  /** The earliest offset still readable. */
+  readonly logStartOffset: number;
+  /** Total bytes of all segments. */
+  readonly sizeBytes: number;
+  /** Set once a write or fsync failed; every later append rejects with STORAGE_FAILED. */
+  readonly failure: Error | null;
+  readonly config: LogConfig;
+
+  /**
+   * Appends one RecordBatch v2 (as received from a Kafka producer, or encoded by the codec).
+   * The log assigns offsets by rewriting the batch's baseOffset field (outside the CRC), so the
+   * caller's buffer is modified. Resolves per the fsync policy: under `always` only once the
+   * bytes are fsynced (appends that arrive during an fsync share the next one).
+   * Rejects with HopperError CORRUPT_MESSAGE for a malformed batch, MESSAGE_TOO_LARGE over
+   * maxBatchBytes, STORAGE_FAILED after an I/O error.
+   */
+  append(batch: Buffer): Promise<AppendResult>;
+
+  /**
+   * Reads whole batches starting with the one containing `offset`, up to about maxBytes (at
+   * least one whole batch if any exists at or after offset). Never returns a batch whose CRC
+   * fails. Rejects with OFFSET_OUT_OF_RANGE if offset < logStartOffset or > nextOffset.
+   */
+  read(offset: number, maxBytes: number): Promise<ReadResult>;
+
+  /** The first offset whose record timestamp is >= timestampMs, or null if none. */
+  offsetForTimestamp(timestampMs: number): Promise<number | null>;
+
+  /** Advances logStartOffset to `offset` (Kafka DeleteRecords); deletes whole segments below it. */
+  deleteRecordsBefore(offset: number): Promise<void>;
+
+  /** Applies time and size retention, and compaction for compact logs. */
+  enforceRetention(): Promise<void>;
+
+  /** Changes retention/segment/fsync settings at run time. */
+  reconfigure(config: Partial<LogConfig>): void;
+
+  /** Resolves when everything appended so far is fsynced. */
+  flush(): Promise<void>;
+  /** Flushes and closes the files; the log is unusable afterwards. */
+  close(): Promise<void>;
+}
