@@ -1,7 +1,7 @@
 /**
  * The protocol-neutral message. Every protocol maps its own message onto this shape, and the
  * storage layer encodes it as one record of a Kafka RecordBatch v2 (see
- * src/storage/message-codec.ts and docs/message-model.md for the exact mapping).
+ * src/storage/codec/message-codec.ts and docs/message-model.md for the exact mapping).
  */
 
 /** A typed value as AMQP field tables and SQS message attributes carry them. */
@@ -45,6 +45,10 @@ export interface MessageProperties {
   groupId?: string;
   /** SQS FIFO MessageDeduplicationId. */
   deduplicationId?: string;
+  /** The exchange the message was published to ('' for the default exchange). */
+  exchange?: string;
+  /** The routing key it was published with (AMQP delivers both back to the consumer). */
+  routingKey?: string;
   /** Typed application attributes: AMQP headers table, SQS message attributes. */
   attributes?: Record<string, TypedValue>;
 }
