@@ -51,6 +51,8 @@ export const errorCatalogue = {
   // Access
   AUTHENTICATION_FAILED: { kafka: 58, amqp: 403, amqpLevel: 'connection', sqs: 'InvalidClientTokenId', httpStatus: 403 },
   ACCESS_REFUSED: { kafka: 29, amqp: 403, amqpLevel: 'channel', sqs: 'AccessDenied', httpStatus: 403 },
+  /** No permissions at all on the vhost: RabbitMQ closes the connection with 530 NOT_ALLOWED. */
+  VHOST_ACCESS_REFUSED: { kafka: 31, amqp: 530, amqpLevel: 'connection', sqs: 'AccessDenied', httpStatus: 403 },
 
   // Storage and resources
   STORAGE_FAILED: { kafka: 56, amqp: 541, amqpLevel: 'connection', sqs: 'InternalError', httpStatus: 500 },

@@ -1,0 +1,201 @@
+/**
+ * Users, password logins and the configure/write/read checks that every protocol goes
+ * through. What each operation needs follows RabbitMQ's table (e.g. queue.declare: configure
+ * on the queue; queue.bind: write on the queue and read on the exchange; basic.publish:
+ * write on the exchange; basic.consume: read on the queue); the protocol layers pick the row,
+ * this module answers.
+ */
+import { HopperError } from '../errors.js';
+import { validateUserName } from '../names.js';
+import { defaultExchangeName, defaultExchangeResourceName } from '../exchange/defaults.js';
+import { defaultScryptParams, hashPassword, needsRehash, passwordMaxBytes, verifyPassword, type PasswordHash, type ScryptParams } from './password.js';
+import { compilePattern, validatePattern, type NameMatcher } from './permission-pattern.js';
+import type { Permission, PermissionRecord, UserRecord, UserStore } from './types.js';
+
+export interface AuthenticatedUser {
+  readonly name: string;
+  readonly tags: readonly string[];
+  readonly loopbackOnly: boolean;
+}
+
+export interface AccessControlOptions {
+  scrypt?: ScryptParams;
+  /** Re-hash a password made with other parameters on its next successful login. Default true. */
+  rehashOnLogin?: boolean;
+}
+
+export interface PermissionPatterns {
+  configure: string;
+  write: string;
+  read: string;
+}
+
+type Compiled = Record<Permission, NameMatcher>;
+
+export class AccessControl {
+  // Keyed by record object: records are replaced on change, so a stale entry can never be
+  // used and is collected with its record. Each pattern is compiled once per record.
+  private readonly compiled = new WeakMap<PermissionRecord, Compiled>();
+  private readonly scrypt: ScryptParams;
+  private readonly rehashOnLogin: boolean;
+  private dummyHash: Promise<PasswordHash> | null = null;
+
+  constructor(readonly store: UserStore, options: AccessControlOptions = {}) {
+    this.scrypt = options.scrypt ?? defaultScryptParams;
+    this.rehashOnLogin = options.rehashOnLogin ?? true;
+  }
+
+  // ---- users ----
+
+  /** ALREADY_EXISTS if the name is taken. A null password makes a user that cannot log in. */
+  async addUser(name: string, password: string | null, opts: { tags?: readonly string[]; loopbackOnly?: boolean } = {}): Promise<UserRecord> {
+    validateUserName(name);
+    if (this.store.getUser(name) !== undefined) throw new HopperError('ALREADY_EXISTS', `user ${JSON.stringify(name)} already exists`);
+    const user: UserRecord = {
+      name,
+      password: await this.hash(password),
+      tags: normalizeTags(opts.tags ?? []),
+      loopbackOnly: opts.loopbackOnly ?? false,
+    };
+    // Checked again: another addUser may have run while we hashed.
+    if (this.store.getUser(name) !== undefined) throw new HopperError('ALREADY_EXISTS', `user ${JSON.stringify(name)} already exists`);
+    await this.store.putUser(user);
+    return user;
+  }
+
+  async changePassword(name: string, password: string | null): Promise<void> {
+    const hash = await this.hash(password);
+    await this.store.putUser({ ...this.mustGetUser(name), password: hash });
+  }
+
+  async setTags(name: string, tags: readonly string[]): Promise<void> {
+    await this.store.putUser({ ...this.mustGetUser(name), tags: normalizeTags(tags) });
+  }
+
+  async setLoopbackOnly(name: string, loopbackOnly: boolean): Promise<void> {
+    await this.store.putUser({ ...this.mustGetUser(name), loopbackOnly });
+  }
+
+  async deleteUser(name: string): Promise<void> {
+    this.mustGetUser(name);
+    await this.store.deleteUser(name);
+  }
+
+  user(name: string): UserRecord | undefined {
+    return this.store.getUser(name);
+  }
+
+  hasTag(name: string, tag: string): boolean {
+    return this.store.getUser(name)?.tags.includes(tag) ?? false;
+  }
+
+  /**
+   * Checks a password login; AUTHENTICATION_FAILED with one message for every cause, so the
+   * reply does not tell an attacker which user names exist.
+   */
+  async authenticate(name: string, password: string): Promise<AuthenticatedUser> {
+    const user = this.store.getUser(name);
+    if (user === undefined || user.password === null) {
+      // Spend the same time as a real check, so timing does not reveal the user's existence.
+      await verifyPassword(password, await this.getDummyHash());
+      throw authFailed(name);
+    }
+    if (!(await verifyPassword(password, user.password))) throw authFailed(name);
+    if (this.rehashOnLogin && needsRehash(user.password, this.scrypt)) {
+      const current = this.store.getUser(name);
+      // Only if nothing changed the user meanwhile; a failure to store is not a failed login.
+      if (current === user) await this.store.putUser({ ...user, password: await hashPassword(password, this.scrypt) }).catch(() => {});
+    }
+    return { name: user.name, tags: user.tags, loopbackOnly: user.loopbackOnly };
+  }
+
+  // ---- permissions ----
+
+  /** INVALID_ARGUMENT for a bad pattern; NOT_FOUND for an unknown user (or vhost, per store). */
+  async setPermissions(user: string, vhost: string, p: PermissionPatterns): Promise<void> {
+    this.mustGetUser(user);
+    for (const k of ['configure', 'write', 'read'] as const) validatePattern(p[k]);
+    await this.store.putPermission({ user, vhost, configure: p.configure, write: p.write, read: p.read });
+  }
+
+  async clearPermissions(user: string, vhost: string): Promise<void> {
+    await this.store.deletePermission(user, vhost);
+  }
+
+  permissions(user: string, vhost: string): PermissionRecord | undefined {
+    return this.store.getPermission(user, vhost);
+  }
+
+  /** A user may open a connection to a vhost iff they have a permission entry for it. */
+  canAccessVhost(user: string, vhost: string): boolean {
+    return this.store.getUser(user) !== undefined && this.store.getPermission(user, vhost) !== undefined;
+  }
+
+  /** VHOST_ACCESS_REFUSED (AMQP 530, closes the connection) unless canAccessVhost. */
+  checkVhostAccess(user: string, vhost: string): void {
+    if (!this.canAccessVhost(user, vhost)) {
+      throw new HopperError('VHOST_ACCESS_REFUSED', `access to vhost ${JSON.stringify(vhost)} refused for user ${JSON.stringify(user)}`);
+    }
+  }
+
+  /**
+   * Whether `user` may do `permission` on the resource named `resource` in `vhost`. The default
+   * exchange ('') is checked under the name 'amq.default', as RabbitMQ does.
+   */
+  can(user: string, vhost: string, permission: Permission, resource: string): boolean {
+    const rec = this.store.getPermission(user, vhost);
+    if (rec === undefined) return false;
+    let c = this.compiled.get(rec);
+    if (c === undefined) {
+      c = { configure: safeCompile(rec.configure), write: safeCompile(rec.write), read: safeCompile(rec.read) };
+      this.compiled.set(rec, c);
+    }
+    return c[permission](resource === defaultExchangeName ? defaultExchangeResourceName : resource);
+  }
+
+  /** ACCESS_REFUSED (AMQP 403 on the channel) unless `can`. */
+  check(user: string, vhost: string, permission: Permission, resource: string): void {
+    if (!this.can(user, vhost, permission, resource)) {
+      throw new HopperError(
+        'ACCESS_REFUSED',
+        `access to ${JSON.stringify(resource === '' ? defaultExchangeResourceName : resource)} in vhost ${JSON.stringify(vhost)} refused for user ${JSON.stringify(user)} (${permission})`,
+      );
+    }
+  }
+
+  // ---- internals ----
+
+  private mustGetUser(name: string): UserRecord {
+    const u = this.store.getUser(name);
+    if (u === undefined) throw new HopperError('NOT_FOUND', `no user ${JSON.stringify(name)}`);
+    return u;
+  }
+
+  private async hash(password: string | null): Promise<PasswordHash | null> {
+    if (password === null) return null;
+    if (Buffer.byteLength(password, 'utf8') > passwordMaxBytes) throw new HopperError('INVALID_ARGUMENT', `password longer than ${passwordMaxBytes} bytes`);
+    return hashPassword(password, this.scrypt);
+  }
+
+  private getDummyHash(): Promise<PasswordHash> {
+    return (this.dummyHash ??= hashPassword('\u0000 no such user', this.scrypt));
+  }
+}
+
+function authFailed(name: string): HopperError {
+  return new HopperError('AUTHENTICATION_FAILED', `login refused for user ${JSON.stringify(name)}: invalid credentials`);
+}
+
+/** A stored pattern that no longer validates (edited file, older limits) grants nothing. */
+function safeCompile(pattern: string): NameMatcher {
+  try {
+    validatePattern(pattern);
+    return compilePattern(pattern);
+  } catch {
+    return () => false;
+  }
+}
+
+function normalizeTags(tags: readonly string[]): string[] {
+  return [...new Set(tags.map((t) => t.trim()).filter((t) => t !== ''))].sort();
+}

@@ -1,0 +1,6 @@
+/** Users, password logins and permission checks. */
+export { AccessControl, type AccessControlOptions, type AuthenticatedUser, type PermissionPatterns } from './access-control.js';
+export { MemoryUserStore } from './memory-store.js';
+export { defaultScryptParams, hashPassword, verifyPassword, needsRehash, type PasswordHash, type ScryptParams } from './password.js';
+export { validatePattern, compilePattern, permissionPatternMaxChars } from './permission-pattern.js';
+export type { Permission, PermissionRecord, UserRecord, UserStore } from './types.js';

@@ -1,0 +1,45 @@
+/**
+ * Users and permissions as stored. Records are immutable values: a change replaces the record,
+ * which lets AccessControl cache compiled patterns per record object (see access-control.ts).
+ */
+import type { PasswordHash } from './password.js';
+
+export type Permission = 'configure' | 'write' | 'read';
+export const permissions: readonly Permission[] = ['configure', 'write', 'read'];
+
+export interface UserRecord {
+  readonly name: string;
+  /** null: the user cannot log in with a password (RabbitMQ's passwordless users). */
+  readonly password: PasswordHash | null;
+  /** e.g. administrator, monitoring, management (used by the HTTP API and CLI). */
+  readonly tags: readonly string[];
+  /** Endpoints accept this user only from loopback addresses (true for guest, as RabbitMQ). */
+  readonly loopbackOnly: boolean;
+}
+
+/**
+ * RabbitMQ's per-vhost permissions: each is a regular expression over resource names,
+ * matched anywhere in the name, as RabbitMQ does (see permission-pattern.ts); '' matches nothing.
+ */
+export interface PermissionRecord {
+  readonly user: string;
+  readonly vhost: string;
+  readonly configure: string;
+  readonly write: string;
+  readonly read: string;
+}
+
+/** Where users and permissions live (the catalogue, or memory for tests and embedded use). */
+export interface UserStore {
+  getUser(name: string): UserRecord | undefined;
+  listUsers(): UserRecord[];
+  /** Inserts or replaces; resolves once durable. */
+  putUser(user: UserRecord): Promise<void>;
+  /** Removes the user and all their permissions; resolves once durable. */
+  deleteUser(name: string): Promise<void>;
+  getPermission(user: string, vhost: string): PermissionRecord | undefined;
+  listPermissions(): PermissionRecord[];
+  /** NOT_FOUND if the user or the vhost does not exist. */
+  putPermission(p: PermissionRecord): Promise<void>;
+  deletePermission(user: string, vhost: string): Promise<void>;
+}
