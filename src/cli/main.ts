@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+/**
+ * The `hopper` command. `hopper start` runs the broker in the foreground until SIGINT/SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../server/config.js';
+import { createLogger } from '../server/logger.js';
+import { startServer } from '../server/server.js';
+
+const usage = `usage: hopper start [options]
+
+options:
+  --data DIR          data directory (default ./data; env HOPPER_DATA_DIR)
+  --config FILE       JSON configuration file (see docs/configuration.md)
+  --fsync POLICY      always | interval:<ms> | never (default always; env HOPPER_FSYNC)
+  --http-port N       HTTP port for health (default 8080; -1 disables; env HOPPER_HTTP_PORT)
+  --host ADDR         address for all listeners (default 127.0.0.1)
+  -h, --help          this text
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      data: { type: 'string' },
+      config: { type: 'string' },
+      fsync: { type: 'string' },
+      'http-port': { type: 'string' },
+      host: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const command = positionals[0];
+  if (values.help || command === undefined || command === 'help') {
+    process.stdout.write(usage);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  if (command !== 'start') {
+    process.stderr.write(`hopper: unknown command ${JSON.stringify(command)}\n${usage}`);
+    return 2;
+  }
+  const config = loadConfig({
+    file: values.config,
+    env: process.env,
+    flags: {
+      dataDir: values.data,
+      fsync: values.fsync,
+      'http.port': values['http-port'],
+      'http.host': values.host,
+    },
+  });
+  const log = createLogger(config.logLevel);
+  const server = await startServer(config, log);
+  process.stdout.write(server.banner() + '\n');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal} received, shutting down`);
+    server.close().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        log.error(`shutdown failed: ${(e as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  return -1; // keep running
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (e: unknown) => {
+    process.stderr.write(`hopper: ${(e as Error).message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,172 @@
+/**
+ * The embedded broker: `const broker = await Broker.open({ dataDir })`. It owns the catalogue,
+ * access control and the vhosts; protocol endpoints and in-process users call it directly, or
+ * through a Session (broker.login) that checks permissions first.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { silentLogger } from '../../server/logger.js';
+import { diskFs } from '../../storage/fs/index.js';
+import { formatFsyncPolicy, systemClock } from '../../storage/types.js';
+import { AccessControl } from '../auth/access-control.js';
+import { Catalogue } from '../catalogue/catalogue.js';
+import { restoreRouter } from '../catalogue/restore.js';
+import { HopperError } from '../errors.js';
+import { Router } from '../exchange/router.js';
+import { validateVhostName } from '../names.js';
+import { escapeName, paths } from '../paths.js';
+import { BrokerContext } from './context.js';
+import type { BrokerOptions } from './options.js';
+import { Session, type LoginRequest } from './session.js';
+import { Vhost } from './vhost.js';
+
+const packageVersion: string = (() => {
+  try {
+    const url = new URL('../../../../package.json', import.meta.url);
+    return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+})();
+
+export class Broker {
+  readonly version = packageVersion;
+  private readonly vhostMap = new Map<string, Vhost>();
+  private retentionTimer: NodeJS.Timeout | null = null;
+  private closed: Promise<void> | null = null;
+
+  private constructor(
+    readonly ctx: BrokerContext,
+    readonly catalogue: Catalogue,
+    readonly access: AccessControl,
+  ) {}
+
+  static async open(options: BrokerOptions): Promise<Broker> {
+    const dataDir = resolve(options.dataDir);
+    await mkdir(dataDir, { recursive: true });
+    const logger = options.logger ?? silentLogger;
+    const fsync = options.fsync ?? { kind: 'always' };
+    const ctx = new BrokerContext(
+      dataDir,
+      options.fs ?? diskFs,
+      options.clock ?? systemClock,
+      logger,
+      fsync,
+      options.maxMessageBytes ?? 16 * 1024 * 1024,
+      options.segmentMaxBytes ?? 128 * 1024 * 1024,
+    );
+    const catalogue = await Catalogue.open(paths.catalogue(dataDir), options.defaultUser === undefined ? {} : { defaultUser: options.defaultUser });
+    const broker = new Broker(ctx, catalogue, new AccessControl(catalogue));
+    try {
+      for (const v of catalogue.vhosts()) await broker.openVhost(v.name, restoreRouter(catalogue, v.name));
+    } catch (e) {
+      await broker.close().catch(() => undefined);
+      throw e;
+    }
+    const interval = options.retentionCheckIntervalMs ?? 60_000;
+    broker.retentionTimer = setInterval(() => void broker.enforceRetention(), interval);
+    broker.retentionTimer.unref();
+    logger.info(`broker open: ${broker.vhostMap.size} vhost(s), fsync ${formatFsyncPolicy(fsync)}`);
+    return broker;
+  }
+
+  private async openVhost(name: string, router: Router): Promise<Vhost> {
+    await this.removeOrphans(name);
+    const v = new Vhost(name, this.ctx, this.catalogue, router);
+    this.vhostMap.set(name, v);
+    await v.restore();
+    return v;
+  }
+
+  /**
+   * Removes queue and topic folders the catalogue does not list: transient queues left by a
+   * stop, or objects whose delete was interrupted after the catalogue change.
+   */
+  private async removeOrphans(vhost: string): Promise<void> {
+    const fs = this.ctx.fs;
+    const root = paths.vhost(this.ctx.dataDir, vhost);
+    const keep = new Set<string>();
+    for (const q of this.catalogue.queues(vhost)) keep.add(`queues/${escapeName(q.name)}.${q.id}`);
+    for (const t of this.catalogue.topics(vhost)) keep.add(`topics/${escapeName(t.name)}.${t.id}`);
+    for (const kind of ['queues', 'topics']) {
+      const dir = `${root}/${kind}`;
+      if (!(await fs.exists(dir))) continue;
+      for (const entry of await fs.readdir(dir)) {
+        if (!keep.has(`${kind}/${entry}`)) {
+          this.ctx.logger.info(`removing ${kind.slice(0, -1)} files not in the catalogue: ${dir}/${entry}`);
+          await fs.rmrf(`${dir}/${entry}`);
+        }
+      }
+    }
+  }
+
+  get dataDir(): string {
+    return this.ctx.dataDir;
+  }
+
+  /** A vhost by name (VHOST_NOT_FOUND if absent). */
+  vhost(name = '/'): Vhost {
+    const v = this.vhostMap.get(name);
+    if (!v) throw new HopperError('VHOST_NOT_FOUND', `no vhost '${name}'`);
+    return v;
+  }
+
+  vhostNames(): string[] {
+    return [...this.vhostMap.keys()];
+  }
+
+  async addVhost(name: string, description = ''): Promise<Vhost> {
+    validateVhostName(name);
+    const existing = this.vhostMap.get(name);
+    if (existing) return existing;
+    await this.catalogue.putVhost({ name, description });
+    return this.openVhost(name, new Router(name));
+  }
+
+  async deleteVhost(name: string): Promise<void> {
+    const v = this.vhost(name);
+    this.vhostMap.delete(name);
+    await v.close();
+    await this.catalogue.deleteVhost(name);
+    await this.ctx.fs.rmrf(paths.vhost(this.ctx.dataDir, name));
+  }
+
+  /**
+   * Authenticates a user for a vhost and returns a Session whose operations check that user's
+   * permissions. `peerAddress` enforces loopback-only users (guest) the way RabbitMQ does.
+   */
+  login(req: LoginRequest): Promise<Session> {
+    return Session.login(this, req);
+  }
+
+  /** Runs topic retention and compaction now (also runs on a timer). */
+  async enforceRetention(): Promise<void> {
+    for (const v of this.vhostMap.values()) {
+      try {
+        await v.enforceRetention();
+      } catch (e) {
+        this.ctx.logger.warn(`retention in vhost ${v.name}: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  health(): { ok: boolean; failures: string[] } {
+    const failures: string[] = [];
+    for (const v of this.vhostMap.values()) failures.push(...v.failures());
+    return { ok: failures.length === 0, failures };
+  }
+
+  /** Finishes pending fsyncs and closes every log. Safe to call more than once. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      if (this.retentionTimer) clearInterval(this.retentionTimer);
+      const results = await Promise.allSettled([...this.vhostMap.values()].map((v) => v.close()));
+      this.vhostMap.clear();
+      await this.catalogue.close();
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    })();
+    return this.closed;
+  }
+}

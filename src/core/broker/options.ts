@@ -1,0 +1,24 @@
+/** Settings of an embedded broker (Broker.open). Units are last in every name. */
+import type { Logger } from '../../server/logger.js';
+import type { StorageFs } from '../../storage/fs/index.js';
+import type { Clock, FsyncPolicy } from '../../storage/types.js';
+import type { DefaultUser } from '../catalogue/catalogue.js';
+
+export interface BrokerOptions {
+  /** Where logs, queue state and the catalogue live; created if missing. */
+  dataDir: string;
+  /** Durability of every durable queue and topic log. Default: always (ack after fsync). */
+  fsync?: FsyncPolicy;
+  /** Largest message (key + value) any protocol may publish. Default 16 MiB. */
+  maxMessageBytes?: number;
+  /** Segment size of queue and topic logs. Default 128 MiB (queues use at most 64 MiB). */
+  segmentMaxBytes?: number;
+  /** How often topic retention and compaction run. Default 60 s. */
+  retentionCheckIntervalMs?: number;
+  /** Created with full rights on '/' when the catalogue is new; null creates none. Default guest/guest (loopback only). */
+  defaultUser?: DefaultUser | null;
+  logger?: Logger;
+  /** Seams for tests: the filesystem (disk by default) and the clock. */
+  fs?: StorageFs;
+  clock?: Clock;
+}

@@ -1,0 +1,369 @@
+/**
+ * One virtual host: its router (exchanges and bindings), queues, topics and committed group
+ * offsets. Every protocol reaches these through the same methods, so the same rules (name
+ * checks, equivalence on redeclare, exclusivity, durability) apply whichever protocol asks.
+ * Permission checks are one layer up, in Session.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Catalogue } from '../catalogue/catalogue.js';
+import type { QueueDef } from '../catalogue/types.js';
+import { HopperError } from '../errors.js';
+import type { Arguments } from '../exchange/arguments.js';
+import type { Destination } from '../exchange/destination.js';
+import type { ExchangeInfo, ExchangeSpec } from '../exchange/exchange.js';
+import type { Router } from '../exchange/router.js';
+import type { Message } from '../message.js';
+import { checkNotReserved, validateQueueName, validateTopicName } from '../names.js';
+import { openQueue, type QueueLogKind } from '../queue/open.js';
+import { validateQueueOptions, type QueueOptions } from '../queue/options.js';
+import type { Queue } from '../queue/queue.js';
+import type { DeadLetterInfo } from '../queue/types.js';
+import { GroupOffsets } from '../topic/group-offsets.js';
+import { logConfigFromTopicConfigs, type TopicConfigs } from '../topic/config.js';
+import { Topic } from '../topic/topic.js';
+import { paths } from '../paths.js';
+import type { BrokerContext } from './context.js';
+import { queueOptionsFromArguments, queueOptionsToArguments, sameQueueOptions } from './queue-arguments.js';
+
+export interface DeclareQueue {
+  /** Survives restarts (default true). */
+  durable?: boolean;
+  /** Deleted when its last consumer goes, once it has had one (AMQP auto-delete). */
+  autoDelete?: boolean;
+  /** The connection that owns an exclusive queue; it is deleted when that connection closes. */
+  exclusiveOwner?: string | null;
+  options?: Partial<QueueOptions>;
+}
+
+export interface QueueEntry {
+  readonly name: string;
+  readonly id: string;
+  readonly durable: boolean;
+  readonly autoDelete: boolean;
+  readonly exclusiveOwner: string | null;
+  readonly options: QueueOptions;
+  readonly queue: Queue;
+  /** Set once a consumer has attached: auto-delete applies only after that. */
+  hadConsumer: boolean;
+}
+
+export interface PublishResult {
+  /** Queues and topics the message was stored in (0: unroutable). */
+  routed: number;
+}
+
+export interface DeleteQueueOptions {
+  ifUnused?: boolean;
+  ifEmpty?: boolean;
+}
+
+export class Vhost {
+  private readonly queues = new Map<string, QueueEntry>();
+  private readonly topics = new Map<string, Topic>();
+  /** Reused by publish: routing fills it, so the hot path allocates no array per message. */
+  private readonly routeScratch: Destination[] = [];
+  private offsets: GroupOffsets | null = null;
+
+  constructor(
+    readonly name: string,
+    private readonly ctx: BrokerContext,
+    private readonly catalogue: Catalogue,
+    readonly router: Router,
+  ) {}
+
+  /** Opens the durable queues and topics the catalogue lists (at broker start). */
+  async restore(): Promise<void> {
+    for (const def of this.catalogue.queues(this.name)) await this.openQueueFromDef(def);
+    for (const def of this.catalogue.topics(this.name)) {
+      const topic = await Topic.open(def.name, paths.topic(this.ctx.dataDir, this.name, def.name, def.id), def.partitions, this.ctx.topicLogConfig(def.config), this.ctx.openTopicLog);
+      this.topics.set(def.name, topic);
+    }
+  }
+
+  // ---- exchanges -------------------------------------------------------------------------
+
+  async declareExchange(spec: ExchangeSpec): Promise<ExchangeInfo> {
+    checkNotReserved('exchange', spec.name);
+    // Durable unless said otherwise, like queues here and amqplib's assertExchange.
+    const { created, exchange } = this.router.declareExchange({ ...spec, durable: spec.durable ?? true });
+    if (created && exchange.durable) await this.catalogue.putExchange({ vhost: this.name, ...exchange });
+    return exchange;
+  }
+
+  exchange(name: string): ExchangeInfo {
+    return this.router.checkExchange(name);
+  }
+
+  async deleteExchange(name: string, opts: { ifUnused?: boolean } = {}): Promise<void> {
+    checkNotReserved('exchange', name);
+    const deleted = this.router.deleteExchange(name, opts);
+    await this.forgetExchanges(deleted);
+  }
+
+  private async forgetExchanges(names: readonly string[]): Promise<void> {
+    for (const n of names) if (this.catalogue.exchange(this.name, n)) await this.catalogue.deleteExchange(this.name, n);
+  }
+
+  // ---- bindings --------------------------------------------------------------------------
+
+  async bind(source: string, destination: Destination, routingKey: string, args: Arguments = {}): Promise<void> {
+    this.checkDestination(destination);
+    const { created } = this.router.bind(source, destination, routingKey, args);
+    if (created) await this.catalogue.putBinding({ vhost: this.name, source, destination, routingKey, arguments: args });
+  }
+
+  async unbind(source: string, destination: Destination, routingKey: string, args: Arguments = {}): Promise<void> {
+    const { removed, autoDeleted } = this.router.unbind(source, destination, routingKey, args);
+    if (removed) await this.catalogue.deleteBinding({ vhost: this.name, source, destination, routingKey, arguments: args });
+    await this.forgetExchanges(autoDeleted);
+  }
+
+  private checkDestination(d: Destination): void {
+    if (d.kind === 'queue') this.queueEntry(d.name);
+    else if (d.kind === 'topic') this.topic(d.name);
+    else this.router.checkExchange(d.name);
+  }
+
+  // ---- publishing ------------------------------------------------------------------------
+
+  /**
+   * Routes a message through an exchange and stores it in every queue and topic it reaches.
+   * Resolves once it is durable in all of them (under the fsync policy): that is when AMQP
+   * confirms and SQS answers. The message object is owned by the broker from here on.
+   */
+  async publish(exchange: string, routingKey: string, message: Message): Promise<PublishResult> {
+    this.checkSize(message);
+    message.properties.exchange = exchange;
+    message.properties.routingKey = routingKey;
+    const dests = this.router.route(exchange, routingKey, message, this.routeScratch);
+    const n = dests.length;
+    if (n === 0) return { routed: 0 };
+    if (n === 1) {
+      await this.store(dests[0]!, message);
+    } else {
+      const pending: Promise<unknown>[] = new Array(n);
+      for (let i = 0; i < n; i++) pending[i] = this.store(dests[i]!, message);
+      await Promise.all(pending);
+    }
+    return { routed: n };
+  }
+
+  private checkSize(message: Message): void {
+    const size = (message.value?.length ?? 0) + (message.key?.length ?? 0);
+    if (size > this.ctx.maxMessageBytes) {
+      throw new HopperError('MESSAGE_TOO_LARGE', `message of ${size} bytes is over the limit of ${this.ctx.maxMessageBytes}`);
+    }
+  }
+
+  private store(d: Destination, message: Message): Promise<unknown> {
+    if (d.kind === 'queue') return this.queueEntry(d.name).queue.publish(message);
+    return this.topic(d.name).appendMessage(message);
+  }
+
+  /** Where a queue's dead letters go: through the configured exchange, as RabbitMQ does. */
+  private async deadLetter(message: Message, info: DeadLetterInfo): Promise<void> {
+    if (info.exchange === undefined) return;
+    const key = info.routingKey ?? message.properties.routingKey ?? '';
+    const dests = this.router.routeTrusted(info.exchange, key, message, []);
+    message.properties.exchange = info.exchange;
+    message.properties.routingKey = key;
+    await Promise.all(dests.map((d) => this.store(d, message)));
+  }
+
+  // ---- queues ----------------------------------------------------------------------------
+
+  /**
+   * Declares a queue, or checks an existing one is equivalent (INEQUIVALENT otherwise) and not
+   * exclusive to another connection (RESOURCE_LOCKED). Pass name '' for a server-named queue.
+   */
+  async declareQueue(name: string, spec: DeclareQueue = {}): Promise<QueueEntry> {
+    if (name === '') name = 'amq.gen-' + randomBytes(16).toString('base64url');
+    else {
+      validateQueueName(name);
+      checkNotReserved('queue', name);
+    }
+    const options = validateQueueOptions({ maxMessageBytes: this.ctx.maxMessageBytes, ...spec.options });
+    const durable = spec.durable ?? true;
+    const autoDelete = spec.autoDelete ?? false;
+    const owner = spec.exclusiveOwner ?? null;
+    const existing = this.queues.get(name);
+    if (existing) {
+      this.checkOwner(existing, owner);
+      if (existing.durable !== durable || existing.autoDelete !== autoDelete || (existing.exclusiveOwner !== null) !== (owner !== null) || !sameQueueOptions(existing.options, options)) {
+        throw new HopperError('INEQUIVALENT', `queue '${name}' in vhost '${this.name}' exists with different settings`);
+      }
+      return existing;
+    }
+    if (durable && owner === null) {
+      const def = await this.catalogue.putQueue({ vhost: this.name, name, durable, autoDelete, arguments: queueOptionsToArguments(options) });
+      return this.openQueueFromDef(def);
+    }
+    // Transient and exclusive queues are not in the catalogue; their files are removed at
+    // the next start if the broker stops without deleting them.
+    const id = randomBytes(8).toString('hex');
+    return this.openQueueEntry(name, id, false, autoDelete, owner, options);
+  }
+
+  private openQueueFromDef(def: QueueDef): Promise<QueueEntry> {
+    return this.openQueueEntry(def.name, def.id, true, def.autoDelete, null, queueOptionsFromArguments(def.arguments));
+  }
+
+  private async openQueueEntry(name: string, id: string, durable: boolean, autoDelete: boolean, owner: string | null, options: QueueOptions): Promise<QueueEntry> {
+    const dir = paths.queue(this.ctx.dataDir, this.name, name, id);
+    const queue = await openQueue({
+      name,
+      options,
+      clock: this.ctx.clock,
+      storage: {
+        openLog: (kind: QueueLogKind, suggested) => this.ctx.openQueueLog(dir, kind, suggested, durable),
+        destroy: () => this.ctx.fs.rmrf(dir),
+      },
+      deadLetter: (m, info) => this.deadLetter(m, info),
+      onIdleExpired: () => {
+        this.deleteQueue(name).catch((e: unknown) => this.ctx.logger.warn(`expiring queue ${name}: ${(e as Error).message}`));
+      },
+    });
+    const entry: QueueEntry = { name, id, durable, autoDelete, exclusiveOwner: owner, options, queue, hadConsumer: false };
+    this.queues.set(name, entry);
+    this.router.addQueue(name);
+    return entry;
+  }
+
+  private checkOwner(entry: QueueEntry, owner: string | null): void {
+    if (entry.exclusiveOwner !== null && entry.exclusiveOwner !== owner) {
+      throw new HopperError('RESOURCE_LOCKED', `cannot obtain exclusive access to locked queue '${entry.name}' in vhost '${this.name}'`);
+    }
+  }
+
+  /** The queue, checking exclusivity when an owner (connection id) is given. */
+  queueEntry(name: string, owner?: string | null): QueueEntry {
+    const e = this.queues.get(name);
+    if (!e) throw new HopperError('NOT_FOUND', `no queue '${name}' in vhost '${this.name}'`);
+    if (owner !== undefined) this.checkOwner(e, owner);
+    return e;
+  }
+
+  queue(name: string): Queue {
+    return this.queueEntry(name).queue;
+  }
+
+  hasQueue(name: string): boolean {
+    return this.queues.has(name);
+  }
+
+  queueNames(): string[] {
+    return [...this.queues.keys()];
+  }
+
+  /** Deletes a queue and its files; returns how many messages it held. */
+  async deleteQueue(name: string, opts: DeleteQueueOptions & { owner?: string | null } = {}): Promise<number> {
+    const e = this.queueEntry(name, opts.owner);
+    const stats = e.queue.stats();
+    if (opts.ifUnused && stats.consumers > 0) throw new HopperError('IN_USE', `queue '${name}' in vhost '${this.name}' has consumers`);
+    if (opts.ifEmpty && stats.ready + stats.inFlight + stats.delayed > 0) throw new HopperError('NOT_EMPTY', `queue '${name}' in vhost '${this.name}' is not empty`);
+    this.queues.delete(name);
+    const autoDeleted = this.router.removeQueue(name);
+    if (e.durable) await this.catalogue.deleteQueue(this.name, name);
+    await this.forgetExchanges(autoDeleted);
+    await e.queue.delete();
+    return stats.ready;
+  }
+
+  /** Called by protocols after a consumer is cancelled: applies auto-delete. */
+  async consumerGone(name: string): Promise<void> {
+    const e = this.queues.get(name);
+    if (e && e.autoDelete && e.hadConsumer && e.queue.stats().consumers === 0) await this.deleteQueue(name);
+  }
+
+  /** A connection closed: its exclusive queues go with it. */
+  async ownerClosed(owner: string): Promise<void> {
+    for (const e of [...this.queues.values()]) if (e.exclusiveOwner === owner) await this.deleteQueue(e.name, { owner });
+  }
+
+  // ---- topics ----------------------------------------------------------------------------
+
+  async createTopic(name: string, spec: { partitions?: number; config?: TopicConfigs } = {}): Promise<Topic> {
+    validateTopicName(name);
+    if (this.topics.has(name)) throw new HopperError('ALREADY_EXISTS', `topic '${name}' exists in vhost '${this.name}'`);
+    const config = spec.config ?? {};
+    const logConfig = this.ctx.topicLogConfig(config); // validates before anything is stored
+    const def = await this.catalogue.putTopic({ vhost: this.name, name, partitions: spec.partitions ?? 1, config });
+    const topic = await Topic.open(name, paths.topic(this.ctx.dataDir, this.name, name, def.id), def.partitions, logConfig, this.ctx.openTopicLog);
+    this.topics.set(name, topic);
+    this.router.addTopic(name);
+    return topic;
+  }
+
+  topic(name: string): Topic {
+    const t = this.topics.get(name);
+    if (!t) throw new HopperError('NOT_FOUND', `no topic '${name}' in vhost '${this.name}'`);
+    return t;
+  }
+
+  hasTopic(name: string): boolean {
+    return this.topics.has(name);
+  }
+
+  topicNames(): string[] {
+    return [...this.topics.keys()];
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    const t = this.topic(name);
+    this.topics.delete(name);
+    const autoDeleted = this.router.removeTopic(name);
+    await this.catalogue.deleteTopic(this.name, name);
+    await this.forgetExchanges(autoDeleted);
+    await t.close();
+    await this.ctx.fs.rmrf(t.dir);
+    await (await this.groupOffsets()).deleteTopic(name);
+  }
+
+  async addPartitions(name: string, total: number): Promise<void> {
+    const t = this.topic(name);
+    const def = this.catalogue.topic(this.name, name);
+    await t.addPartitions(total);
+    if (def) await this.catalogue.putTopic({ ...def, partitions: total });
+  }
+
+  async alterTopicConfig(name: string, config: TopicConfigs): Promise<void> {
+    const t = this.topic(name);
+    const logConfig = this.ctx.topicLogConfig(config);
+    const def = this.catalogue.topic(this.name, name);
+    if (def) await this.catalogue.putTopic({ ...def, config });
+    t.reconfigure(logConfig);
+  }
+
+  /** Committed consumer-group offsets of this vhost (opened on first use). */
+  async groupOffsets(): Promise<GroupOffsets> {
+    this.offsets ??= await GroupOffsets.open(await this.ctx.openOffsetsLog(paths.groupOffsets(this.ctx.dataDir, this.name)));
+    return this.offsets;
+  }
+
+  // ---- upkeep ----------------------------------------------------------------------------
+
+  async enforceRetention(): Promise<void> {
+    for (const t of this.topics.values()) await t.enforceRetention();
+  }
+
+  failures(): string[] {
+    const out: string[] = [];
+    for (const t of this.topics.values()) out.push(...t.failures());
+    return out;
+  }
+
+  async close(): Promise<void> {
+    const closing: Promise<unknown>[] = [];
+    for (const e of this.queues.values()) {
+      // Transient and exclusive queues do not outlive the broker.
+      closing.push(e.durable ? e.queue.close() : e.queue.delete());
+    }
+    for (const t of this.topics.values()) closing.push(t.close());
+    if (this.offsets) closing.push(this.offsets.close());
+    const results = await Promise.allSettled(closing);
+    this.queues.clear();
+    this.topics.clear();
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * A topic: N partition logs under one folder (`<dir>/<partition>/`). Kafka producers append
+ * RecordBatches to a partition they choose; messages routed in by exchanges pick a partition
+ * from their key exactly as Kafka's default partitioner would, so keyed ordering holds across
+ * protocols.
+ */
+import { join } from 'node:path';
+import { HopperError } from '../errors.js';
+import type { Message } from '../message.js';
+import { encodeMessages } from '../../storage/codec/message-codec.js';
+import type { AppendResult, Log, LogConfig } from '../../storage/types.js';
+import { partitionForKey } from './partitioner.js';
+
+export type OpenLog = (dir: string, config: LogConfig) => Promise<Log>;
+
+/** Most partitions one topic may have (Kafka has no hard cap; this bounds file handles). */
+export const maxPartitions = 1024;
+
+export class Topic {
+  private roundRobin = 0;
+
+  private constructor(
+    readonly name: string,
+    readonly dir: string,
+    private logConfig: LogConfig,
+    private readonly openLog: OpenLog,
+    private readonly logs: Log[],
+  ) {}
+
+  static async open(name: string, dir: string, partitions: number, logConfig: LogConfig, openLog: OpenLog): Promise<Topic> {
+    if (!Number.isSafeInteger(partitions) || partitions < 1 || partitions > maxPartitions) {
+      throw new HopperError('INVALID_ARGUMENT', `partitions must be 1..${maxPartitions}, not ${partitions}`);
+    }
+    const logs: Log[] = [];
+    try {
+      for (let p = 0; p < partitions; p++) logs.push(await openLog(join(dir, String(p)), logConfig));
+    } catch (e) {
+      await Promise.allSettled(logs.map((l) => l.close()));
+      throw e;
+    }
+    return new Topic(name, dir, logConfig, openLog, logs);
+  }
+
+  get partitionCount(): number {
+    return this.logs.length;
+  }
+
+  get config(): LogConfig {
+    return this.logConfig;
+  }
+
+  partition(p: number): Log {
+    const log = this.logs[p];
+    if (!log) throw new HopperError('NOT_FOUND', `topic ${this.name} has no partition ${p}`);
+    return log;
+  }
+
+  /** Kafka's default choice: murmur2 of the key; keyless messages go round-robin. */
+  partitionFor(key: Buffer | null): number {
+    if (key !== null) return partitionForKey(key, this.logs.length);
+    this.roundRobin = (this.roundRobin + 1) % this.logs.length;
+    return this.roundRobin;
+  }
+
+  /** Appends a RecordBatch as received from a Kafka producer. */
+  appendBatch(partition: number, batch: Buffer): Promise<AppendResult> {
+    return this.partition(partition).append(batch);
+  }
+
+  /** Appends one protocol-neutral message to the partition its key selects. */
+  async appendMessage(message: Message): Promise<{ partition: number; offset: number }> {
+    const partition = this.partitionFor(message.key);
+    const r = await this.partition(partition).append(encodeMessages([message]));
+    return { partition, offset: r.baseOffset };
+  }
+
+  /** Kafka CreatePartitions: partitions can only be added. */
+  async addPartitions(total: number): Promise<void> {
+    if (!Number.isSafeInteger(total) || total <= this.logs.length || total > maxPartitions) {
+      throw new HopperError('INVALID_ARGUMENT', `topic ${this.name} has ${this.logs.length} partitions; the new count must be larger and at most ${maxPartitions}`);
+    }
+    for (let p = this.logs.length; p < total; p++) this.logs.push(await this.openLog(join(this.dir, String(p)), this.logConfig));
+  }
+
+  reconfigure(config: LogConfig): void {
+    this.logConfig = config;
+    for (const l of this.logs) l.reconfigure(config);
+  }
+
+  async enforceRetention(): Promise<void> {
+    for (const l of this.logs) await l.enforceRetention();
+  }
+
+  failures(): string[] {
+    return this.logs.flatMap((l, p) => (l.failure ? [`topic ${this.name} partition ${p}: ${l.failure.message}`] : []));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.logs.map((l) => l.close()));
+  }
+}

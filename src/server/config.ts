@@ -1,0 +1,126 @@
+/**
+ * Server configuration: defaults, then a JSON config file, then environment variables, then
+ * command-line flags (later wins). Every setting is documented in docs/configuration.md; keep
+ * the two in step.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type FsyncPolicy, formatFsyncPolicy, parseFsyncPolicy } from '../storage/types.js';
+
+export interface ListenerConfig {
+  host: string;
+  /** 0 picks an ephemeral port (tests); -1 disables the listener. */
+  port: number;
+}
+
+export interface ServerConfig {
+  dataDir: string;
+  fsync: FsyncPolicy;
+  /** Largest message body accepted by any protocol. */
+  maxMessageBytes: number;
+  /** Segment size for queue and topic logs. */
+  segmentMaxBytes: number;
+  http: ListenerConfig;
+  /** How long shutdown waits for in-flight work before closing logs anyway. */
+  shutdownTimeoutMs: number;
+  logLevel: 'error' | 'warn' | 'info' | 'debug';
+}
+
+export const defaultConfig: ServerConfig = {
+  dataDir: './data',
+  fsync: { kind: 'always' },
+  maxMessageBytes: 16 * 1024 * 1024,
+  segmentMaxBytes: 128 * 1024 * 1024,
+  http: { host: '127.0.0.1', port: 8080 },
+  shutdownTimeoutMs: 10_000,
+  logLevel: 'info',
+};
+
+/** The environment variables read, and the setting each one sets. */
+export const envVars = {
+  HOPPER_DATA_DIR: 'dataDir',
+  HOPPER_FSYNC: 'fsync',
+  HOPPER_MAX_MESSAGE_BYTES: 'maxMessageBytes',
+  HOPPER_SEGMENT_MAX_BYTES: 'segmentMaxBytes',
+  HOPPER_HTTP_HOST: 'http.host',
+  HOPPER_HTTP_PORT: 'http.port',
+  HOPPER_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
+  HOPPER_LOG_LEVEL: 'logLevel',
+} as const;
+
+type Flat = Record<string, string | number | undefined>;
+
+/** Applies one `path = value` setting (from any source) with type checks. */
+function applySetting(cfg: ServerConfig, path: string, raw: unknown, source: string): void {
+  const fail = (why: string): never => {
+    throw new Error(`${source}: ${path} ${why}`);
+  };
+  const int = (min: number): number => {
+    const n = typeof raw === 'number' ? raw : Number(raw);
+    if (!Number.isSafeInteger(n) || n < min) fail(`must be an integer >= ${min}, not ${JSON.stringify(raw)}`);
+    return n;
+  };
+  const str = (): string => (typeof raw === 'string' && raw !== '' ? raw : fail('must be a non-empty string'));
+  switch (path) {
+    case 'dataDir': cfg.dataDir = str(); break;
+    case 'fsync':
+      try { cfg.fsync = parseFsyncPolicy(str()); } catch (e) { fail((e as Error).message); }
+      break;
+    case 'maxMessageBytes': cfg.maxMessageBytes = int(1); break;
+    case 'segmentMaxBytes': cfg.segmentMaxBytes = int(1024); break;
+    case 'http.host': cfg.http.host = str(); break;
+    case 'http.port': cfg.http.port = int(-1); break;
+    case 'shutdownTimeoutMs': cfg.shutdownTimeoutMs = int(0); break;
+    case 'logLevel': {
+      const v = str();
+      if (!['error', 'warn', 'info', 'debug'].includes(v)) fail('must be error, warn, info or debug');
+      cfg.logLevel = v as ServerConfig['logLevel'];
+      break;
+    }
+    default: fail('is not a known setting');
+  }
+}
+
+/** Flattens a config file object ({ http: { port } }) into dotted paths. */
+function flatten(obj: Record<string, unknown>, prefix = ''): Flat {
+  const out: Flat = {};
+  for (const [k, v] of Object.entries(obj)) {
+    const path = prefix + k;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flatten(v as Record<string, unknown>, path + '.'));
+    else out[path] = v as string | number;
+  }
+  return out;
+}
+
+export interface ConfigSources {
+  file?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+  /** Already-parsed flag settings, as dotted paths. */
+  flags?: Flat;
+}
+
+export function loadConfig(sources: ConfigSources = {}): ServerConfig {
+  const cfg: ServerConfig = structuredClone(defaultConfig);
+  if (sources.file) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(sources.file, 'utf8'));
+    } catch (e) {
+      throw new Error(`config file ${sources.file}: ${(e as Error).message}`);
+    }
+    if (parsed === null || typeof parsed !== 'object') throw new Error(`config file ${sources.file}: must hold a JSON object`);
+    for (const [p, v] of Object.entries(flatten(parsed as Record<string, unknown>))) applySetting(cfg, p, v, sources.file);
+  }
+  const env = sources.env ?? {};
+  for (const [name, path] of Object.entries(envVars)) {
+    const v = env[name];
+    if (v !== undefined && v !== '') applySetting(cfg, path, v, name);
+  }
+  for (const [p, v] of Object.entries(sources.flags ?? {})) if (v !== undefined) applySetting(cfg, p, v, `--${p}`);
+  cfg.dataDir = resolve(cfg.dataDir);
+  return cfg;
+}
+
+export function describeConfig(cfg: ServerConfig): string {
+  return `data ${cfg.dataDir}, fsync ${formatFsyncPolicy(cfg.fsync)}`;
+}

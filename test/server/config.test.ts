@@ -1,0 +1,30 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultConfig, loadConfig } from '../../src/server/config.js';
+import { tempDir } from '../helpers/tmp.js';
+
+test('defaults, then file, then environment, then flags', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const file = join(dir, 'hopper.json');
+    writeFileSync(file, JSON.stringify({ dataDir: '/from/file', fsync: 'interval:50', http: { port: 9000, host: '0.0.0.0' } }));
+    const cfg = loadConfig({ file, env: { HOPPER_HTTP_PORT: '9001', HOPPER_FSYNC: 'never' }, flags: { 'http.port': '9002' } });
+    assert.equal(cfg.dataDir, '/from/file');
+    assert.deepEqual(cfg.fsync, { kind: 'never' });
+    assert.equal(cfg.http.port, 9002);
+    assert.equal(cfg.http.host, '0.0.0.0');
+    assert.equal(loadConfig().http.host, '127.0.0.1', 'listeners bind to loopback by default');
+    assert.deepEqual(loadConfig().fsync, defaultConfig.fsync);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('bad settings are refused with the source and setting named', () => {
+  assert.throws(() => loadConfig({ env: { HOPPER_FSYNC: 'sometimes' } }), /HOPPER_FSYNC: fsync/);
+  assert.throws(() => loadConfig({ env: { HOPPER_HTTP_PORT: 'eighty' } }), /HOPPER_HTTP_PORT: http.port must be an integer/);
+  assert.throws(() => loadConfig({ flags: { nonsense: '1' } }), /nonsense is not a known setting/);
+  assert.throws(() => loadConfig({ file: '/no/such/file.json' }), /config file \/no\/such\/file.json/);
+});
