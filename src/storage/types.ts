@@ -31,6 +31,12 @@ export interface LogConfig {
   /** Delete the oldest whole segments while the log is larger than this (-1: no limit). */
   retentionBytes: number;
   cleanupPolicy: CleanupPolicy;
+  /**
+   * Compacted logs: how long a tombstone (null value) stays after its record timestamp, so
+   * consumers that read from the start still see the delete (Kafka's delete.retention.ms).
+   * Optional; 24 h when absent.
+   */
+  deleteRetentionMs?: number;
   /** Add a sparse offset/time index entry after at least this many bytes of batches. */
   indexIntervalBytes: number;
   /** Largest batch accepted by append. */
@@ -44,6 +50,7 @@ export const defaultLogConfig: LogConfig = {
   retentionMs: -1,
   retentionBytes: -1,
   cleanupPolicy: 'delete',
+  deleteRetentionMs: 24 * 3600 * 1000,
   indexIntervalBytes: 4096,
   maxBatchBytes: 16 * 1024 * 1024 + 4096,
   fsync: { kind: 'always' },

@@ -1,0 +1,95 @@
+/**
+ * The on-disk layout of a log folder, defined once (docs/storage.md describes it for people).
+ *
+ *   00000000000000000000.log        RecordBatch v2 batches, back to back, offsets increasing
+ *   00000000000000000000.index      sparse offset index: entries of OffsetIndexEntry
+ *   00000000000000000000.timeindex  sparse time index: entries of TimeIndexEntry
+ *   log-start-offset.checkpoint     logStartOffset after DeleteRecords (text, see below)
+ *
+ * A segment's name is its base offset in 20 decimal digits: every offset in it is >= the base
+ * and < the next segment's base. Compaction and writeFileAtomic leave transient names:
+ *   <segment file>.cleaned   a rewrite in progress; recovery deletes it (never committed)
+ *   <base>.log.swap          a committed rewrite; recovery finishes the swap (see recovery.ts)
+ *   <file>.tmp               an unfinished writeFileAtomic; recovery deletes it
+ * All multi-byte integers are big-endian.
+ */
+
+export const OFFSET_DIGITS = 20;
+
+export const SegmentFile = { log: '.log', index: '.index', timeindex: '.timeindex' } as const;
+export type SegmentFileKind = keyof typeof SegmentFile;
+
+export const CLEANED_SUFFIX = '.cleaned';
+export const SWAP_SUFFIX = '.swap';
+export const TMP_SUFFIX = '.tmp';
+
+export const LOG_START_CHECKPOINT_FILE = 'log-start-offset.checkpoint';
+
+/** Offset index entry: which byte of the .log the batch with this relative base offset starts at. */
+export const OffsetIndexEntry = {
+  /** u32: batch baseOffset minus the segment's base offset. */
+  relativeOffset: 0,
+  /** u32: the batch's first byte in the .log file. */
+  position: 4,
+  bytes: 8,
+} as const;
+
+/**
+ * Time index entry (timestamp T, relative offset R): every batch up to and including the one
+ * whose base is R has maxTimestamp <= T. Entries rise strictly in T and never fall in R, so a
+ * search for the first record at or after time t may start at the batch of the last entry
+ * with T < t.
+ */
+export const TimeIndexEntry = {
+  /** i64: ms since epoch. */
+  timestamp: 0,
+  /** u32: a batch's base offset minus the segment's base offset. */
+  relativeOffset: 8,
+  bytes: 12,
+} as const;
+
+/** Relative offsets and positions are u32; a segment rolls before either would overflow. */
+export const MAX_RELATIVE_OFFSET = 0xffff_ffff;
+/** Largest segmentMaxBytes (Kafka's int limit); with maxBatchBytes below 2^31 every position fits a u32. */
+export const MAX_SEGMENT_BYTES = 0x7fff_ffff;
+
+export function baseOffsetName(base: number): string {
+  return String(base).padStart(OFFSET_DIGITS, '0');
+}
+
+export function segmentFileName(base: number, kind: SegmentFileKind): string {
+  return baseOffsetName(base) + SegmentFile[kind];
+}
+
+export interface ParsedName {
+  base: number;
+  kind: SegmentFileKind;
+  /** '' for a live file, else the transient suffix. */
+  suffix: '' | typeof CLEANED_SUFFIX | typeof SWAP_SUFFIX | typeof TMP_SUFFIX;
+}
+
+const NAME = /^(\d{20})\.(log|index|timeindex)(\.cleaned|\.swap|\.tmp|\.cleaned\.tmp)?$/;
+
+/** Parses a segment file name; null for anything else (other files are left alone). */
+export function parseSegmentFileName(name: string): ParsedName | null {
+  const m = NAME.exec(name);
+  if (m === null) return null;
+  const base = Number(m[1]);
+  if (!Number.isSafeInteger(base)) return null;
+  const suffix = m[3] === undefined ? '' : m[3].endsWith(TMP_SUFFIX) ? TMP_SUFFIX : (m[3] as ParsedName['suffix']);
+  return { base, kind: m[2] as SegmentFileKind, suffix };
+}
+
+// logStartOffset checkpoint: one line "<version> <offset>\n"; anything else reads as absent.
+const CHECKPOINT_VERSION = 1;
+
+export function encodeLogStartCheckpoint(offset: number): Buffer {
+  return Buffer.from(`${CHECKPOINT_VERSION} ${offset}\n`, 'latin1');
+}
+
+export function decodeLogStartCheckpoint(bytes: Buffer): number | null {
+  const m = /^(\d+) (\d+)\n$/.exec(bytes.toString('latin1'));
+  if (m === null || Number(m[1]) !== CHECKPOINT_VERSION) return null;
+  const offset = Number(m[2]);
+  return Number.isSafeInteger(offset) ? offset : null;
+}

@@ -1,0 +1,313 @@
+/**
+ * SegmentLog: the Log of src/storage/types.ts over a folder of segments (layout.ts) and a
+ * StorageFs. This file holds the state and the rules that tie the pieces together:
+ *
+ * - append validates the batch (checkBatch: magic, length, CRC; one whole batch; offsets
+ *   deltas 0..n-1), assigns offsets by rewriting baseOffset, reserves its bytes in the active
+ *   segment (rolling first when size or age say so) and hands it to the Committer (group
+ *   commit, fsync policy, failure). Offsets and positions are assigned synchronously, in call
+ *   order, so concurrent appends get distinct contiguous offsets without a lock.
+ * - reads see only acknowledged bytes (reader.ts).
+ * - retention, DeleteRecords and compaction run one at a time under the maintenance lock and
+ *   touch sealed segments only.
+ */
+import { HopperError } from '../../core/errors.js';
+import { type BatchHeader, checkBatch, LOG_OVERHEAD, setBaseOffset } from '../codec/record-batch.js';
+import type { StorageFs } from '../fs/types.js';
+import { type AppendResult, type Clock, defaultLogConfig, formatFsyncPolicy, type Log, type LogConfig, type ReadResult, systemClock } from '../types.js';
+import { writeLogStartCheckpoint } from './checkpoint.js';
+import { Committer, type CommitterHost } from './committer.js';
+import { type CompactionResult, compactLog } from './compaction.js';
+import { compacts, validateConfig } from './config.js';
+import { writeIndexFiles } from './index-files.js';
+import type { MaintainedLog } from './maintained.js';
+import { findOffsetForTimestamp, readAt, type ReadableLog } from './reader.js';
+import { deleteSegmentFiles, recoverLog, type RecoveredLog } from './recovery.js';
+import { applyRetention } from './retention.js';
+import { Segment } from './segment.js';
+
+export interface OpenLogOptions {
+  fs: StorageFs;
+  dir: string;
+  /** Settings; anything missing comes from defaultLogConfig. */
+  config?: Partial<LogConfig>;
+  clock?: Clock;
+}
+
+/** What recovery found at open, for the startup log line. */
+export interface RecoveryReport {
+  segments: number;
+  truncatedBytes: number;
+  rebuiltIndexes: number;
+  fsync: string;
+}
+
+export async function openLog(opts: OpenLogOptions): Promise<SegmentLog> {
+  const config = validateConfig({ ...defaultLogConfig, ...opts.config });
+  const clock = opts.clock ?? systemClock;
+  const recovered = await recoverLog(opts.fs, opts.dir, config, clock);
+  return new SegmentLog(opts.fs, opts.dir, config, clock, recovered);
+}
+
+function closedError(dir: string): HopperError {
+  return new HopperError('CLOSED', `log ${dir} is closed`);
+}
+
+export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHost {
+  readonly recovery: RecoveryReport;
+  private cfg: LogConfig;
+  private readonly segs: Segment[];
+  private readonly committer: Committer;
+  private next: number;
+  private start: number;
+  private bytes: number;
+  private state: 'open' | 'closing' | 'closed' = 'open';
+  private closing: Promise<void> | null = null;
+  private maintenance: Promise<unknown> = Promise.resolve();
+  /** Compaction is skipped while nothing was appended and no tombstone waits for its horizon. */
+  private compactedAt = -1;
+  private tombstonesKept = 0;
+
+  constructor(
+    readonly fs: StorageFs,
+    readonly dir: string,
+    config: LogConfig,
+    readonly clock: Clock,
+    recovered: RecoveredLog,
+  ) {
+    this.cfg = config;
+    this.segs = recovered.segments;
+    this.start = recovered.logStartOffset;
+    const active = this.active;
+    this.next = active.endOffset;
+    this.bytes = this.segs.reduce((n, s) => n + s.size, 0);
+    this.committer = new Committer(this, active, config.fsync, this.next);
+    this.recovery = {
+      segments: this.segs.length,
+      truncatedBytes: recovered.truncatedBytes,
+      rebuiltIndexes: recovered.rebuiltIndexes,
+      fsync: formatFsyncPolicy(config.fsync),
+    };
+  }
+
+  get nextOffset(): number {
+    return this.next;
+  }
+  get logStartOffset(): number {
+    return this.start;
+  }
+  get sizeBytes(): number {
+    return this.bytes;
+  }
+  get failure(): Error | null {
+    return this.committer.failure;
+  }
+  get config(): LogConfig {
+    return this.cfg;
+  }
+  get segments(): readonly Segment[] {
+    return this.segs;
+  }
+  get ackedOffset(): number {
+    return this.committer.ackedOffset;
+  }
+  /** Write/fsync counters (group commit shows as appends >> syncs). */
+  get ioStats(): Readonly<{ writes: number; syncs: number; appends: number }> {
+    return this.committer.stats;
+  }
+  private get active(): Segment {
+    return this.segs[this.segs.length - 1]!;
+  }
+
+  append(batch: Buffer): Promise<AppendResult> {
+    if (this.state !== 'open') return Promise.reject(closedError(this.dir));
+    if (this.committer.failure !== null) return Promise.reject(this.committer.failure);
+    const cfg = this.cfg;
+    let h: BatchHeader;
+    try {
+      if (batch.length > cfg.maxBatchBytes) {
+        throw new HopperError('MESSAGE_TOO_LARGE', `record batch of ${batch.length} bytes is over the limit of ${cfg.maxBatchBytes}`);
+      }
+      h = checkBatch(batch, 0, cfg.maxBatchBytes);
+      if (LOG_OVERHEAD + h.batchLength !== batch.length) {
+        throw new HopperError('CORRUPT_MESSAGE', `append takes one whole batch: batch of ${LOG_OVERHEAD + h.batchLength} bytes in a buffer of ${batch.length}`);
+      }
+      if (h.recordCount < 1 || h.lastOffsetDelta !== h.recordCount - 1) {
+        throw new HopperError('CORRUPT_MESSAGE', `batch of ${h.recordCount} records claims lastOffsetDelta ${h.lastOffsetDelta}`);
+      }
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const base = this.next;
+    const last = base + h.lastOffsetDelta;
+    const len = batch.length;
+    let seg = this.active;
+    if (seg.size > 0 && this.shouldRoll(seg, len, last)) {
+      seg = new Segment(this.dir, base); // its file is created by the write loop (switchSegment)
+      this.segs.push(seg);
+    }
+    setBaseOffset(batch, 0, base);
+    const pos = seg.size;
+    seg.noteBatch(pos, len, base, last, h.maxTimestamp, cfg.indexIntervalBytes);
+    if (seg.firstBatchAtMs < 0) seg.firstBatchAtMs = this.clock.now();
+    seg.markVerified(pos, pos + len);
+    this.next = last + 1;
+    this.bytes += len;
+    const needsSync = this.committer.needsSyncOnAppend;
+    return new Promise<AppendResult>((resolve, reject) =>
+      this.committer.enqueue({ buf: batch, seg, pos, baseOffset: base, lastOffset: last, needsSync, resolve, reject }),
+    );
+  }
+
+  private shouldRoll(seg: Segment, len: number, lastOffset: number): boolean {
+    const cfg = this.cfg;
+    if (seg.size + len > cfg.segmentMaxBytes) return true;
+    if (!seg.fitsOffset(lastOffset)) return true;
+    return cfg.segmentMaxAgeMs >= 0 && this.clock.now() - seg.firstBatchAtMs >= cfg.segmentMaxAgeMs;
+  }
+
+  /** CommitterHost: `from` is fully written and fsynced; seal it and create `to` durably. */
+  async switchSegment(from: Segment, to: Segment): Promise<void> {
+    from.finishTimeIndex();
+    await writeIndexFiles(this.fs, from);
+    from.readable = from.size;
+    from.sealed = true;
+    to.file = await this.fs.open(to.path('log'), 'create');
+    await this.fs.syncDir(this.dir);
+  }
+
+  async read(offset: number, maxBytes: number): Promise<ReadResult> {
+    if (this.state === 'closed') throw closedError(this.dir);
+    if (!Number.isSafeInteger(offset) || offset < this.start || offset > this.next) {
+      throw new HopperError('OFFSET_OUT_OF_RANGE', `offset ${offset} is outside [${this.start}, ${this.next}] of log ${this.dir}`);
+    }
+    return readAt(this, offset, Math.max(0, maxBytes));
+  }
+
+  async offsetForTimestamp(timestampMs: number): Promise<number | null> {
+    if (this.state === 'closed') throw closedError(this.dir);
+    return findOffsetForTimestamp(this, timestampMs);
+  }
+
+  deleteRecordsBefore(offset: number): Promise<void> {
+    return this.exclusive(async () => {
+      if (!Number.isSafeInteger(offset) || offset > this.next || offset < 0) {
+        throw new HopperError('OFFSET_OUT_OF_RANGE', `cannot delete records before ${offset}: log ${this.dir} ends at ${this.next}`);
+      }
+      if (offset <= this.start) return;
+      // Durable first: once it returns, a restart must not bring the records back.
+      await writeLogStartCheckpoint(this.fs, this.dir, offset);
+      this.start = offset;
+      await applyRetention(this, this.bytes);
+    });
+  }
+
+  enforceRetention(): Promise<void> {
+    return this.exclusive(async () => {
+      await applyRetention(this, this.bytes);
+      if (compacts(this.cfg)) await this.compactIfDirty();
+    });
+  }
+
+  /** Runs compaction now (enforceRetention calls it when there is new data); for tools and tests. */
+  compact(): Promise<CompactionResult> {
+    return this.exclusive(() => this.compactNow());
+  }
+
+  private async compactIfDirty(): Promise<void> {
+    if (this.compactedAt === this.next && this.tombstonesKept === 0) return;
+    await this.compactNow();
+  }
+
+  private async compactNow(): Promise<CompactionResult> {
+    const upTo = this.next;
+    const r = await compactLog(this);
+    this.compactedAt = upTo;
+    this.tombstonesKept = r.tombstonesKept;
+    return r;
+  }
+
+  reconfigure(config: Partial<LogConfig>): void {
+    const next = validateConfig({ ...this.cfg, ...config });
+    const policyChanged = formatFsyncPolicy(next.fsync) !== formatFsyncPolicy(this.cfg.fsync);
+    this.cfg = next;
+    if (policyChanged && this.committer.failure === null) this.committer.setPolicy(next.fsync);
+  }
+
+  flush(): Promise<void> {
+    if (this.state === 'closed') return Promise.reject(closedError(this.dir));
+    return this.committer.flush();
+  }
+
+  close(): Promise<void> {
+    if (this.closing !== null) return this.closing;
+    this.state = 'closing';
+    this.closing = this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    await this.maintenance.catch(() => undefined);
+    let error: unknown = null;
+    if (this.committer.failure === null) {
+      try {
+        await this.committer.flush();
+        const active = this.active;
+        if (active.file !== null) {
+          // Saves the next open a rebuild: the index covers everything, the data is fsynced.
+          active.finishTimeIndex();
+          await writeIndexFiles(this.fs, active);
+        }
+      } catch (err) {
+        error = err;
+      }
+    }
+    this.committer.stop();
+    for (const s of this.segs) await s.retire();
+    this.state = 'closed';
+    if (error !== null) throw error;
+  }
+
+  // ---- MaintainedLog ----------------------------------------------------------------------
+
+  async dropOldestSegments(count: number): Promise<void> {
+    const dropped = this.segs.splice(0, count);
+    for (const s of dropped) this.bytes -= s.size;
+    if (this.segs[0]!.base > this.start) this.start = this.segs[0]!.base;
+    for (const s of dropped) {
+      await s.retire();
+      await deleteSegmentFiles(this.fs, this.dir, s.base);
+    }
+  }
+
+  replaceSegment(old: Segment, cleaned: Segment): void {
+    const i = this.segs.indexOf(old);
+    if (i < 0) return;
+    this.segs[i] = cleaned;
+    this.bytes += cleaned.size - old.size;
+    void old.retire();
+  }
+
+  /**
+   * Runs maintenance one task at a time. An I/O error in it fails the whole log like a write
+   * error does: the folder may be half-way through a delete or a swap, and only recovery (a
+   * reopen) may decide what it holds.
+   */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.state !== 'open') return Promise.reject(closedError(this.dir));
+    if (this.committer.failure !== null) return Promise.reject(this.committer.failure);
+    const task = async (): Promise<T> => {
+      if (this.committer.failure !== null) throw this.committer.failure;
+      try {
+        return await fn();
+      } catch (err) {
+        if (err instanceof HopperError) throw err;
+        this.committer.fail(err, 'maintenance (retention, compaction or DeleteRecords)');
+        throw this.committer.failure!;
+      }
+    };
+    const run = this.maintenance.then(task, task);
+    this.maintenance = run.catch(() => undefined);
+    return run;
+  }
+}
