@@ -1,0 +1,87 @@
+/**
+ * Where delivered message bodies come from: the cache of recent publishes (a consumer that
+ * keeps up never touches the disk), else a read-ahead chunk of the message log. The queue's
+ * indexes know offsets and sizes only; bodies are fetched here when a delivery needs them.
+ *
+ * One read-ahead at a time for dispatch (`fetch`); dead-lettering loads single messages
+ * (`load`). A read result is returned, not only cached: a concurrent read may replace the cache
+ * before the caller looks.
+ */
+import { messageSize, type Message } from '../message.js';
+import type { Log } from '../../storage/types.js';
+import { decodeMessages } from '../../storage/codec/message-codec.js';
+import { MessageCache } from './message-cache.js';
+import { takeQueueMeta } from './queue-header.js';
+import type { QueueTuning } from './tuning.js';
+
+const LOAD_BYTES = 64 * 1024;
+
+export class MessageReader {
+  private readonly recent: MessageCache;
+  private readonly readAhead: MessageCache;
+  /** A dispatch read-ahead is in flight. */
+  fetching = false;
+  /** An offset the last read-ahead did not find (lost from the log): settled as missing. */
+  missing = -1;
+
+  constructor(
+    private readonly log: Log,
+    private readonly tuning: QueueTuning,
+  ) {
+    this.recent = new MessageCache(tuning.cacheSlotsLog2, tuning.cacheBytes);
+    // Reads return whole batches: room for the chunk plus a publish batch overhanging it.
+    this.readAhead = new MessageCache(tuning.cacheSlotsLog2, tuning.readAheadBytes + 2 * tuning.publishBatchBytes);
+  }
+
+  cached(offset: number): Message | undefined {
+    return this.recent.get(offset) ?? this.readAhead.get(offset);
+  }
+
+  published(offset: number, message: Message, size: number): void {
+    this.recent.put(offset, message, size);
+  }
+
+  /** A settled message will not be needed again. */
+  forget(offset: number): void {
+    this.recent.delete(offset);
+  }
+
+  /**
+   * Starts a read-ahead at offset (unless one is running). `done(ok)` runs after it: ok false
+   * after an I/O error (the caller retries later rather than lose the message).
+   */
+  fetch(offset: number, done: (ok: boolean) => void): void {
+    if (this.fetching) return;
+    this.fetching = true;
+    this.read(offset, this.tuning.readAheadBytes).then(
+      (found) => {
+        this.fetching = false;
+        if (found === null) this.missing = offset;
+        done(true);
+      },
+      () => {
+        this.fetching = false;
+        done(false);
+      },
+    );
+  }
+
+  /** The message at offset from a cache or the log; null if the log does not have it. */
+  async load(offset: number): Promise<Message | null> {
+    return this.cached(offset) ?? this.read(offset, LOAD_BYTES);
+  }
+
+  private async read(offset: number, maxBytes: number): Promise<Message | null> {
+    const r = await this.log.read(offset, maxBytes);
+    const decoded = decodeMessages(r.bytes, offset);
+    this.readAhead.clear();
+    const first = decoded[0];
+    if (first === undefined || first.offset !== offset) return null;
+    // Keep from offset on, as far as the budget goes (the low end is needed first).
+    for (const { offset: o, message } of decoded) {
+      takeQueueMeta(message);
+      if (!this.readAhead.tryPut(o, message, messageSize(message))) break;
+    }
+    return first.message;
+  }
+}

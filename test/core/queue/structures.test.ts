@@ -1,0 +1,107 @@
+/** Property tests of the compact structures against plain arrays and sets. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { DelayHeap } from '../../../src/core/queue/delay-heap.js';
+import { Lane } from '../../../src/core/queue/lane.js';
+import { SettledSet } from '../../../src/core/queue/settled-set.js';
+import { MessageCache } from '../../../src/core/queue/message-cache.js';
+import { makeMessage } from '../../../src/core/message.js';
+
+test('SettledSet matches a Set of offsets', () => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 1, max: 5 })), { maxLength: 100 }), (ops) => {
+      const s = new SettledSet(0);
+      const ref = new Set<number>();
+      for (const [o, len] of ops) {
+        if (len === 1) s.add(o);
+        else s.addRange(o, o + len);
+        for (let i = o; i < o + len; i++) ref.add(i);
+      }
+      for (let i = 0; i < 210; i++) assert.equal(s.has(i), ref.has(i), `offset ${i}`);
+      let floor = 0;
+      while (ref.has(floor)) floor++;
+      assert.equal(s.floor, floor);
+      let prevEnd = -1;
+      s.forEachInterval((a, b) => {
+        assert.ok(a > s.floor && a > prevEnd && b > a, 'sorted, disjoint, non-adjacent, above the floor');
+        prevEnd = b;
+      });
+    }),
+  );
+});
+
+test('Lane matches an array deque (runs merge, sizes and bytes add up)', () => {
+  const op = fc.oneof(
+    fc.record({ k: fc.constant('back' as const), size: fc.integer({ min: 0, max: 3 }), exp: fc.constantFrom(Infinity, 5) }),
+    fc.record({ k: fc.constant('front' as const), size: fc.integer({ min: 0, max: 3 }), exp: fc.constantFrom(Infinity, 5) }),
+    fc.record({ k: fc.constant('shift' as const) }),
+  );
+  fc.assert(
+    fc.property(fc.array(op, { maxLength: 200 }), fc.boolean(), (ops, contiguous) => {
+      const lane = new Lane(1);
+      const ref: [number, number, number][] = [];
+      let next = 1000;
+      let low = 999;
+      for (const o of ops) {
+        if (o.k === 'shift') {
+          lane.shift();
+          ref.shift();
+        } else if (o.k === 'back') {
+          const off = contiguous ? next++ : (next += 2);
+          lane.pushBack(off, o.size, o.exp);
+          ref.push([off, o.size, o.exp]);
+        } else {
+          const off = contiguous ? low-- : (low -= 2);
+          lane.pushFront(off, o.size, o.exp);
+          ref.unshift([off, o.size, o.exp]);
+        }
+        assert.equal(lane.length, ref.length);
+        assert.equal(lane.bytes, ref.reduce((n, r) => n + r[1], 0));
+        assert.equal(lane.headOffset(), ref[0]?.[0] ?? -1);
+        if (ref[0]) assert.deepEqual([lane.headSize(), lane.headExpiresAt()], [ref[0][1], ref[0][2]]);
+      }
+      const flat: number[] = [];
+      lane.forEachRun((s, c) => {
+        for (let i = 0; i < c; i++) flat.push(s + i);
+      });
+      assert.deepEqual(flat, ref.map((r) => r[0]));
+    }),
+  );
+});
+
+test('a lane of one million contiguous same-sized messages is a single run', () => {
+  const lane = new Lane();
+  for (let i = 0; i < 1_000_000; i++) lane.pushBack(i, 1024, Infinity);
+  assert.equal(lane.runCount, 1);
+  assert.equal(lane.bytes, 1024 * 1_000_000);
+});
+
+test('DelayHeap pops in due order, ties by offset', () => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 1000 })), { maxLength: 200 }), (entries) => {
+      const h = new DelayHeap();
+      const uniq = new Map(entries.map(([d, o]) => [o, d]));
+      for (const [o, d] of uniq) h.push(d, o, 1, Infinity, 0, o % 2 ? `g${o}` : null);
+      const out: [number, number, string | null][] = [];
+      while (h.pop()) out.push([h.top.dueAt, h.top.offset, h.top.groupId]);
+      const want = [...uniq].map(([o, d]) => [d, o, o % 2 ? `g${o}` : null] as [number, number, string | null]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      assert.deepEqual(out, want);
+    }),
+  );
+});
+
+test('MessageCache keeps a window bounded by slots and bytes', () => {
+  const c = new MessageCache(4, 10);
+  const m = makeMessage('x');
+  for (let i = 0; i < 40; i++) c.put(i, m, 1);
+  assert.equal(c.get(39), m);
+  assert.equal(c.get(29), undefined, 'beyond 10 bytes');
+  assert.ok(c.bytes <= 10);
+  c.delete(39);
+  assert.equal(c.get(39), undefined);
+  const r = new MessageCache(4, 3);
+  assert.equal(r.tryPut(5, m, 2), true);
+  assert.equal(r.tryPut(6, m, 2), false, 'read-ahead keeps its low end');
+  assert.equal(r.get(5), m);
+});
