@@ -19,6 +19,7 @@ import {
   encodeMessage,
   FrameDecoder,
 } from '../src/protocol/amqp/codec/index.js';
+import { fmt, rate as rateOf } from './lib/rate.js';
 
 const FRAME_MAX = 131072;
 const CHUNK = 64 * 1024;
@@ -30,23 +31,9 @@ const propsWithHeaders: BasicProperties = {
   headers: { 'x-tenant': { type: 'string', value: 'acme' }, 'x-retries': { type: 'int', value: 3 }, 'x-flag': { type: 'bool', value: true } },
 };
 
-function rate(fn: () => void, durationMs = 1500): number {
-  for (let i = 0; i < 200; i++) fn();
-  let calls = 0;
-  let rounds = 4;
-  const start = process.hrtime.bigint();
-  let elapsedNs = 0;
-  while (elapsedNs < durationMs * 1e6) {
-    for (let i = 0; i < rounds; i++) fn();
-    calls += rounds;
-    rounds *= 2;
-    elapsedNs = Number(process.hrtime.bigint() - start);
-  }
-  return calls / (elapsedNs / 1e9);
-}
 
+const rate = (fn: () => void): number => rateOf(fn, 1500, 200, 4);
 const rows: [string, string][] = [];
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 let sink = 0;
 
 // ---------------------------------------------------------------- decode

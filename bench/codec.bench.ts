@@ -8,25 +8,10 @@ import { crc32c } from '../src/storage/codec/crc32c.js';
 import { decodeMessages, encodeMessages } from '../src/storage/codec/message-codec.js';
 import { checkBatch, decodeRecords, encodeBatch } from '../src/storage/codec/record-batch.js';
 import { readVarlong, writeVarlong } from '../src/storage/codec/varint.js';
+import { fmt, rate } from './lib/rate.js';
 
-/** Calls fn in growing rounds until ~durationMs have passed; returns calls per second. */
-function rate(fn: () => void, durationMs = 1000): number {
-  for (let i = 0; i < 2000; i++) fn(); // warm up the JIT
-  let calls = 0;
-  let rounds = 64;
-  const start = process.hrtime.bigint();
-  let elapsedNs = 0;
-  while (elapsedNs < durationMs * 1e6) {
-    for (let i = 0; i < rounds; i++) fn();
-    calls += rounds;
-    rounds *= 2;
-    elapsedNs = Number(process.hrtime.bigint() - start);
-  }
-  return calls / (elapsedNs / 1e9);
-}
 
 const rows: [string, string][] = [];
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 let sink = 0; // keeps results alive so V8 cannot drop the work
 
 // The byte-at-a-time table loop slicing-by-8 replaced, for the speed-up it buys.

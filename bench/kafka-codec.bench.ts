@@ -13,25 +13,10 @@ import { RequestFramer } from '../src/protocol/kafka/codec/framer.js';
 import { decodeRequestBody, encodeRequest, encodeResponse } from '../src/protocol/kafka/codec/message.js';
 import { ZERO_UUID } from '../src/protocol/kafka/codec/schema.js';
 import { encodeBatch } from '../src/storage/codec/record-batch.js';
+import { fmt, rate } from './lib/rate.js';
 
-/** Calls fn in growing rounds until ~durationMs have passed; returns calls per second. */
-function rate(fn: () => void, durationMs = 1000): number {
-  for (let i = 0; i < 2000; i++) fn(); // warm up the JIT
-  let calls = 0;
-  let rounds = 64;
-  const start = process.hrtime.bigint();
-  let elapsedNs = 0;
-  while (elapsedNs < durationMs * 1e6) {
-    for (let i = 0; i < rounds; i++) fn();
-    calls += rounds;
-    rounds *= 2;
-    elapsedNs = Number(process.hrtime.bigint() - start);
-  }
-  return calls / (elapsedNs / 1e9);
-}
 
 const rows: [string, string][] = [];
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 let sink = 0;
 
 // ---- Produce v9, one 16 KiB batch ----

@@ -42,7 +42,8 @@ export function annotateDeath(m: Message, queue: string, reason: DeadLetterReaso
   const exchange = props.exchange ?? '';
   const routingKeys: TypedValue[] = props.routingKey !== undefined ? [str(props.routingKey)] : [];
   const entry: Table = {
-    count: { type: 'int', value: count },
+    // RabbitMQ sends the count as a long ('l'); Java clients cast it to Long.
+    count: { type: 'long', value: BigInt(count) },
     reason: str(reason),
     queue: str(queue),
     time: { type: 'timestamp', value: Math.floor(nowMs / 1000) },

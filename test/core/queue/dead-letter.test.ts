@@ -26,8 +26,8 @@ test('x-death: RabbitMQ format, most recent first, same queue+reason counts up',
   assert.deepEqual(
     ds.map((d) => [d['queue'], d['reason'], d['count']]),
     [
-      [{ type: 'string', value: 'q1' }, { type: 'string', value: 'rejected' }, { type: 'int', value: 2 }],
-      [{ type: 'string', value: 'q2' }, { type: 'string', value: 'expired' }, { type: 'int', value: 1 }],
+      [{ type: 'string', value: 'q1' }, { type: 'string', value: 'rejected' }, { type: 'long', value: 2n }],
+      [{ type: 'string', value: 'q2' }, { type: 'string', value: 'expired' }, { type: 'long', value: 1n }],
     ],
   );
   assert.deepEqual(ds[0]!['time'], { type: 'timestamp', value: 30 });
