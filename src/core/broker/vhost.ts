@@ -17,10 +17,12 @@ import { checkNotReserved, validateQueueName, validateTopicName } from '../names
 import { openQueue, type QueueLogKind } from '../queue/open.js';
 import { validateQueueOptions, type QueueOptions } from '../queue/options.js';
 import type { Queue } from '../queue/queue.js';
-import type { DeadLetterInfo } from '../queue/types.js';
+import type { DeadLetterInfo, PublishOptions } from '../queue/types.js';
 import { GroupOffsets } from '../topic/group-offsets.js';
 import { logConfigFromTopicConfigs, type TopicConfigs } from '../topic/config.js';
 import { Topic } from '../topic/topic.js';
+import { recordsExchangeName, topicOfRecordsExchange } from '../topic/records-exchange.js';
+import { decodeMessages } from '../../storage/codec/message-codec.js';
 import { paths } from '../paths.js';
 import type { BrokerContext } from './context.js';
 import { queueOptionsFromArguments, queueOptionsToArguments, sameQueueOptions } from './queue-arguments.js';
@@ -63,6 +65,7 @@ export class Vhost {
   /** Reused by publish: routing fills it, so the hot path allocates no array per message. */
   private readonly routeScratch: Destination[] = [];
   private offsets: GroupOffsets | null = null;
+  private readonly queueDeletedListeners = new Set<(entry: QueueEntry) => void>();
 
   constructor(
     readonly name: string,
@@ -77,6 +80,7 @@ export class Vhost {
     for (const def of this.catalogue.topics(this.name)) {
       const topic = await Topic.open(def.name, paths.topic(this.ctx.dataDir, this.name, def.name, def.id), def.partitions, this.ctx.topicLogConfig(def.config), this.ctx.openTopicLog);
       this.topics.set(def.name, topic);
+      this.refreshForwarding(def.name);
     }
   }
 
@@ -109,11 +113,15 @@ export class Vhost {
   async bind(source: string, destination: Destination, routingKey: string, args: Arguments = {}): Promise<void> {
     this.checkDestination(destination);
     const { created } = this.router.bind(source, destination, routingKey, args);
+    const topic = topicOfRecordsExchange(source);
+    if (topic !== null) this.refreshForwarding(topic);
     if (created) await this.catalogue.putBinding({ vhost: this.name, source, destination, routingKey, arguments: args });
   }
 
   async unbind(source: string, destination: Destination, routingKey: string, args: Arguments = {}): Promise<void> {
     const { removed, autoDeleted } = this.router.unbind(source, destination, routingKey, args);
+    const topic = topicOfRecordsExchange(source);
+    if (topic !== null) this.refreshForwarding(topic);
     if (removed) await this.catalogue.deleteBinding({ vhost: this.name, source, destination, routingKey, arguments: args });
     await this.forgetExchanges(autoDeleted);
   }
@@ -131,7 +139,7 @@ export class Vhost {
    * Resolves once it is durable in all of them (under the fsync policy): that is when AMQP
    * confirms and SQS answers. The message object is owned by the broker from here on.
    */
-  async publish(exchange: string, routingKey: string, message: Message): Promise<PublishResult> {
+  async publish(exchange: string, routingKey: string, message: Message, opts?: PublishOptions): Promise<PublishResult> {
     this.checkSize(message);
     message.properties.exchange = exchange;
     message.properties.routingKey = routingKey;
@@ -139,10 +147,10 @@ export class Vhost {
     const n = dests.length;
     if (n === 0) return { routed: 0 };
     if (n === 1) {
-      await this.store(dests[0]!, message);
+      await this.store(dests[0]!, message, opts);
     } else {
       const pending: Promise<unknown>[] = new Array(n);
-      for (let i = 0; i < n; i++) pending[i] = this.store(dests[i]!, message);
+      for (let i = 0; i < n; i++) pending[i] = this.store(dests[i]!, message, opts);
       await Promise.all(pending);
     }
     return { routed: n };
@@ -155,8 +163,9 @@ export class Vhost {
     }
   }
 
-  private store(d: Destination, message: Message): Promise<unknown> {
-    if (d.kind === 'queue') return this.queueEntry(d.name).queue.publish(message);
+  /** `opts` (delays) applies to queues; topics have no delayed delivery and ignore it. */
+  private store(d: Destination, message: Message, opts?: PublishOptions): Promise<unknown> {
+    if (d.kind === 'queue') return this.queueEntry(d.name).queue.publish(message, opts);
     return this.topic(d.name).appendMessage(message);
   }
 
@@ -262,11 +271,22 @@ export class Vhost {
     if (opts.ifUnused && stats.consumers > 0) throw new HopperError('IN_USE', `queue '${name}' in vhost '${this.name}' has consumers`);
     if (opts.ifEmpty && stats.ready + stats.inFlight + stats.delayed > 0) throw new HopperError('NOT_EMPTY', `queue '${name}' in vhost '${this.name}' is not empty`);
     this.queues.delete(name);
+    for (const fn of this.queueDeletedListeners) fn(e);
     const autoDeleted = this.router.removeQueue(name);
     if (e.durable) await this.catalogue.deleteQueue(this.name, name);
     await this.forgetExchanges(autoDeleted);
     await e.queue.delete();
     return stats.ready;
+  }
+
+  /**
+   * Calls `fn` whenever a queue of this vhost is deleted (by any protocol, x-expires or an
+   * exclusive owner closing), so endpoints can tell their consumers (AMQP basic.cancel).
+   * Returns the unsubscribe function. Listeners must not throw.
+   */
+  onQueueDeleted(fn: (entry: QueueEntry) => void): () => void {
+    this.queueDeletedListeners.add(fn);
+    return () => this.queueDeletedListeners.delete(fn);
   }
 
   /** Called by protocols after a consumer is cancelled: applies auto-delete. */
@@ -291,6 +311,11 @@ export class Vhost {
     const topic = await Topic.open(name, paths.topic(this.ctx.dataDir, this.name, name, def.id), def.partitions, logConfig, this.ctx.openTopicLog);
     this.topics.set(name, topic);
     this.router.addTopic(name);
+    const exchange = recordsExchangeName(name);
+    if (exchange !== null) {
+      const { exchange: info } = this.router.declareExchange({ name: exchange, type: 'topic', durable: true, internal: true }, { system: true });
+      await this.catalogue.putExchange({ vhost: this.name, ...info });
+    }
     return topic;
   }
 
@@ -312,6 +337,8 @@ export class Vhost {
     const t = this.topic(name);
     this.topics.delete(name);
     const autoDeleted = this.router.removeTopic(name);
+    const exchange = recordsExchangeName(name);
+    if (exchange !== null && this.router.exchange(exchange)) autoDeleted.push(...this.router.deleteExchange(exchange, { system: true }));
     await this.catalogue.deleteTopic(this.name, name);
     await this.forgetExchanges(autoDeleted);
     await t.close();
@@ -338,6 +365,31 @@ export class Vhost {
   async groupOffsets(): Promise<GroupOffsets> {
     this.offsets ??= await GroupOffsets.open(await this.ctx.openOffsetsLog(paths.groupOffsets(this.ctx.dataDir, this.name)));
     return this.offsets;
+  }
+
+  /** Turns record forwarding on for a topic while its records exchange has bindings. */
+  private refreshForwarding(topicName: string): void {
+    const topic = this.topics.get(topicName);
+    const exchange = recordsExchangeName(topicName);
+    if (!topic || exchange === null) return;
+    const bound = this.router.exchange(exchange) !== undefined && this.router.bindingsFrom(exchange).length > 0;
+    topic.forwarder = bound ? (batch) => this.forwardRecords(exchange, batch) : null;
+  }
+
+  private async forwardRecords(exchange: string, batch: Buffer): Promise<void> {
+    const pending: Promise<unknown>[] = [];
+    const dests: Destination[] = [];
+    for (const { message } of decodeMessages(batch)) {
+      const key = message.key === null ? '' : message.key.toString('utf8');
+      message.properties.exchange = exchange;
+      message.properties.routingKey = key;
+      dests.length = 0;
+      for (const d of this.router.routeTrusted(exchange, key, message, dests)) {
+        const entry = d.kind === 'queue' ? this.queues.get(d.name) : undefined;
+        if (entry) pending.push(entry.queue.publish(message));
+      }
+    }
+    await Promise.all(pending);
   }
 
   // ---- upkeep ----------------------------------------------------------------------------

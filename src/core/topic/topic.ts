@@ -13,11 +13,19 @@ import { partitionForKey } from './partitioner.js';
 
 export type OpenLog = (dir: string, config: LogConfig) => Promise<Log>;
 
+/**
+ * Called after a batch is durably appended, with its bytes (offsets assigned); resolves once
+ * the records are stored wherever they are forwarded (queues bound to the topic).
+ */
+export type TopicForwarder = (batch: Buffer) => Promise<void>;
+
 /** Most partitions one topic may have (Kafka has no hard cap; this bounds file handles). */
 export const maxPartitions = 1024;
 
 export class Topic {
   private roundRobin = 0;
+  /** Set by the vhost while queues are bound to this topic's records; null otherwise. */
+  forwarder: TopicForwarder | null = null;
 
   private constructor(
     readonly name: string,
@@ -62,15 +70,20 @@ export class Topic {
     return this.roundRobin;
   }
 
-  /** Appends a RecordBatch as received from a Kafka producer. */
-  appendBatch(partition: number, batch: Buffer): Promise<AppendResult> {
-    return this.partition(partition).append(batch);
+  /**
+   * Appends a RecordBatch as received from a Kafka producer. Resolves once it is durable, and,
+   * when queues are bound to the topic, once its records are stored in them too.
+   */
+  async appendBatch(partition: number, batch: Buffer): Promise<AppendResult> {
+    const r = await this.partition(partition).append(batch);
+    if (this.forwarder) await this.forwarder(batch);
+    return r;
   }
 
   /** Appends one protocol-neutral message to the partition its key selects. */
   async appendMessage(message: Message): Promise<{ partition: number; offset: number }> {
     const partition = this.partitionFor(message.key);
-    const r = await this.partition(partition).append(encodeMessages([message]));
+    const r = await this.appendBatch(partition, encodeMessages([message]));
     return { partition, offset: r.baseOffset };
   }
 

@@ -4,6 +4,7 @@ import { Broker } from '../../../src/core/broker/broker.js';
 import { isHopperError } from '../../../src/core/errors.js';
 import { makeMessage } from '../../../src/core/message.js';
 import { decodeMessages } from '../../../src/storage/codec/message-codec.js';
+import { encodeBatch } from '../../../src/storage/codec/record-batch.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const q = (name: string) => ({ kind: 'queue' as const, name });
@@ -212,6 +213,45 @@ test('committed group offsets persist across a restart', async () => {
     assert.equal(again.fetch('g1', 't', 1)?.metadata, 'm');
     assert.equal(again.fetch('g2', 't', 0), undefined);
     assert.deepEqual(again.groupNames(), ['g1']);
+    await b.close();
+  } finally {
+    await cleanup();
+  }
+});
+
+test('records appended to a topic reach queues bound to its amq.kafka.<topic> exchange, by key pattern', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    let b = await Broker.open({ dataDir: dir, fsync: { kind: 'always' } });
+    let v = b.vhost('/');
+    const topic = await v.createTopic('clicks', { partitions: 2 });
+    assert.equal(v.exchange('amq.kafka.clicks').internal, true);
+    await v.declareQueue('all-clicks');
+    await v.declareQueue('eu-clicks');
+    await v.bind('amq.kafka.clicks', q('all-clicks'), '#');
+    await v.bind('amq.kafka.clicks', q('eu-clicks'), 'eu.*');
+    // As a Kafka producer would: a RecordBatch appended as received.
+    const batch = encodeBatch([
+      { key: Buffer.from('eu.paris'), value: Buffer.from('c1'), headers: [{ key: 'source', value: Buffer.from('web') }] },
+      { key: Buffer.from('us.nyc'), value: Buffer.from('c2') },
+    ]);
+    await topic.appendBatch(0, batch);
+    assert.deepEqual(await drain(b, 'eu-clicks'), ['c1']);
+    const all = await v.queue('all-clicks').receive({ max: 10, waitMs: 0 });
+    assert.deepEqual(all.map((d) => [d.message.value!.toString(), d.message.properties.routingKey]), [['c1', 'eu.paris'], ['c2', 'us.nyc']]);
+    assert.deepEqual(all[0]!.message.headers, [{ key: 'source', value: Buffer.from('web') }]);
+    await assert.rejects(v.publish('amq.kafka.clicks', 'eu.x', makeMessage('direct')), code('NOT_ALLOWED'));
+    await b.close();
+
+    b = await Broker.open({ dataDir: dir, fsync: { kind: 'always' } });
+    v = b.vhost('/');
+    await v.topic('clicks').appendMessage(makeMessage('c3', { key: Buffer.from('eu.rome') }));
+    assert.deepEqual(await drain(b, 'eu-clicks'), ['c3'], 'binding and forwarding survive a restart');
+    await v.unbind('amq.kafka.clicks', q('eu-clicks'), 'eu.*');
+    await v.topic('clicks').appendMessage(makeMessage('c4', { key: Buffer.from('eu.rome') }));
+    assert.deepEqual(await drain(b, 'eu-clicks'), []);
+    await v.deleteTopic('clicks');
+    assert.throws(() => v.exchange('amq.kafka.clicks'), code('NOT_FOUND'));
     await b.close();
   } finally {
     await cleanup();
