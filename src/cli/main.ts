@@ -14,6 +14,8 @@ options:
   --config FILE       JSON configuration file (see docs/configuration.md)
   --fsync POLICY      always | interval:<ms> | never (default always; env HOPPER_FSYNC)
   --http-port N       HTTP port for health (default 8080; -1 disables; env HOPPER_HTTP_PORT)
+  --amqp-port N       AMQP 0-9-1 port (default 5672; -1 disables; env HOPPER_AMQP_PORT)
+  --kafka-port N      Kafka port (default 9092; -1 disables; env HOPPER_KAFKA_PORT)
   --host ADDR         address for all listeners (default 127.0.0.1)
   -h, --help          this text
 `;
@@ -27,6 +29,8 @@ async function main(argv: string[]): Promise<number> {
       config: { type: 'string' },
       fsync: { type: 'string' },
       'http-port': { type: 'string' },
+      'amqp-port': { type: 'string' },
+      'kafka-port': { type: 'string' },
       host: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -48,6 +52,10 @@ async function main(argv: string[]): Promise<number> {
       fsync: values.fsync,
       'http.port': values['http-port'],
       'http.host': values.host,
+      'amqp.port': values['amqp-port'],
+      'amqp.host': values.host,
+      'kafka.port': values['kafka-port'],
+      'kafka.host': values.host,
     },
   });
   const log = createLogger(config.logLevel);

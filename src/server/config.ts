@@ -13,6 +13,15 @@ export interface ListenerConfig {
   port: number;
 }
 
+export interface KafkaListenerConfig extends ListenerConfig {
+  /** Create unknown topics on Metadata and Produce (Kafka's auto.create.topics.enable). */
+  autoCreateTopics: boolean;
+  /** Partitions of auto-created topics and of CreateTopics with -1 (Kafka's num.partitions). */
+  numPartitions: number;
+  /** Require SASL PLAIN authentication (a Hopper user) before any other request. */
+  saslRequired: boolean;
+}
+
 export interface ServerConfig {
   dataDir: string;
   fsync: FsyncPolicy;
@@ -21,6 +30,14 @@ export interface ServerConfig {
   /** Segment size for queue and topic logs. */
   segmentMaxBytes: number;
   http: ListenerConfig;
+  /** AMQP 0-9-1 listener (RabbitMQ clients). */
+  amqp: ListenerConfig;
+  /** Kafka listener (Kafka clients), and how it creates topics. */
+  kafka: KafkaListenerConfig;
+  /** Memory alarm: publishers are blocked while the process's RSS is above this (0: 60% of RAM). */
+  memoryHighWatermarkBytes: number;
+  /** Disk alarm: publishers are blocked while the data directory's filesystem has less free. */
+  diskFreeLimitBytes: number;
   /** How long shutdown waits for in-flight work before closing logs anyway. */
   shutdownTimeoutMs: number;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
@@ -32,6 +49,10 @@ export const defaultConfig: ServerConfig = {
   maxMessageBytes: 16 * 1024 * 1024,
   segmentMaxBytes: 128 * 1024 * 1024,
   http: { host: '127.0.0.1', port: 8080 },
+  amqp: { host: '127.0.0.1', port: 5672 },
+  kafka: { host: '127.0.0.1', port: 9092, autoCreateTopics: true, numPartitions: 1, saslRequired: false },
+  memoryHighWatermarkBytes: 0,
+  diskFreeLimitBytes: 50_000_000,
   shutdownTimeoutMs: 10_000,
   logLevel: 'info',
 };
@@ -44,6 +65,15 @@ export const envVars = {
   HOPPER_SEGMENT_MAX_BYTES: 'segmentMaxBytes',
   HOPPER_HTTP_HOST: 'http.host',
   HOPPER_HTTP_PORT: 'http.port',
+  HOPPER_AMQP_HOST: 'amqp.host',
+  HOPPER_AMQP_PORT: 'amqp.port',
+  HOPPER_KAFKA_HOST: 'kafka.host',
+  HOPPER_KAFKA_PORT: 'kafka.port',
+  HOPPER_KAFKA_AUTO_CREATE_TOPICS: 'kafka.autoCreateTopics',
+  HOPPER_KAFKA_NUM_PARTITIONS: 'kafka.numPartitions',
+  HOPPER_KAFKA_SASL_REQUIRED: 'kafka.saslRequired',
+  HOPPER_MEMORY_HIGH_WATERMARK_BYTES: 'memoryHighWatermarkBytes',
+  HOPPER_DISK_FREE_LIMIT_BYTES: 'diskFreeLimitBytes',
   HOPPER_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
   HOPPER_LOG_LEVEL: 'logLevel',
 } as const;
@@ -70,6 +100,21 @@ function applySetting(cfg: ServerConfig, path: string, raw: unknown, source: str
     case 'segmentMaxBytes': cfg.segmentMaxBytes = int(1024); break;
     case 'http.host': cfg.http.host = str(); break;
     case 'http.port': cfg.http.port = int(-1); break;
+    case 'amqp.host': cfg.amqp.host = str(); break;
+    case 'amqp.port': cfg.amqp.port = int(-1); break;
+    case 'kafka.host': cfg.kafka.host = str(); break;
+    case 'kafka.port': cfg.kafka.port = int(-1); break;
+    case 'kafka.autoCreateTopics':
+    case 'kafka.saslRequired': {
+      if (raw !== true && raw !== false && raw !== 'true' && raw !== 'false') fail(`must be true or false, not ${JSON.stringify(raw)}`);
+      const on = raw === true || raw === 'true';
+      if (path === 'kafka.saslRequired') cfg.kafka.saslRequired = on;
+      else cfg.kafka.autoCreateTopics = on;
+      break;
+    }
+    case 'kafka.numPartitions': cfg.kafka.numPartitions = int(1); break;
+    case 'memoryHighWatermarkBytes': cfg.memoryHighWatermarkBytes = int(0); break;
+    case 'diskFreeLimitBytes': cfg.diskFreeLimitBytes = int(0); break;
     case 'shutdownTimeoutMs': cfg.shutdownTimeoutMs = int(0); break;
     case 'logLevel': {
       const v = str();

@@ -2,8 +2,12 @@
  * Starts a broker and its listeners from a ServerConfig, and stops them in order: listeners
  * first (no new work), then the broker (finish fsyncs, close logs).
  */
+import { totalmem } from 'node:os';
+import { watchResources } from '../core/broker/alarms.js';
 import { Broker } from '../core/broker/broker.js';
+import { listenAmqp, type AmqpListener } from '../protocol/amqp/server/listener.js';
 import { healthRoute, listenHttp, type HttpListener } from '../protocol/http/listener.js';
+import { listenKafka, type KafkaListener } from '../protocol/kafka/server/listener.js';
 import { describeConfig, type ServerConfig } from './config.js';
 import type { Logger } from './logger.js';
 
@@ -12,6 +16,10 @@ export interface RunningServer {
   readonly config: ServerConfig;
   /** Bound port of the HTTP listener, or null when disabled. */
   readonly httpPort: number | null;
+  /** Bound port of the AMQP listener, or null when disabled. */
+  readonly amqpPort: number | null;
+  /** Bound port of the Kafka listener, or null when disabled. */
+  readonly kafkaPort: number | null;
   banner(): string;
   close(): Promise<void>;
 }
@@ -27,6 +35,15 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   });
   const started = Date.now();
   let http: HttpListener | null = null;
+  let amqp: AmqpListener | null = null;
+  let kafka: KafkaListener | null = null;
+  const stopWatching = watchResources(broker.alarms, {
+    dataDir: config.dataDir,
+    memoryHighWatermarkBytes: config.memoryHighWatermarkBytes > 0 ? config.memoryHighWatermarkBytes : Math.floor(totalmem() * 0.6),
+    diskFreeLimitBytes: config.diskFreeLimitBytes,
+    intervalMs: 2_000,
+  });
+  broker.alarms.subscribe((active) => log.warn(active.size > 0 ? `resource alarm: ${[...active].join(', ')}; publishers are blocked` : 'resource alarms cleared'));
   try {
     if (config.http.port >= 0) {
       http = await listenHttp(config.http.host, config.http.port, [
@@ -34,7 +51,19 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       ]);
       log.info(`http listening on ${config.http.host}:${http.port}`);
     }
+    if (config.amqp.port >= 0) {
+      amqp = await listenAmqp(broker, { host: config.amqp.host, port: config.amqp.port, logger: log });
+      log.info(`amqp listening on ${config.amqp.host}:${amqp.port}`);
+    }
+    if (config.kafka.port >= 0) {
+      const k = config.kafka;
+      kafka = await listenKafka(broker, { host: k.host, port: k.port, autoCreateTopics: k.autoCreateTopics, numPartitions: k.numPartitions, saslRequired: k.saslRequired }, log);
+      log.info(`kafka listening on ${k.host}:${kafka.port}`);
+    }
   } catch (e) {
+    stopWatching();
+    await amqp?.close();
+    await http?.close();
     await broker.close();
     throw e;
   }
@@ -44,13 +73,20 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     broker,
     config,
     httpPort: http?.port ?? null,
+    amqpPort: amqp?.port ?? null,
+    kafkaPort: kafka?.port ?? null,
     banner() {
       const lines = [`Hopper ${broker.version} started`, `  data directory  ${config.dataDir} (fsync ${describeConfig(config).split('fsync ')[1]})`];
       if (http) lines.push(`  http            http://${config.http.host}:${http.port}/health`);
+      if (amqp) lines.push(`  amqp            amqp://${config.amqp.host}:${amqp.port}`);
+      if (kafka) lines.push(`  kafka           ${config.kafka.host}:${kafka.port}`);
       return lines.join('\n');
     },
     close() {
       closing ??= (async () => {
+        stopWatching();
+        await kafka?.close();
+        await amqp?.close();
         await http?.close();
         const timer = setTimeout(() => log.warn('shutdown is taking longer than shutdownTimeoutMs'), config.shutdownTimeoutMs);
         try {

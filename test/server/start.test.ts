@@ -13,7 +13,7 @@ test('hopper start prints its listeners, answers /health and stops cleanly on SI
   const { dir, cleanup } = await tempDir();
   try {
     const data = join(dir, 'data');
-    const child = spawn(process.execPath, [main, 'start', '--data', data, '--http-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [main, 'start', '--data', data, '--http-port', '0', '--amqp-port', '0', '--kafka-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     while (!/http:\/\/127\.0\.0\.1:(\d+)\/health/.test(out)) {

@@ -16,6 +16,7 @@ import { HopperError } from '../errors.js';
 import { Router } from '../exchange/router.js';
 import { validateVhostName } from '../names.js';
 import { escapeName, paths } from '../paths.js';
+import { Alarms } from './alarms.js';
 import { BrokerContext } from './context.js';
 import type { BrokerOptions } from './options.js';
 import { Session, type LoginRequest } from './session.js';
@@ -32,6 +33,8 @@ const packageVersion: string = (() => {
 
 export class Broker {
   readonly version = packageVersion;
+  /** Memory and disk alarms: while one is raised, protocols block publishers. */
+  readonly alarms = new Alarms();
   private readonly vhostMap = new Map<string, Vhost>();
   private retentionTimer: NodeJS.Timeout | null = null;
   private closed: Promise<void> | null = null;

@@ -10,7 +10,7 @@ import type { Arguments } from '../exchange/arguments.js';
 import type { Destination } from '../exchange/destination.js';
 import type { ExchangeInfo, ExchangeSpec } from '../exchange/exchange.js';
 import type { Message } from '../message.js';
-import type { ConsumeOptions, DeliverCallback, Delivery, ReceiveOptions } from '../queue/types.js';
+import type { ConsumeOptions, DeliverCallback, Delivery, PublishOptions, ReceiveOptions } from '../queue/types.js';
 import type { Consumer } from '../queue/consumer.js';
 import type { Broker } from './broker.js';
 import type { DeclareQueue, DeleteQueueOptions, PublishResult, QueueEntry, Vhost } from './vhost.js';
@@ -31,6 +31,13 @@ export function isLoopback(address: string): boolean {
   return isIP(v4) === 4 && v4.startsWith('127.');
 }
 
+/** AUTHENTICATION_FAILED when a loopback-only user (guest) connects from elsewhere. */
+export function checkLoopback(user: AuthenticatedUser, peerAddress: string | undefined): void {
+  if (user.loopbackOnly && peerAddress !== undefined && !isLoopback(peerAddress)) {
+    throw new HopperError('AUTHENTICATION_FAILED', `user '${user.name}' can only connect from loopback`);
+  }
+}
+
 /** The default exchange is checked under this name, as RabbitMQ does. */
 const exchangeResource = (name: string) => (name === '' ? 'amq.default' : name);
 
@@ -43,9 +50,16 @@ export class Session {
 
   static async login(broker: Broker, req: LoginRequest): Promise<Session> {
     const user = await broker.access.authenticate(req.user, req.password);
-    if (user.loopbackOnly && req.peerAddress !== undefined && !isLoopback(req.peerAddress)) {
-      throw new HopperError('AUTHENTICATION_FAILED', `user '${user.name}' can only connect from loopback`);
-    }
+    return Session.forUser(broker, user, req);
+  }
+
+  /**
+   * A session for a user whose password the caller has already checked (AMQP authenticates at
+   * connection.start-ok, before the client names its vhost in connection.open). Applies the
+   * same loopback and vhost rules as login.
+   */
+  static forUser(broker: Broker, user: AuthenticatedUser, req: { vhost: string; peerAddress?: string }): Session {
+    checkLoopback(user, req.peerAddress);
     broker.access.checkVhostAccess(user.name, req.vhost);
     return new Session(broker, user, broker.vhost(req.vhost));
   }
@@ -93,9 +107,9 @@ export class Session {
     return this.vhost.unbind(source, destination, routingKey, args);
   }
 
-  async publish(exchange: string, routingKey: string, message: Message): Promise<PublishResult> {
+  async publish(exchange: string, routingKey: string, message: Message, opts?: PublishOptions): Promise<PublishResult> {
     this.check('write', exchangeResource(exchange));
-    return this.vhost.publish(exchange, routingKey, message);
+    return this.vhost.publish(exchange, routingKey, message, opts);
   }
 
   consume(queue: string, opts: ConsumeOptions, deliver: DeliverCallback, owner?: string | null): Consumer {

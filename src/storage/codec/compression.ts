@@ -1,14 +1,17 @@
 /**
  * Compression codecs for RecordBatch v2 payloads, keyed by the Kafka codec id in attribute bits
- * 0-2. gzip ships now (node:zlib); snappy, lz4 and zstd plug in with registerCodec() when the
- * Kafka endpoint brings them. Until then a batch that uses them is refused as CORRUPT_MESSAGE
- * with a message that names the codec, never silently stored undecodable by other protocols.
+ * 0-2: none, gzip (node:zlib), snappy, lz4 and zstd (snappy.ts, lz4.ts, zstd.ts). registerCodec()
+ * can replace one (tests); an id with no codec is refused as CORRUPT_MESSAGE with a message that
+ * names the codec, never silently stored undecodable by other protocols.
  *
  * Codecs are synchronous: batches are at most maxBatchBytes, and the Kafka path stores and serves
  * compressed batches without touching them, so only cross-protocol reads pay for this.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { HopperError } from '../../core/errors.js';
+import { lz4 } from './lz4.js';
+import { snappy } from './snappy.js';
+import { zstd } from './zstd.js';
 
 export const CompressionId = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 } as const;
 export type CompressionName = keyof typeof CompressionId;
@@ -42,10 +45,11 @@ const gzip: CompressionCodec = {
   decompress: (input, max) => gunzipSync(input, { maxOutputLength: Math.max(1, max) }),
 };
 
-const registry: (CompressionCodec | undefined)[] = [identity, gzip];
+// snappy (snappy.ts), lz4 (lz4.ts) and zstd (zstd.ts) are registered too: see those files.
+const registry: (CompressionCodec | undefined)[] = [identity, gzip, snappy, lz4, zstd];
 
 /**
- * Adds or replaces the codec for codec.id (snappy, lz4, zstd come with the Kafka endpoint).
+ * Adds or replaces the codec for codec.id.
  * Returns a function that puts back what was there before (for tests).
  */
 export function registerCodec(codec: CompressionCodec): () => void {

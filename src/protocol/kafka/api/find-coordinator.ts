@@ -1,7 +1,9 @@
 /**
  * FindCoordinator (key 10): which broker coordinates a group or a transactional id.
  *
- * Served: v1-v5 (v0 removed by KIP-896). kafkajs 2.2.4 sends v2 at most. v1 adds the key type
+ * Served: v0-v5. KIP-896 lets brokers drop v0, but Debian's librdkafka (2.0.2, kcat) enables
+ * consumer groups and lz4 only when the broker serves FindCoordinator v0, so v0 stays.
+ * kafkajs 2.2.4 sends v2 at most. v1 adds the key type
  * (0 group, 1 transaction), v3 is flexible, v4 batches keys (KIP-699: the single key fields of the
  * request and response are replaced by lists), v5 may answer TRANSACTION_ABORTABLE.
  */
@@ -11,7 +13,7 @@ import { array, field, struct } from '../codec/schema.js';
 export const FindCoordinator = defineApi({
   apiKey: 10,
   name: 'FindCoordinator',
-  minVersion: 1,
+  minVersion: 0,
   maxVersion: 5,
   flexibleFrom: 3,
   request: struct({

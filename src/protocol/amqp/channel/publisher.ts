@@ -1,0 +1,246 @@
+/**
+ * The publishing side of a channel: basic.publish, mandatory returns, publisher confirms,
+ * transactions, x-delay and direct reply-to routing.
+ *
+ * A publish is checked and routed synchronously when it is handled (so routing follows command
+ * order), then stored in the background. Its confirm is sent once the core resolves, which is
+ * after the message is durable in every queue and topic it reached (a message routed nowhere is
+ * confirmed at once, after its basic.return if mandatory). A publish refused by a queue
+ * (x-overflow reject-publish) is nacked.
+ */
+import { HopperError, isHopperError } from '../../../core/errors.js';
+import type { Message } from '../../../core/message.js';
+import type { PublishOptions } from '../../../core/queue/types.js';
+import type { AmqpContent } from '../codec/command-assembler.js';
+import { encodeMessage } from '../codec/encode.js';
+import type { AmqpMethodInput, MethodByName } from '../codec/methods/registry.js';
+import { ReplyCode } from '../codec/reply-codes.js';
+import { connectionError, preconditionFailed } from '../mapping/errors.js';
+import { amqpProperties, bodyOf, messageFromAmqp } from '../mapping/properties.js';
+import { asInteger } from '../mapping/queue-arguments.js';
+import type { Channel } from './channel.js';
+import { ConfirmTracker } from './confirms.js';
+import type { Unacked } from './deliveries.js';
+import { isDirectReplyKey, REPLY_TO_QUEUE } from './direct-reply.js';
+
+type Mode = 'none' | 'confirm' | 'tx';
+
+const TX_ENTRY_OVERHEAD_BYTES = 256;
+
+interface TxPublish {
+  exchange: string;
+  routingKey: string;
+  message: Message;
+  mandatory: boolean;
+  opts: PublishOptions | undefined;
+}
+
+interface TxSettle {
+  entries: Unacked[];
+  how: 'ack' | 'requeue' | 'reject';
+}
+
+/** Errors that refuse one message (nack) rather than break the channel. */
+function refusesMessage(e: unknown): boolean {
+  return isHopperError(e, 'QUEUE_FULL') || isHopperError(e, 'STORAGE_FAILED') || isHopperError(e, 'CLOSED') || isHopperError(e, 'TOO_MANY_IN_FLIGHT');
+}
+
+export class Publisher {
+  private mode: Mode = 'none';
+  private confirms: ConfirmTracker | null = null;
+  private txPublishes: TxPublish[] = [];
+  private txSettles: TxSettle[] = [];
+  private txBytes = 0;
+  private stopped = false;
+
+  constructor(private readonly ch: Channel) {}
+
+  get inTx(): boolean {
+    return this.mode === 'tx';
+  }
+
+  selectConfirms(): void {
+    if (this.mode === 'tx') throw preconditionFailed('cannot switch from tx to confirm mode');
+    if (this.mode === 'confirm') return;
+    this.mode = 'confirm';
+    this.confirms = new ConfirmTracker((tag, multiple, ack) =>
+      this.ch.send(ack ? { method: 'basic.ack', deliveryTag: tag, multiple } : { method: 'basic.nack', deliveryTag: tag, multiple, requeue: false }),
+    );
+  }
+
+  selectTx(): void {
+    if (this.mode === 'confirm') throw preconditionFailed('cannot switch from confirm to tx mode');
+    this.mode = 'tx';
+  }
+
+  /** The channel closed: outcomes still to come are dropped, the transaction is discarded. */
+  stop(): void {
+    this.stopped = true;
+    this.confirms?.stop();
+    this.txPublishes = [];
+    this.txSettles = [];
+  }
+
+  publish(m: MethodByName<'basic.publish'>, content: AmqpContent): void {
+    const ch = this.ch;
+    const host = ch.host;
+    if (m.immediate) throw connectionError(ReplyCode.NOT_IMPLEMENTED, 'immediate=true');
+    host.noticePublish();
+    // Sequence numbers count every publish in confirm mode, even one that fails below.
+    const seq = this.confirms === null ? 0 : this.confirms.add();
+    const message = messageFromAmqp(content.header.properties, ownBytes(content.body), Date.now());
+    const props = message.properties;
+    const session = host.session;
+    if (props.userId !== undefined && props.userId !== session.user.name) {
+      throw preconditionFailed(`user_id property set to '${props.userId}' but authenticated user was '${session.user.name}'`);
+    }
+    if (props.replyTo === REPLY_TO_QUEUE) {
+      const rc = ch.replyConsumer;
+      if (rc === null) throw ch.noReplyConsumer();
+      props.replyTo = rc.address;
+    }
+    const exchange = m.exchange;
+    const routingKey = m.routingKey;
+    // Refusals that RabbitMQ reports at once are checked before anything is stored.
+    const x = session.vhost.exchange(exchange);
+    if (x.internal) throw new HopperError('NOT_ALLOWED', `cannot publish to internal exchange '${exchange}' in vhost '${session.vhost.name}'`);
+    const opts = delayOf(props.attributes);
+
+    if (this.mode === 'tx') {
+      // Each held publish costs its body and some fixed overhead (so empty bodies count too).
+      const size = (message.value?.length ?? 0) + TX_ENTRY_OVERHEAD_BYTES;
+      if (this.txBytes + size > host.ctx.options.txMaxBytes) throw preconditionFailed(`transaction holds more than ${host.ctx.options.txMaxBytes} bytes of messages`);
+      this.txBytes += size;
+      this.txPublishes.push({ exchange, routingKey, message, mandatory: m.mandatory, opts });
+      return;
+    }
+    if (exchange === '' && isDirectReplyKey(routingKey)) {
+      this.reply(routingKey, message, m.mandatory);
+      if (seq !== 0) this.confirms!.settle(seq, true);
+      return;
+    }
+    this.store(seq, exchange, routingKey, message, m.mandatory, opts);
+  }
+
+  private store(seq: number, exchange: string, routingKey: string, message: Message, mandatory: boolean, opts: PublishOptions | undefined): void {
+    const host = this.ch.host;
+    const stored = this.route(exchange, routingKey, message, opts);
+    host.publishStarted();
+    stored.then(
+      (r) => {
+        host.publishSettled();
+        if (r.routed === 0 && mandatory) this.returnMessage(ReplyCode.NO_ROUTE, 'NO_ROUTE', exchange, routingKey, message);
+        if (seq !== 0) this.confirms!.settle(seq, true);
+      },
+      (e: unknown) => {
+        host.publishSettled();
+        if (refusesMessage(e)) {
+          if (seq !== 0) this.confirms!.settle(seq, false);
+          else if (!isHopperError(e, 'QUEUE_FULL')) host.ctx.logger.warn(`publish to '${exchange}' failed: ${(e as Error).message}`);
+        } else if (!this.stopped) this.ch.fail(e);
+      },
+    );
+  }
+
+  /**
+   * Session.publish, plus what the default exchange does for streams in RabbitMQ: a routing key
+   * naming a stream (a topic here) appends to it.
+   */
+  private route(exchange: string, routingKey: string, message: Message, opts: PublishOptions | undefined): Promise<{ routed: number }> {
+    const { session, ctx } = this.ch.host;
+    const vhost = session.vhost;
+    if (exchange === '' && !vhost.hasQueue(routingKey) && vhost.hasTopic(routingKey)) {
+      ctx.broker.access.check(session.user.name, vhost.name, 'write', '');
+      message.properties.exchange = '';
+      message.properties.routingKey = routingKey;
+      return vhost.topic(routingKey).appendMessage(message).then(() => ({ routed: 1 }));
+    }
+    return session.publish(exchange, routingKey, message, opts);
+  }
+
+  /** Direct reply-to: straight to the waiting consumer, or unroutable. */
+  private reply(routingKey: string, message: Message, mandatory: boolean): void {
+    const host = this.ch.host;
+    host.ctx.broker.access.check(host.session.user.name, host.session.vhost.name, 'write', '');
+    message.properties.exchange = '';
+    message.properties.routingKey = routingKey;
+    const target = host.ctx.replyTo.lookup(routingKey);
+    if ((target === undefined || !target.deliverReply(message)) && mandatory) {
+      this.returnMessage(ReplyCode.NO_ROUTE, 'NO_ROUTE', '', routingKey, message);
+    }
+  }
+
+  private returnMessage(code: number, text: string, exchange: string, routingKey: string, message: Message): void {
+    if (this.ch.state !== 'open') return;
+    this.ch.host.send(this.encodeDelivery({ method: 'basic.return', replyCode: code, replyText: text, exchange, routingKey }, message));
+  }
+
+  /** A content-bearing method (deliver, get-ok, return) with the message's properties and body. */
+  encodeDelivery(method: AmqpMethodInput, message: Message): Buffer {
+    return encodeMessage(this.ch.id, method, amqpProperties(message), bodyOf(message), this.ch.host.frameMaxBytes);
+  }
+
+  // ---------------------------------------------------------------- transactions
+
+  txSettle(entries: Unacked[], how: TxSettle['how']): void {
+    this.txSettles.push({ entries, how });
+  }
+
+  /** Stores every publish of the transaction (durably), then applies its acks; then commit-ok. */
+  async commit(): Promise<void> {
+    if (this.mode !== 'tx') throw preconditionFailed('channel is not transactional');
+    const publishes = this.txPublishes;
+    const settles = this.txSettles;
+    this.txPublishes = [];
+    this.txSettles = [];
+    this.txBytes = 0;
+    const results = await Promise.allSettled(
+      publishes.map((p) => {
+        if (p.exchange === '' && isDirectReplyKey(p.routingKey)) {
+          this.reply(p.routingKey, p.message, p.mandatory);
+          return Promise.resolve({ routed: 1 });
+        }
+        return this.route(p.exchange, p.routingKey, p.message, p.opts);
+      }),
+    );
+    if (this.stopped) return;
+    for (let i = 0; i < results.length; i++) {
+      const r = results[i]!;
+      const p = publishes[i]!;
+      if (r.status === 'fulfilled') {
+        if (r.value.routed === 0 && p.mandatory) this.returnMessage(ReplyCode.NO_ROUTE, 'NO_ROUTE', p.exchange, p.routingKey, p.message);
+      } else if (!refusesMessage(r.reason)) throw r.reason;
+    }
+    for (const s of settles) this.ch.apply(s.entries, s.how);
+    this.ch.updateFlow();
+    this.ch.send({ method: 'tx.commit-ok' });
+  }
+
+  /** Discards the transaction's publishes; its acks are undone (the messages stay unacked). */
+  rollback(): void {
+    if (this.mode !== 'tx') throw preconditionFailed('channel is not transactional');
+    this.txPublishes = [];
+    this.txBytes = 0;
+    const entries = this.txSettles.flatMap((s) => s.entries);
+    this.txSettles = [];
+    this.ch.unacked.restore(entries);
+    this.ch.updateFlow();
+  }
+}
+
+/**
+ * Bodies arrive as views into socket chunks; a stored message keeps its body, so it gets its
+ * own copy (otherwise a small message could pin a whole 64 KiB read buffer in the cache).
+ */
+function ownBytes(b: Buffer): Buffer {
+  if (b.length === 0 || b.byteLength === b.buffer.byteLength) return b;
+  return Buffer.from(b);
+}
+
+/** x-delay (ms, any integer type) as publish options; absent, zero or negative: none. */
+function delayOf(attrs: Message['properties']['attributes']): PublishOptions | undefined {
+  const v = attrs?.['x-delay'];
+  if (v === undefined) return undefined;
+  const n = asInteger(v) ?? (v.type === 'string' && /^\d{1,15}$/.test(v.value) ? Number(v.value) : undefined);
+  return n !== undefined && n > 0 ? { delayMs: n } : undefined;
+}

@@ -1,0 +1,25 @@
+/** DescribeGroups: live groups from the coordinator; groups with only committed offsets are Empty. */
+import { DescribeGroups } from '../api/describe-groups.js';
+import { KafkaError } from '../codec/error-codes.js';
+import { defineHandler } from '../server/handler.js';
+
+export const describeGroupsHandler = defineHandler(DescribeGroups, async (req, { kafka }) => {
+  const offsets = await kafka.vhost.groupOffsets();
+  const known = new Set(offsets.groupNames());
+  return {
+    throttleTimeMs: 0,
+    groups: req.groups.map((groupId) => {
+      const d = kafka.groups.describe(groupId);
+      if (!d) {
+        return { errorCode: KafkaError.NONE, groupId, groupState: known.has(groupId) ? 'Empty' : 'Dead', protocolType: known.has(groupId) ? 'consumer' : '', protocolData: '', members: [] };
+      }
+      return {
+        errorCode: KafkaError.NONE, groupId, groupState: d.state, protocolType: d.protocolType, protocolData: d.protocolName,
+        members: d.members.map((m) => ({
+          memberId: m.memberId, groupInstanceId: m.groupInstanceId, clientId: m.clientId, clientHost: m.clientHost,
+          memberMetadata: m.metadata, memberAssignment: m.assignment,
+        })),
+      };
+    }),
+  };
+});

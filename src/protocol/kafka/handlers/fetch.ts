@@ -1,0 +1,182 @@
+/**
+ * Fetch: whole stored batches are served as they are on disk (no re-encoding). A fetch that
+ * finds fewer than minBytes waits up to maxWaitMs and is woken by appends to any partition it
+ * reads (and, for appends made by other protocols, by a periodic look at the log ends).
+ * Topic ids from v13. Fetch sessions (KIP-227) are not kept: every answer carries
+ * session id 0 (sessionless) and lists every requested partition, which clients accept.
+ * read_committed (isolation level 1) is served up to the partition's last stable offset (the
+ * first offset of its earliest ongoing transaction, else the high watermark) and lists the
+ * aborted transactions overlapping the records served, so the client drops their records
+ * (../txn/partition-txns.ts). read_uncommitted is served up to the high watermark.
+ */
+import { Fetch } from '../api/fetch.js';
+import { KafkaError } from '../codec/error-codes.js';
+import { ZERO_UUID } from '../codec/schema.js';
+import { defineHandler, type RequestContext } from '../server/handler.js';
+import { kafkaCode, type KafkaContext } from '../server/context.js';
+import { PartitionWaiters } from '../server/partition-waiters.js';
+import { forEachBatch, LOG_OVERHEAD } from '../../../storage/codec/record-batch.js';
+import { txnIndex, transactions } from '../txn/service.js';
+
+const EMPTY_RECORDS = Buffer.alloc(0);
+
+/** Longest wait honoured, whatever the client asks. */
+const MAX_WAIT_CAP_MS = 30_000;
+/**
+ * Appends that do not come through Kafka Produce (AMQP or SQS messages routed into a topic)
+ * raise no wake-up, so a waiting fetch also looks at the log ends this often.
+ */
+const RECHECK_MS = 200;
+
+function hasNewData(kafka: KafkaContext, wanted: readonly Wanted[]): boolean {
+  for (const t of wanted) {
+    const topic = t.name === null ? undefined : kafka.topic(t.name);
+    if (!topic) continue;
+    for (const p of t.partitions) {
+      if (p.partition < 0 || p.partition >= topic.partitionCount) continue;
+      if (topic.partition(p.partition).nextOffset > p.fetchOffset) return true;
+    }
+  }
+  return false;
+}
+
+interface Wanted {
+  name: string | null;
+  topicId: string;
+  partitions: { partition: number; fetchOffset: number; partitionMaxBytes: number }[];
+}
+
+interface PartitionData {
+  partitionIndex: number;
+  errorCode: number;
+  highWatermark: number;
+  lastStableOffset: number;
+  logStartOffset: number;
+  abortedTransactions: { producerId: number; firstOffset: number }[] | null;
+  preferredReadReplica: number;
+  records: Buffer | null;
+}
+
+/** The whole batches of bytes that end before `end`. */
+function batchesBefore(bytes: Buffer, end: number): { bytes: Buffer; lastOffset: number } {
+  let cut = 0;
+  let lastOffset = -1;
+  forEachBatch(bytes, (h, pos) => {
+    const last = h.baseOffset + h.lastOffsetDelta;
+    if (last >= end) return false;
+    cut = pos + h.batchLength + LOG_OVERHEAD;
+    lastOffset = last;
+    return undefined;
+  }, { verifyCrc: false });
+  return { bytes: bytes.subarray(0, cut), lastOffset };
+}
+
+async function readAll(kafka: KafkaContext, wanted: readonly Wanted[], maxBytes: number, rc: RequestContext, readCommitted: boolean) {
+  let total = 0;
+  const responses = [];
+  for (const t of wanted) {
+    const topic = t.name === null ? undefined : kafka.topic(t.name);
+    let denied = false;
+    if (topic && rc.conn.session) {
+      try {
+        rc.conn.session.checkTopic(topic.name, 'read');
+      } catch {
+        denied = true;
+      }
+    }
+    const partitions: PartitionData[] = [];
+    for (const p of t.partitions) {
+      const out: PartitionData = {
+        partitionIndex: p.partition, errorCode: KafkaError.NONE, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1,
+        // An empty record set, not null: librdkafka refuses a null one (MessageSetSize -1) and never
+        // reports end of partition.
+        abortedTransactions: null, preferredReadReplica: -1, records: EMPTY_RECORDS,
+      };
+      partitions.push(out);
+      if (denied) {
+        out.errorCode = KafkaError.TOPIC_AUTHORIZATION_FAILED;
+        continue;
+      }
+      if (!topic || p.partition < 0 || p.partition >= topic.partitionCount) {
+        out.errorCode = t.name === null ? KafkaError.UNKNOWN_TOPIC_ID : KafkaError.UNKNOWN_TOPIC_OR_PARTITION;
+        continue;
+      }
+      const log = topic.partition(p.partition);
+      out.highWatermark = log.nextOffset;
+      out.lastStableOffset = log.nextOffset;
+      out.logStartOffset = log.logStartOffset;
+      if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.nextOffset) {
+        out.errorCode = KafkaError.OFFSET_OUT_OF_RANGE;
+        continue;
+      }
+      const txns = readCommitted ? await txnIndex(kafka).get(topic.name, p.partition, log) : null;
+      const stable = txns ? txns.lso(log.nextOffset) : log.nextOffset;
+      out.lastStableOffset = stable;
+      if (p.fetchOffset >= stable) continue;
+      // The first partition with data may exceed maxBytes by one batch, as Kafka allows.
+      const budget = Math.min(p.partitionMaxBytes, Math.max(maxBytes - total, 0));
+      if (budget <= 0 && total > 0) continue;
+      try {
+        const r = await log.read(p.fetchOffset, Math.max(budget, 1));
+        out.highWatermark = r.nextOffset;
+        out.logStartOffset = r.logStartOffset;
+        let bytes = r.bytes;
+        if (txns) {
+          // The LSO as of now (appends during the read may have begun transactions).
+          const lso = txns.lso(r.nextOffset);
+          out.lastStableOffset = lso;
+          const kept = batchesBefore(bytes, lso);
+          bytes = kept.bytes;
+          out.abortedTransactions = kept.lastOffset < 0 ? [] : txns.abortedIn(p.fetchOffset, kept.lastOffset).map((a) => ({ producerId: a.producerId, firstOffset: a.firstOffset }));
+        } else {
+          out.lastStableOffset = r.nextOffset;
+        }
+        if (bytes.length > 0) {
+          out.records = bytes;
+          total += bytes.length;
+        }
+      } catch (e) {
+        out.errorCode = kafkaCode(e);
+      }
+    }
+    responses.push({ topic: t.name ?? '', topicId: t.topicId, partitions });
+  }
+  const errors = responses.some((t) => t.partitions.some((p) => p.errorCode !== KafkaError.NONE));
+  return { responses, total, errors };
+}
+
+export const fetchHandler = defineHandler(Fetch, async (req, rc) => {
+  const { kafka, version } = rc;
+  const wanted: Wanted[] = req.topics.map((t) => {
+    const name = version >= 13 ? kafka.topicNameById(t.topicId) ?? null : t.topic;
+    return {
+      name,
+      topicId: version >= 13 ? t.topicId : name === null ? ZERO_UUID : kafka.topicId(name),
+      partitions: t.partitions.map((p) => ({ partition: p.partition, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes })),
+    };
+  });
+  const maxBytes = Math.max(req.maxBytes, 1);
+  const readCommitted = req.isolationLevel === 1;
+  // Starts the transaction coordinator (and its timeout of transactions left open before a restart).
+  if (readCommitted) await transactions(kafka).catch(() => undefined);
+  let result = await readAll(kafka, wanted, maxBytes, rc, readCommitted);
+  const deadline = Date.now() + Math.min(Math.max(req.maxWaitMs, 0), MAX_WAIT_CAP_MS);
+  // As Kafka, an error in any partition is answered at once rather than after the wait.
+  while (result.total < Math.max(req.minBytes, 1) && !result.errors && Date.now() < deadline && !kafka.waiters.isClosed) {
+    const keys: string[] = [];
+    for (const t of wanted) if (t.name !== null) for (const p of t.partitions) keys.push(PartitionWaiters.key(t.name, p.partition));
+    if (keys.length === 0) break;
+    const woken = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        cancel();
+        resolve(false);
+      }, Math.min(deadline - Date.now(), RECHECK_MS));
+      const cancel = kafka.waiters.wait(keys, () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    if (woken || Date.now() >= deadline || hasNewData(kafka, wanted)) result = await readAll(kafka, wanted, maxBytes, rc, readCommitted);
+  }
+  return { throttleTimeMs: 0, errorCode: KafkaError.NONE, sessionId: 0, responses: result.responses };
+});

@@ -1,0 +1,178 @@
+/**
+ * Produce: each partition's record batches are checked (checkBatch: magic 2, lengths, CRC,
+ * size limit) and appended as received, without re-encoding. acks=1 and acks=-1 are answered
+ * once the append promise resolves (fsynced under the default policy); acks=0 gets no answer.
+ * Appends wake long-polling fetches of the partition. Batches of idempotent producers are
+ * checked against their sequence numbers first (../server/producer-state.ts). Transactional
+ * batches are accepted only from the current epoch of a producer whose ongoing transaction
+ * includes the partition (else INVALID_PRODUCER_EPOCH / INVALID_TXN_STATE), and the first
+ * offset of each producer's transaction is noted for the last stable offset (../txn/).
+ */
+import { Produce } from '../api/produce.js';
+import { KafkaError } from '../codec/error-codes.js';
+import { batchSizeAt, checkBatch, isTransactional, readBatchHeader } from '../../../storage/codec/record-batch.js';
+import { defineHandler } from '../server/handler.js';
+import { errorMessage, kafkaCode, type KafkaContext } from '../server/context.js';
+import type { Topic } from '../../../core/topic/topic.js';
+import type { Alarms } from '../../../core/broker/alarms.js';
+import type { Session } from '../../../core/broker/session.js';
+import { transactions, type TxnService } from '../txn/service.js';
+
+interface PartitionAnswer {
+  index: number;
+  errorCode: number;
+  baseOffset: number;
+  logAppendTimeMs: number;
+  logStartOffset: number;
+  recordErrors: { batchIndex: number; batchIndexErrorMessage: string | null }[];
+  errorMessage: string | null;
+}
+
+/** Splits a records field into whole, checked batches; throws CORRUPT_MESSAGE / MESSAGE_TOO_LARGE. */
+export function splitBatches(records: Buffer, maxBatchBytes: number): Buffer[] {
+  const out: Buffer[] = [];
+  let pos = 0;
+  while (pos < records.length) {
+    const size = batchSizeAt(records, pos);
+    if (size === null) {
+      checkBatch(records, pos, maxBatchBytes); // throws the precise reason
+      break;
+    }
+    checkBatch(records, pos, maxBatchBytes);
+    out.push(records.subarray(pos, pos + size));
+    pos += size;
+  }
+  return out;
+}
+
+async function producePartition(kafka: KafkaContext, topic: Topic, index: number, records: Buffer | null, txn: TxnService | null): Promise<PartitionAnswer> {
+  const answer: PartitionAnswer = { index, errorCode: KafkaError.NONE, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [], errorMessage: null };
+  if (index < 0 || index >= topic.partitionCount) {
+    answer.errorCode = KafkaError.UNKNOWN_TOPIC_OR_PARTITION;
+    return answer;
+  }
+  const log = topic.partition(index);
+  try {
+    if (records === null || records.length === 0) throw new Error('no records');
+    const batches = splitBatches(records, topic.config.maxBatchBytes);
+    if (batches.length === 0) throw new Error('no record batch');
+    if (batches.some((b) => readBatchHeader(b, 0).producerId >= 0)) {
+      const ready = kafka.producers.ready(topic.name, index, log);
+      if (ready) await ready;
+    }
+    // Loaded when the partition was added to the transaction (AddPartitionsToTxn), so normally
+    // no wait here that could reorder pipelined batches.
+    let txnState = batches.some((b) => isTransactional(readBatchHeader(b, 0).attributes)) && txn ? txn.index.get(topic.name, index, log) : null;
+    if (txnState instanceof Promise) txnState = await txnState;
+    const offsets: Promise<number>[] = [];
+    for (const b of batches) {
+      const h = readBatchHeader(b, 0);
+      if (h.producerId < 0) {
+        offsets.push(topic.appendBatch(index, b).then((r) => r.baseOffset));
+        continue;
+      }
+      const transactional = isTransactional(h.attributes);
+      if (transactional) {
+        const code = txn && txnState ? txn.coordinator.checkProduce(h.producerId, h.producerEpoch, topic.name, index) : KafkaError.INVALID_TXN_STATE;
+        if (code !== KafkaError.NONE) {
+          answer.errorCode = code;
+          if (offsets.length > 0) await Promise.allSettled(offsets);
+          return answer;
+        }
+      }
+      const c = kafka.producers.check(topic.name, index, h.producerId, h.producerEpoch, h.baseSequence, h.lastOffsetDelta + 1);
+      if (c.kind === 'error') {
+        answer.errorCode = c.errorCode;
+        if (offsets.length > 0) await Promise.allSettled(offsets);
+        return answer;
+      }
+      if (c.kind === 'duplicate') {
+        offsets.push(c.baseOffset);
+        continue;
+      }
+      // The transaction's first offset is noted before the append can be read: the log end now
+      // is a lower bound of the batch's offset, made exact once the append resolves.
+      const lower = log.nextOffset;
+      if (transactional && txnState) txnState.begin(h.producerId, lower);
+      const appended = topic.appendBatch(index, b).then((r) => r.baseOffset);
+      if (transactional && txnState) {
+        const pid = h.producerId;
+        appended.then((base) => {
+          if (txnState.ongoing.get(pid) === lower) txnState.ongoing.set(pid, base);
+        }, () => undefined);
+      }
+      c.record(appended);
+      offsets.push(appended);
+    }
+    answer.baseOffset = (await Promise.all(offsets))[0]!;
+    answer.logStartOffset = log.logStartOffset;
+    kafka.waiters.notify(topic.name, index);
+  } catch (e) {
+    answer.errorCode = e instanceof Error && e.message.startsWith('no record') ? KafkaError.CORRUPT_MESSAGE : kafkaCode(e);
+    answer.errorMessage = errorMessage(e);
+  }
+  return answer;
+}
+
+/** Resolves true once no alarm is raised, or false after timeoutMs with one still raised. */
+function alarmsClear(alarms: Alarms, timeoutMs: number): Promise<boolean> {
+  if (!alarms.blocking) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      unsubscribe();
+      resolve(!alarms.blocking);
+    }, timeoutMs);
+    const unsubscribe = alarms.subscribe(() => {
+      if (alarms.blocking) return;
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(true);
+    });
+  });
+}
+
+function authorize(session: Session | null, name: string): number {
+  if (!session) return KafkaError.NONE;
+  try {
+    session.checkTopic(name, 'write');
+    return KafkaError.NONE;
+  } catch {
+    return KafkaError.TOPIC_AUTHORIZATION_FAILED;
+  }
+}
+
+export const produceHandler = defineHandler(Produce, async (req, { kafka, conn }) => {
+  const acks = req.acks;
+  const failAll = (errorCode: number) => ({
+    responses: req.topicData.map((t) => ({
+      name: t.name,
+      partitionResponses: t.partitionData.map((p) => ({ index: p.index, errorCode, baseOffset: -1, recordErrors: [], errorMessage: null })),
+    })),
+    throttleTimeMs: 0,
+  });
+  if (acks !== 0 && acks !== 1 && acks !== -1) return failAll(KafkaError.INVALID_REQUIRED_ACKS);
+  let txn: TxnService | null = null;
+  if (req.transactionalId !== null) {
+    try {
+      txn = await transactions(kafka);
+    } catch (e) {
+      return acks === 0 ? null : failAll(kafkaCode(e));
+    }
+  }
+  // A memory or disk alarm blocks publishers: the request waits (and, through the in-flight
+  // cap, so does the connection) until the alarm clears or the request's timeout passes.
+  if (!(await alarmsClear(kafka.broker.alarms, Math.max(req.timeoutMs, 0)))) {
+    return acks === 0 ? null : failAll(KafkaError.REQUEST_TIMED_OUT);
+  }
+  const responses = await Promise.all(req.topicData.map(async (t) => {
+    const denied = authorize(conn.session, t.name);
+    const topic = denied === KafkaError.NONE ? await kafka.topicOrCreate(t.name, true) : denied;
+    const partitionResponses = await Promise.all(t.partitionData.map((p) =>
+      typeof topic === 'number'
+        ? { index: p.index, errorCode: topic, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [], errorMessage: null }
+        : producePartition(kafka, topic, p.index, p.records, txn)));
+    return { name: t.name, partitionResponses };
+  }));
+  if (acks === 0) return null;
+  return { responses, throttleTimeMs: 0 };
+});

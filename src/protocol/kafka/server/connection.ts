@@ -1,0 +1,209 @@
+/**
+ * One Kafka client connection: socket chunks → RequestFramer → handler → response chunks →
+ * socket. Handlers may finish in any order, but Kafka clients match responses to requests by
+ * position as well as correlation id, so answers are written strictly in request order: each
+ * request takes a slot in `slots`, and the head slots are flushed (corked, so one writev) as
+ * soon as they are done.
+ *
+ * Limits: at most maxInFlightRequests requests (and about maxInFlightBytes of request bytes) are
+ * being handled; beyond that, frames wait in
+ * `backlog` (at most one socket read's worth) and the socket is paused until slots free up.
+ * A codec error, an unknown API or an unsupported version closes this connection only, after
+ * the answers owed to earlier requests have been written.
+ */
+import type { Socket } from 'node:net';
+import type { Logger } from '../../../server/logger.js';
+import { API_VERSIONS_KEY } from '../codec/api-def.js';
+import { KafkaCodecError } from '../codec/errors.js';
+import { type Frame, RequestFramer } from '../codec/framer.js';
+import { decodeRequestBody, encodeResponse } from '../codec/message.js';
+import { encodeApiVersionsFallback } from '../api/api-versions-answer.js';
+import type { KafkaContext } from './context.js';
+import type { ConnectionState, HandlerEntry } from './handler.js';
+
+/** ApiVersions, SaslHandshake, SaslAuthenticate: what a client may send before authenticating. */
+const PRE_AUTH_APIS: ReadonlySet<number> = new Set([18, 17, 36]);
+
+interface Slot {
+  done: boolean;
+  /** The frame to write, or null for none (acks=0). */
+  chunks: Buffer[] | null;
+  /** Close the connection once everything before this slot is written. */
+  close: boolean;
+}
+
+export class KafkaConnection {
+  private readonly framer: RequestFramer;
+  private readonly slots: Slot[] = [];
+  /** Frames not yet started; null marks the framer's error (close after what precedes it). */
+  private readonly backlog: (Frame | null)[] = [];
+  private inFlight = 0;
+  /** Request bytes held by requests being handled (their bodies stay referenced until answered). */
+  private inFlightBytes = 0;
+  private closed = false;
+  readonly state: ConnectionState;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly kafka: KafkaContext,
+    private readonly handlers: ReadonlyMap<number, HandlerEntry>,
+    private readonly logger: Logger,
+    id: number,
+  ) {
+    this.framer = new RequestFramer({ maxRequestBytes: kafka.options.maxRequestBytes, registry: kafka.registry });
+    this.state = { id, remoteAddress: socket.remoteAddress ?? '', session: null, saslMechanism: null, closeAfterResponse: false };
+    socket.setNoDelay(true);
+    socket.setTimeout(kafka.options.connectionsMaxIdleMs, () => {
+      if (this.inFlight === 0 && this.slots.length === 0) this.destroy();
+    });
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', () => this.destroy());
+    socket.on('close', () => {
+      this.closed = true;
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    let frames: Frame[];
+    try {
+      frames = this.framer.push(chunk);
+    } catch (e) {
+      this.fail(e);
+      return;
+    }
+    for (const f of frames) this.backlog.push(f);
+    // The framer keeps its error for the next push; a bad frame after good ones in this chunk
+    // closes the connection once their answers are out.
+    if (this.framer.error) this.backlog.push(null);
+    this.pump();
+  }
+
+  /** Starts backlog frames while in-flight slots are free; pauses reading otherwise. */
+  private pump(): void {
+    while (this.backlog.length > 0 && this.hasRoom() && !this.closed) {
+      const frame = this.backlog.shift()!;
+      if (frame === null) {
+        this.slots.push({ done: true, chunks: null, close: true });
+        this.flush();
+        return;
+      }
+      this.start(frame);
+    }
+    if (this.closed) return;
+    if (this.backlog.length > 0 || !this.hasRoom()) this.socket.pause();
+    else this.socket.resume();
+  }
+
+  /** Room for one more request: under both caps, and always for one (any frame the framer accepts). */
+  private hasRoom(): boolean {
+    const o = this.kafka.options;
+    return this.inFlight === 0 || (this.inFlight < o.maxInFlightRequests && this.inFlightBytes < o.maxInFlightBytes);
+  }
+
+  private start(frame: Frame): void {
+    const slot: Slot = { done: false, chunks: null, close: false };
+    this.slots.push(slot);
+    if (frame.kind !== 'request') {
+      slot.done = true;
+      if (frame.kind === 'unsupported_version' && frame.apiKey === API_VERSIONS_KEY) {
+        // KIP-511: answer in v0 with the supported ranges so the client retries lower.
+        slot.chunks = encodeApiVersionsFallback(frame.correlationId, this.kafka.registry);
+      } else {
+        // No layout exists to answer in: Kafka closes the connection, and so do we.
+        this.logger.debug(`kafka connection ${this.state.id}: ${frame.kind} (api ${frame.apiKey} v${frame.apiVersion}); closing`);
+        slot.close = true;
+      }
+      this.flush();
+      return;
+    }
+    const handler = this.handlers.get(frame.apiKey);
+    if (!handler || (this.kafka.options.saslRequired && this.state.session === null && !PRE_AUTH_APIS.has(frame.apiKey))) {
+      slot.done = true;
+      slot.close = true;
+      this.flush();
+      return;
+    }
+    let req: unknown;
+    try {
+      req = decodeRequestBody(frame.api, frame.apiVersion, frame.body);
+    } catch (e) {
+      slot.done = true;
+      slot.close = true;
+      this.logger.debug(`kafka connection ${this.state.id}: bad ${frame.api.name} v${frame.apiVersion}: ${(e as Error).message}`);
+      this.flush();
+      return;
+    }
+    this.inFlight++;
+    const bytes = frame.body.length;
+    this.inFlightBytes += bytes;
+    this.logger.debug(`kafka connection ${this.state.id}: ${frame.api.name} v${frame.apiVersion} #${frame.correlationId}`);
+    const rc = { kafka: this.kafka, conn: this.state, version: frame.apiVersion, clientId: frame.clientId };
+    let result: Promise<unknown>;
+    try {
+      result = Promise.resolve(handler.handle(req, rc));
+    } catch (e) {
+      result = Promise.reject(e);
+    }
+    result.then(
+      (body) => {
+        if (body !== null && body !== undefined) {
+          slot.chunks = encodeResponse(frame.api, frame.apiVersion, frame.correlationId, body as never);
+        }
+        if (this.state.closeAfterResponse) slot.close = true;
+      },
+      (e: unknown) => {
+        // Handlers answer client errors in the response; an exception here is a bug or an
+        // unexpected failure: close this connection, never the process.
+        this.logger.warn(`kafka ${frame.api.name} v${frame.apiVersion} failed: ${(e as Error)?.stack ?? String(e)}`);
+        slot.close = true;
+      },
+    ).catch((e: unknown) => {
+      this.logger.warn(`kafka ${frame.api.name} v${frame.apiVersion} response encoding failed: ${(e as Error).message}`);
+      slot.close = true;
+    }).finally(() => {
+      slot.done = true;
+      this.inFlight--;
+      this.inFlightBytes -= bytes;
+      this.flush();
+      this.pump();
+    });
+  }
+
+  /** Writes every finished slot at the head, in order, in one corked batch. */
+  private flush(): void {
+    if (this.closed) return;
+    let corked = false;
+    while (this.slots.length > 0 && this.slots[0]!.done) {
+      const slot = this.slots.shift()!;
+      if (slot.chunks) {
+        if (!corked) {
+          this.socket.cork();
+          corked = true;
+        }
+        for (const c of slot.chunks) this.socket.write(c);
+      }
+      if (slot.close) {
+        if (corked) this.socket.uncork();
+        this.socket.end();
+        this.closed = true;
+        this.slots.length = 0;
+        this.backlog.length = 0;
+        return;
+      }
+    }
+    if (corked) this.socket.uncork();
+  }
+
+  private fail(e: unknown): void {
+    if (!(e instanceof KafkaCodecError)) this.logger.warn(`kafka connection ${this.state.id}: ${(e as Error).message}`);
+    // Answers owed to earlier requests still go out first.
+    this.slots.push({ done: true, chunks: null, close: true });
+    this.flush();
+  }
+
+  destroy(): void {
+    this.closed = true;
+    this.socket.destroy();
+  }
+}

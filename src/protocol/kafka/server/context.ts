@@ -1,0 +1,106 @@
+/**
+ * What every Kafka connection of one endpoint shares: the broker and the vhost topics live in,
+ * the advertised node, topic ids, fetch waiters and the group coordinator. One Hopper node is
+ * the whole cluster: node 0, leader of every partition, controller and group coordinator, with
+ * replication factor 1.
+ */
+import type { Broker } from '../../../core/broker/broker.js';
+import type { Vhost } from '../../../core/broker/vhost.js';
+import { HopperError } from '../../../core/errors.js';
+import type { Topic } from '../../../core/topic/topic.js';
+import type { ApiRegistry } from '../api/registry.js';
+import { GroupCoordinator } from '../groups/coordinator.js';
+import type { KafkaEndpointOptions } from './options.js';
+import { PartitionWaiters } from './partition-waiters.js';
+import { ProducerStates } from './producer-state.js';
+import { topicIdOf } from './topic-ids.js';
+
+export const NODE_ID = 0;
+
+export interface AdvertisedNode {
+  readonly nodeId: number;
+  readonly host: string;
+  port: number;
+}
+
+export class KafkaContext {
+  readonly waiters = new PartitionWaiters();
+  readonly producers = new ProducerStates();
+  readonly groups: GroupCoordinator;
+  readonly node: AdvertisedNode;
+  /** Per-topic id cache, keyed by catalogue id so a re-created topic gets a new one. */
+  private readonly ids = new Map<string, { catalogueId: string; id: string }>();
+  private readonly names = new Map<string, string>();
+
+  constructor(
+    readonly broker: Broker,
+    readonly options: KafkaEndpointOptions,
+    /** The APIs this endpoint answers: ApiVersions and the framer are read off it. */
+    readonly registry: ApiRegistry,
+  ) {
+    const host = options.advertisedHost ?? (options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host);
+    this.node = { nodeId: NODE_ID, host, port: options.port };
+    this.clusterId = topicIdOf('cluster', broker.dataDir, '');
+    this.groups = new GroupCoordinator({
+      clock: broker.ctx.clock,
+      minSessionTimeoutMs: options.groupMinSessionTimeoutMs,
+      maxSessionTimeoutMs: options.groupMaxSessionTimeoutMs,
+      initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs,
+    });
+  }
+
+  get vhost(): Vhost {
+    return this.broker.vhost(this.options.vhost);
+  }
+
+  /** Hopper's cluster id: stable per data directory (derived from its path, 22 chars like Kafka's). */
+  readonly clusterId: string;
+
+  topic(name: string): Topic | undefined {
+    const v = this.vhost;
+    return v.hasTopic(name) ? v.topic(name) : undefined;
+  }
+
+  topicId(name: string): string {
+    const def = this.broker.catalogue.topic(this.options.vhost, name);
+    const catalogueId = def?.id ?? '';
+    const cached = this.ids.get(name);
+    if (cached && cached.catalogueId === catalogueId) return cached.id;
+    const id = topicIdOf(this.options.vhost, name, catalogueId);
+    this.ids.set(name, { catalogueId, id });
+    this.names.set(id, name);
+    return id;
+  }
+
+  topicNameById(id: string): string | undefined {
+    const cached = this.names.get(id);
+    if (cached !== undefined && this.vhost.hasTopic(cached) && this.topicId(cached) === id) return cached;
+    for (const name of this.vhost.topicNames()) if (this.topicId(name) === id) return name;
+    return undefined;
+  }
+
+  /**
+   * The topic, auto-created with the default partition count when allowed. Returns an error
+   * code when the topic is absent (UNKNOWN_TOPIC_OR_PARTITION) or its name invalid.
+   */
+  async topicOrCreate(name: string, allowCreate: boolean): Promise<Topic | number> {
+    const t = this.topic(name);
+    if (t) return t;
+    if (!allowCreate || !this.options.autoCreateTopics) return 3; // UNKNOWN_TOPIC_OR_PARTITION
+    try {
+      return await this.vhost.createTopic(name, { partitions: this.options.numPartitions });
+    } catch (e) {
+      if (e instanceof HopperError && e.code === 'ALREADY_EXISTS') return this.topic(name) ?? 3;
+      return kafkaCode(e);
+    }
+  }
+}
+
+/** The Kafka error code of an exception: a HopperError's mapping, else UNKNOWN_SERVER_ERROR. */
+export function kafkaCode(e: unknown): number {
+  return e instanceof HopperError ? e.mapping.kafka : -1;
+}
+
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,41 @@
+/**
+ * The shape of one API handler: a decoded request in, a response body out (or null for no
+ * response, as Produce with acks=0). Handlers live one per file in ../handlers/ and are listed
+ * in ../handlers/index.ts.
+ */
+import type { Session } from '../../../core/broker/session.js';
+import type { ApiDef, RequestOf, ResponseInputOf } from '../codec/api-def.js';
+import type { KafkaContext } from './context.js';
+
+/** Per-connection state handlers may read or change (SASL). */
+export interface ConnectionState {
+  readonly id: number;
+  readonly remoteAddress: string;
+  /** Set by SASL authentication; null while unauthenticated. */
+  session: Session | null;
+  /** The mechanism chosen by SaslHandshake, awaiting SaslAuthenticate. */
+  saslMechanism: string | null;
+  /** Set by a handler whose answer must be the connection's last (a failed authentication). */
+  closeAfterResponse: boolean;
+}
+
+export interface RequestContext {
+  readonly kafka: KafkaContext;
+  readonly conn: ConnectionState;
+  readonly version: number;
+  readonly clientId: string | null;
+}
+
+export type Handler<A extends ApiDef> = (
+  req: RequestOf<A>,
+  rc: RequestContext,
+) => Promise<ResponseInputOf<A> | null> | ResponseInputOf<A> | null;
+
+export interface HandlerEntry {
+  readonly api: ApiDef;
+  readonly handle: (req: unknown, rc: RequestContext) => Promise<unknown> | unknown;
+}
+
+export function defineHandler<A extends ApiDef>(api: A, handle: Handler<A>): HandlerEntry {
+  return { api, handle: handle as HandlerEntry['handle'] };
+}

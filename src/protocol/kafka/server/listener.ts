@@ -1,0 +1,66 @@
+/**
+ * The Kafka TCP listener: accepts connections and runs a KafkaConnection on each, sharing one
+ * KafkaContext (and so one group coordinator) across them.
+ */
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import type { Broker } from '../../../core/broker/broker.js';
+import { silentLogger, type Logger } from '../../../server/logger.js';
+import { createRegistry, kafkaApis } from '../api/registry.js';
+import { kafkaHandlers } from '../handlers/index.js';
+import { KafkaConnection } from './connection.js';
+import { KafkaContext } from './context.js';
+import { defaultKafkaEndpointOptions, type KafkaEndpointOptions } from './options.js';
+
+export interface KafkaListener {
+  readonly port: number;
+  readonly context: KafkaContext;
+  close(): Promise<void>;
+}
+
+/** How often group session and rebalance timeouts are checked. */
+const GROUP_TICK_MS = 100;
+
+export async function listenKafka(broker: Broker, opts: Partial<KafkaEndpointOptions> = {}, logger: Logger = silentLogger): Promise<KafkaListener> {
+  const options: KafkaEndpointOptions = { ...defaultKafkaEndpointOptions, ...opts };
+  // Only APIs with a handler are advertised, so the codec can define an API before it is
+  // served; a request for any other one closes the connection, as Kafka does.
+  const registry = createRegistry(kafkaApis.all.filter((a) => kafkaHandlers.has(a.apiKey)));
+  const context = new KafkaContext(broker, options, registry);
+  const connections = new Set<KafkaConnection>();
+  const sockets = new Set<Socket>();
+  let nextId = 1;
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    const conn = new KafkaConnection(socket, context, kafkaHandlers, logger, nextId++);
+    connections.add(conn);
+    socket.on('close', () => {
+      sockets.delete(socket);
+      connections.delete(conn);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  // Advertise the bound port (an ephemeral port is known only now).
+  context.node.port = port;
+  const tick = setInterval(() => context.groups.tick(), GROUP_TICK_MS);
+  tick.unref();
+  return {
+    port,
+    context,
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(tick);
+        context.groups.shutdown();
+        context.waiters.close();
+        server.close(() => resolve());
+        for (const c of connections) c.destroy();
+        for (const s of sockets) s.destroy();
+      }),
+  };
+}

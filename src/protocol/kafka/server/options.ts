@@ -1,0 +1,50 @@
+/** Settings of the Kafka endpoint. Units are last in every name. */
+export interface KafkaEndpointOptions {
+  /** Address the listener binds to; also advertised in Metadata unless advertisedHost is set. */
+  host: string;
+  /** 0 picks an ephemeral port (tests). */
+  port: number;
+  /** Host clients are told to connect to (Metadata, FindCoordinator). Default: host (0.0.0.0 → 127.0.0.1). */
+  advertisedHost?: string;
+  /** The vhost Kafka topics live in. */
+  vhost: string;
+  /** Create a topic on Metadata or Produce for an unknown name (Kafka's auto.create.topics.enable). */
+  autoCreateTopics: boolean;
+  /** Partitions of an auto-created topic, and of CreateTopics with -1 (Kafka's num.partitions). */
+  numPartitions: number;
+  /**
+   * Refuse every request but ApiVersions and SASL until the client has authenticated with
+   * SASL PLAIN (a Hopper user; its permissions on the vhost then apply to every topic).
+   * When false, unauthenticated clients have full access, as Kafka's PLAINTEXT listener.
+   */
+  saslRequired: boolean;
+  /** Requests decoded and not yet answered, per connection; reading pauses beyond it. */
+  maxInFlightRequests: number;
+  /** Request bytes decoded and not yet answered, per connection; reading pauses beyond it (one request is always admitted). */
+  maxInFlightBytes: number;
+  /** A connection with no request for this long and nothing in flight is closed (Kafka's connections.max.idle.ms). */
+  connectionsMaxIdleMs: number;
+  /** Largest request frame (Kafka's socket.request.max.bytes). */
+  maxRequestBytes: number;
+  /** Group members whose session timeout falls outside these bounds are refused (Kafka's group.*.session.timeout.ms). */
+  groupMinSessionTimeoutMs: number;
+  groupMaxSessionTimeoutMs: number;
+  /** How long a new group waits for more members before its first rebalance completes (group.initial.rebalance.delay.ms). */
+  groupInitialRebalanceDelayMs: number;
+}
+
+export const defaultKafkaEndpointOptions: KafkaEndpointOptions = {
+  host: '127.0.0.1',
+  port: 9092,
+  vhost: '/',
+  autoCreateTopics: true,
+  numPartitions: 1,
+  saslRequired: false,
+  maxInFlightRequests: 64,
+  maxInFlightBytes: 64 * 1024 * 1024,
+  connectionsMaxIdleMs: 600_000,
+  maxRequestBytes: 100 * 1024 * 1024,
+  groupMinSessionTimeoutMs: 1_000,
+  groupMaxSessionTimeoutMs: 1_800_000,
+  groupInitialRebalanceDelayMs: 0,
+};

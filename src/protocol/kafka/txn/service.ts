@@ -1,0 +1,134 @@
+/**
+ * Wires the transaction coordinator to one Kafka endpoint (a KafkaContext): its state log, the
+ * per-partition transaction index, marker writes and a timeout tick.
+ *
+ * The coordinator's state lives in a small compacted log per vhost
+ * (<dataDir>/vhosts/<vhost>/kafka-transaction-state, Hopper's __transaction_state): one record
+ * per change, key = transactional id, value = the TxnRecord as JSON; on open the log is read
+ * start to end and the latest record per id wins. The service is created on first use (any
+ * transactional request, or a read_committed fetch / list-offsets), and from then on a timer
+ * aborts expired transactions. The timer stops once the endpoint closes (its waiters close).
+ * The state log itself is not closed with the endpoint (appends are fsynced as they resolve).
+ */
+import { join } from 'node:path';
+import { encodeBatch } from '../../../storage/codec/record-batch.js';
+import { decodeRecords, forEachBatch } from '../../../storage/codec/record-batch.js';
+import type { Log } from '../../../storage/types.js';
+import { paths } from '../../../core/paths.js';
+import type { KafkaContext } from '../server/context.js';
+import { TxnCoordinator, type TopicPartition, type TxnRecord } from './coordinator.js';
+import { controlKey, controlValue, PartitionTxnIndex } from './partition-txns.js';
+import { allocateProducerId } from './producer-ids.js';
+
+/** How often expired transactions are looked for. */
+export const TXN_TICK_MS = 100;
+/** Hopper runs one coordinator per node, never re-elected: its epoch is constant. */
+export const COORDINATOR_EPOCH = 0;
+
+export interface TxnService {
+  readonly coordinator: TxnCoordinator;
+  readonly index: PartitionTxnIndex;
+}
+
+const indexes = new WeakMap<KafkaContext, PartitionTxnIndex>();
+const services = new WeakMap<KafkaContext, Promise<TxnService>>();
+
+/** The endpoint's per-partition transaction index (no loading needed). */
+export function txnIndex(kafka: KafkaContext): PartitionTxnIndex {
+  let i = indexes.get(kafka);
+  if (!i) indexes.set(kafka, (i = new PartitionTxnIndex()));
+  return i;
+}
+
+/** The endpoint's transaction service, its state recovered from the state log the first time. */
+export function transactions(kafka: KafkaContext): Promise<TxnService> {
+  let s = services.get(kafka);
+  if (!s) {
+    s = open(kafka);
+    services.set(kafka, s);
+    s.catch(() => services.delete(kafka));
+  }
+  return s;
+}
+
+export function stateLogDir(kafka: KafkaContext): string {
+  return join(paths.vhost(kafka.broker.dataDir, kafka.options.vhost), 'kafka-transaction-state');
+}
+
+async function readState(log: Log): Promise<TxnRecord[]> {
+  const latest = new Map<string, TxnRecord>();
+  let offset = log.logStartOffset;
+  while (offset < log.nextOffset) {
+    const { bytes } = await log.read(offset, 1024 * 1024);
+    if (bytes.length === 0) break;
+    let next = offset;
+    forEachBatch(bytes, (h, pos) => {
+      next = h.baseOffset + h.lastOffsetDelta + 1;
+      for (const rec of decodeRecords(bytes, pos)) {
+        if (!rec.key) continue;
+        const id = rec.key.toString('utf8');
+        if (!rec.value) {
+          latest.delete(id);
+          continue;
+        }
+        try {
+          latest.delete(id);
+          latest.set(id, JSON.parse(rec.value.toString('utf8')) as TxnRecord);
+        } catch {
+          // An unreadable record is skipped.
+        }
+      }
+    });
+    if (next <= offset) break;
+    offset = next;
+  }
+  return [...latest.values()];
+}
+
+async function open(kafka: KafkaContext): Promise<TxnService> {
+  const log = await kafka.broker.ctx.openOffsetsLog(stateLogDir(kafka));
+  const index = txnIndex(kafka);
+  const clock = kafka.broker.ctx.clock;
+  const coordinator = new TxnCoordinator(clock, {
+    allocateProducerId: () => allocateProducerId(clock.now()),
+    persist: async (rec) => {
+      await log.append(encodeBatch([{ key: Buffer.from(rec.transactionalId, 'utf8'), value: Buffer.from(JSON.stringify(rec), 'utf8'), timestamp: clock.now() }]));
+    },
+    writeMarkers: (producerId, epoch, partitions, commit) => writeMarkers(kafka, index, producerId, epoch, partitions, commit),
+    commitOffsets: async (group, commits) => {
+      await (await kafka.vhost.groupOffsets()).commit(group, commits, clock.now());
+    },
+  });
+  coordinator.recover(await readState(log));
+  let running = false;
+  const timer = setInterval(() => {
+    if (kafka.waiters.isClosed) {
+      clearInterval(timer);
+      return;
+    }
+    if (running) return;
+    running = true;
+    void coordinator.tick().finally(() => {
+      running = false;
+    });
+  }, TXN_TICK_MS);
+  timer.unref();
+  return { coordinator, index };
+}
+
+/** Appends a commit or abort marker to each partition (a deleted topic is skipped). */
+async function writeMarkers(kafka: KafkaContext, index: PartitionTxnIndex, producerId: number, epoch: number, partitions: readonly TopicPartition[], commit: boolean): Promise<void> {
+  const now = kafka.broker.ctx.clock.now();
+  await Promise.all(partitions.map(async ({ topic: name, partition }) => {
+    const topic = kafka.topic(name);
+    if (!topic || partition < 0 || partition >= topic.partitionCount) return;
+    const log = topic.partition(partition);
+    const st = await index.get(name, partition, log);
+    const marker = encodeBatch([{ key: controlKey(commit), value: controlValue(COORDINATOR_EPOCH), timestamp: now }], {
+      producerId, producerEpoch: epoch, baseSequence: -1, transactional: true, control: true, baseTimestamp: now,
+    });
+    const r = await topic.appendBatch(partition, marker);
+    st.end(producerId, commit, r.baseOffset);
+    kafka.waiters.notify(name, partition);
+  }));
+}

@@ -1,0 +1,111 @@
+/** Direct reply-to RPC, stream queues, and AMQP ↔ topic interoperability. */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { decodeMessages } from '../../../../src/storage/codec/message-codec.js';
+import { collect, startBroker, waitFor, type TestBroker } from './helpers.js';
+
+let b: TestBroker;
+before(async () => {
+  b = await startBroker();
+});
+after(async () => {
+  await b.stop();
+});
+
+test('direct reply-to: an RPC round trip without a reply queue', async () => {
+  const server = await b.connect();
+  const sch = await server.createChannel();
+  await sch.assertQueue('rpc.requests', { durable: false });
+  await sch.consume('rpc.requests', (m) => {
+    if (!m) return;
+    assert.match(m.properties.replyTo, /^amq\.rabbitmq\.reply-to\./);
+    sch.sendToQueue(m.properties.replyTo, Buffer.from(`re: ${m.content.toString()}`), { correlationId: m.properties.correlationId });
+    sch.ack(m);
+  });
+
+  const client = await b.connect();
+  const cch = await client.createChannel();
+  const replies: { body: string; cid: string }[] = [];
+  await cch.consume('amq.rabbitmq.reply-to', (m) => m && replies.push({ body: m.content.toString(), cid: m.properties.correlationId }), { noAck: true });
+  for (let i = 0; i < 3; i++) cch.sendToQueue('rpc.requests', Buffer.from(`q${i}`), { replyTo: 'amq.rabbitmq.reply-to', correlationId: `c${i}` });
+  await waitFor(() => replies.length === 3);
+  assert.deepEqual(replies.sort((x, y) => x.cid.localeCompare(y.cid)), [
+    { body: 're: q0', cid: 'c0' },
+    { body: 're: q1', cid: 'c1' },
+    { body: 're: q2', cid: 'c2' },
+  ]);
+  await client.close();
+  await server.close();
+});
+
+test('publishing with reply-to amq.rabbitmq.reply-to without consuming it is 406', async () => {
+  const c = await b.connect();
+  const ch = await c.createChannel();
+  const closed = new Promise<{ code: number }>((r) => ch.once('error', r));
+  ch.sendToQueue('anything', Buffer.from('x'), { replyTo: 'amq.rabbitmq.reply-to' });
+  assert.equal((await closed).code, 406);
+  await c.close();
+});
+
+test('a message published over AMQP to an exchange bound to a topic is a topic record', async () => {
+  const vhost = b.broker.vhost();
+  await vhost.createTopic('interop.events', { partitions: 1 });
+  const c = await b.connect();
+  const ch = await c.createConfirmChannel();
+  await ch.assertExchange('interop.x', 'topic', { durable: true });
+  await ch.bindQueue('interop.events', 'interop.x', 'orders.*');
+  ch.publish('interop.x', 'orders.created', Buffer.from('{"id":1}'), { contentType: 'application/json', headers: { region: 'eu' }, messageId: 'o-1' });
+  await ch.waitForConfirms();
+  const log = vhost.topic('interop.events').partition(0);
+  const r = await log.read(0, 1 << 20);
+  const [rec] = decodeMessages(r.bytes, 0);
+  assert.ok(rec);
+  assert.equal(rec.message.value?.toString(), '{"id":1}');
+  assert.equal(rec.message.properties.contentType, 'application/json');
+  assert.equal(rec.message.properties.messageId, 'o-1');
+  assert.equal(rec.message.properties.exchange, 'interop.x');
+  assert.equal(rec.message.properties.routingKey, 'orders.created');
+  assert.deepEqual(rec.message.properties.attributes, { region: { type: 'string', value: 'eu' } });
+  await c.close();
+});
+
+test('stream queues (x-queue-type=stream) are topics: consume from first, next, or an offset', async () => {
+  const c = await b.connect();
+  const ch = await c.createConfirmChannel();
+  await ch.assertQueue('interop.stream', { durable: true, arguments: { 'x-queue-type': 'stream' } });
+  assert.ok(b.broker.vhost().hasTopic('interop.stream'));
+  for (let i = 0; i < 5; i++) ch.sendToQueue('interop.stream', Buffer.from(`s${i}`));
+  await ch.waitForConfirms();
+
+  const rch = await c.createChannel();
+  await rch.prefetch(2);
+  const all = await collect(rch, 'interop.stream', { arguments: { 'x-stream-offset': 'first' } });
+  await waitFor(() => all.msgs.length === 2);
+  assert.equal(all.msgs.length, 2, 'credit is the prefetch');
+  for (const m of [...all.msgs]) rch.ack(m);
+  await waitFor(() => all.msgs.length === 4);
+  for (const m of all.msgs.slice(2)) rch.ack(m);
+  await waitFor(() => all.msgs.length === 5);
+  assert.deepEqual(
+    all.msgs.map((m) => [m.content.toString(), m.properties.headers?.['x-stream-offset']]),
+    [
+      ['s0', 0],
+      ['s1', 1],
+      ['s2', 2],
+      ['s3', 3],
+      ['s4', 4],
+    ],
+  );
+  rch.ack(all.msgs[4]!);
+
+  const fromThree = await collect(rch, 'interop.stream', { noAck: true, arguments: { 'x-stream-offset': 3 } });
+  await waitFor(() => fromThree.msgs.length === 2);
+  const tail = await collect(rch, 'interop.stream', { noAck: true, arguments: { 'x-stream-offset': 'next' } });
+  ch.sendToQueue('interop.stream', Buffer.from('s5'));
+  await waitFor(() => tail.msgs.length === 1, 2000, 'a new record for the tail reader');
+  assert.equal(tail.msgs[0]!.content.toString(), 's5');
+  // The stream keeps its records: another reader from the start sees all six.
+  const again = await collect(rch, 'interop.stream', { noAck: true, arguments: { 'x-stream-offset': 'first' } });
+  await waitFor(() => again.msgs.length === 6);
+  await c.close();
+});

@@ -1,0 +1,50 @@
+/** A broker on a temp dir with a Kafka listener on an ephemeral port, for tests with real clients. */
+import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import { Broker } from '../../../../src/core/broker/broker.js';
+import { listenKafka, type KafkaListener } from '../../../../src/protocol/kafka/server/listener.js';
+import type { KafkaEndpointOptions } from '../../../../src/protocol/kafka/server/options.js';
+import type { Logger } from '../../../../src/server/logger.js';
+import { tempDir } from '../../../helpers/tmp.js';
+
+export interface Harness {
+  broker: Broker;
+  listener: KafkaListener;
+  bootstrap: string;
+  kafka(extra?: Partial<KafkaConfig>): Kafka;
+  close(): Promise<void>;
+}
+
+export async function startHarness(opts: Partial<KafkaEndpointOptions> = {}, logger?: Logger): Promise<Harness> {
+  const tmp = await tempDir('hopper-kafka-');
+  const broker = await Broker.open({ dataDir: tmp.dir });
+  const listener = await listenKafka(broker, { port: 0, ...opts }, logger);
+  const bootstrap = `127.0.0.1:${listener.port}`;
+  return {
+    broker,
+    listener,
+    bootstrap,
+    kafka: (extra = {}) =>
+      new Kafka({
+        clientId: 'hopper-test',
+        brokers: [bootstrap],
+        logLevel: logLevel.NOTHING,
+        retry: { initialRetryTime: 50, maxRetryTime: 500, retries: 8 },
+        connectionTimeout: 2000,
+        ...extra,
+      }),
+    async close() {
+      await listener.close();
+      await broker.close();
+      await tmp.cleanup();
+    },
+  };
+}
+
+/** Polls until cond() holds or the time runs out. */
+export async function waitFor(cond: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
