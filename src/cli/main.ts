@@ -20,9 +20,26 @@ options:
   -h, --help          this text
 `;
 
+/**
+ * `--http-port -1` must mean "disabled", but parseArgs reads a value starting with '-' as an
+ * option; join such negative numbers to their flag (`--http-port=-1`).
+ */
+function joinNegativeValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    if (a.startsWith('--') && !a.includes('=') && next !== undefined && /^-\d+$/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv,
+    args: joinNegativeValues(argv),
     allowPositionals: true,
     options: {
       data: { type: 'string' },
@@ -60,8 +77,6 @@ async function main(argv: string[]): Promise<number> {
   });
   const log = createLogger(config.logLevel);
   const server = await startServer(config, log);
-  process.stdout.write(server.banner() + '\n');
-
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -77,6 +92,8 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // Handlers go in before the banner: whoever reads the banner may signal at once.
+  process.stdout.write(server.banner() + '\n');
   return -1; // keep running
 }
 

@@ -42,3 +42,22 @@ test('hopper with an unknown command exits with usage', async () => {
   assert.equal(code, 2);
   assert.match(err, /unknown command/);
 });
+
+test('a listener is disabled with port -1, written as two arguments', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const child = spawn(process.execPath, [main, 'start', '--data', join(dir, 'd'), '--http-port', '-1', '--kafka-port', '-1', '--amqp-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    while (!/amqp:\/\//.test(out)) {
+      const [code] = await Promise.race([once(child.stdout, 'data'), once(child, 'exit')]);
+      if (typeof code === 'number' || code === null) assert.fail(`exited early: ${out}`);
+    }
+    assert.doesNotMatch(out, /http:\/\//);
+    assert.doesNotMatch(out, /kafka /);
+    child.kill('SIGTERM');
+    assert.equal((await once(child, 'exit'))[0], 0);
+  } finally {
+    await cleanup();
+  }
+});

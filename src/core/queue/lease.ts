@@ -110,7 +110,15 @@ export class LeaseTable {
     while (h.length > 0 && h.peekKey() <= now) {
       const key = h.peekKey();
       const lease = h.pop()!;
-      if (lease.active && lease.deadline === key) return lease;
+      if (lease.active && lease.deadline === key) {
+        // Return each lease once. A changeVisibility back to the same deadline (or to a deadline
+        // it had before) leaves a second heap entry with this key, and the lease stays active
+        // until the caller releases it: tick() pops every due lease before releasing any. The
+        // lease would then come back twice and its message would sit in the ready set twice.
+        // The deadline has passed, so the lease no longer has one: that makes the other entries stale.
+        lease.deadline = Infinity;
+        return lease;
+      }
     }
     return null;
   }

@@ -309,6 +309,11 @@ export class Queue implements ConsumerHost {
   private enforceMaxLength(): void {
     const o = this.o;
     if (o.overflow !== 'drop-head' || (o.maxLength === null && o.maxLengthBytes === null)) return;
+    // A dispatch is waiting for the log to return the head's body for a taker (after a restart,
+    // or past the cache). Trimming now would drop the very message it is about to deliver, so
+    // whether a waiting consumer gets it would depend on the cache. Drop-head trims after
+    // delivery has had its chance (docs/queues.md), so the read's callback (fetch) trims instead.
+    if (this.reader.fetching) return;
     const r = this.ready;
     while ((o.maxLength !== null && r.length > o.maxLength) || (o.maxLengthBytes !== null && r.bytes > o.maxLengthBytes)) {
       if (!r.peekAny()) break;
@@ -596,10 +601,12 @@ export class Queue implements ConsumerHost {
     this.reader.fetch(offset, (ok) => {
       if (this.closed) return;
       if (!ok) {
+        this.enforceMaxLength(); // deferred while the read was in flight
         this.scheduler.after(this.tuning.retryMs, () => this.wake());
         return;
       }
       this.dispatch();
+      this.enforceMaxLength(); // deferred while the read was in flight
       this.rearm();
     });
   }

@@ -66,6 +66,23 @@ test('visibility timeout returns a message; a stale handle gets LEASE_EXPIRED', 
   await q.close();
 });
 
+test('changeVisibility to the deadline a lease already has returns the message once', async () => {
+  // Regression: the deadline heap then holds two entries for the lease, both due together; the
+  // lease was released twice and its message sat twice in the ready set (delivered twice).
+  const h = harness();
+  const q = await h.open();
+  await q.publish(msg('a'));
+  const [d] = await q.receive({ visibilityTimeoutMs: 87 });
+  q.changeVisibility(d!.leaseId, 50);
+  q.changeVisibility(d!.leaseId, 87); // back to the first deadline
+  h.time.advance(87);
+  await settle();
+  assert.equal(q.stats().ready, 1);
+  const again = await q.receive({ max: 5 });
+  assert.deepEqual(again.map((x) => [text(x), x.deliveryCount]), [['a', 2]]);
+  await q.close();
+});
+
 test('restart after close: acked never returns, unacked returns redelivered with its count', async () => {
   const h = harness();
   let q = await h.open();

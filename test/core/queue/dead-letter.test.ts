@@ -187,6 +187,23 @@ test('max length counts ready messages only, and a waiting consumer takes a mess
   await q.close();
 });
 
+test('max length 0: a waiting consumer gets a message whose body must first be read from the log', async () => {
+  // Regression: after a restart nothing is cached; drop-head trimmed the head while the read of
+  // it for the waiting consumer was in flight, so the consumer never got it.
+  const h = harness();
+  let q = await h.open({ maxLength: 0 });
+  await q.publish(msg('a'), { delayMs: 10 });
+  await q.close();
+  q = await h.open({ maxLength: 0 });
+  const got: string[] = [];
+  q.consume({ prefetchCount: 1 }, (d) => got.push(text(d)));
+  h.time.advance(10);
+  await settle(20);
+  assert.deepEqual(got, ['a']);
+  assert.equal(q.stats().dropped, 0);
+  await q.close();
+});
+
 test('reject-publish and reject-publish-dlx refuse with QUEUE_FULL', async () => {
   const h = harness();
   const q = await h.open({ maxLength: 1, overflow: 'reject-publish' });

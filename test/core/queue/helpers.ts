@@ -116,3 +116,23 @@ export async function quiesce(q: Queue): Promise<void> {
   }
   await q.flush();
 }
+
+/**
+ * Moves time forward by ms like `time.advance`, but in steps of at most 1 ms, waiting after each
+ * step until the queue has no log read or dead-letter job in progress. A timer can start I/O
+ * (a due delayed message, or a lease coming back, whose body is no longer cached after a restart
+ * has to be read from the log). `time.advance` alone would run every later timer before that
+ * read completes: a TTL sweep would then expire a message that a waiting consumer should
+ * already have got. Real reads take microseconds, not the rest of a TTL. This helper makes
+ * I/O take no time on the manual clock, which is what the reference model assumes. All the
+ * tests' times are whole milliseconds, so 1 ms steps fire every timer at its own instant.
+ */
+export async function advanceSettled(time: ManualTime, q: Queue, ms: number): Promise<void> {
+  const end = time.now() + ms;
+  for (;;) {
+    time.advance(Math.min(1, end - time.now()));
+    const x = q.internals();
+    if (x.fetching || x.deadLettering > 0) await quiesce(q);
+    if (time.now() >= end) return;
+  }
+}

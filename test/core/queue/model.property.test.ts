@@ -13,7 +13,7 @@ import { validateQueueOptions, type QueueOptions } from '../../../src/core/queue
 import type { Queue } from '../../../src/core/queue/queue.js';
 import type { Consumer } from '../../../src/core/queue/consumer.js';
 import type { Delivery } from '../../../src/core/queue/types.js';
-import { diskBackend, harness, memoryBackend, msg, quiesce, simBackend, text, type Backend } from './helpers.js';
+import { advanceSettled, diskBackend, harness, memoryBackend, msg, quiesce, simBackend, text, type Backend } from './helpers.js';
 import { Model, type PublishProps } from './model.js';
 
 type Cmd =
@@ -178,7 +178,9 @@ async function run(setup: Setup, cmds: Cmd[], backend: Backend): Promise<void> {
         // Expired leases become stale ids too.
         for (const l of model.leases) if (l.deadline <= model.now + c.ms) old.push(l.id);
         model.advance(c.ms);
-        h.time.advance(c.ms);
+        // Not h.time.advance: the model's reads are instant, so the queue's must finish
+        // before later timers fire (see advanceSettled).
+        await advanceSettled(h.time, q, c.ms);
         break;
       }
       case 'purge': {
@@ -225,12 +227,105 @@ async function run(setup: Setup, cmds: Cmd[], backend: Backend): Promise<void> {
   await q.close();
 }
 
+/**
+ * Counterexamples the property once found, replayed on every backend on every run:
+ * [setup, commands, seed] exactly as fast-check printed them.
+ */
+const regressions: [string, Setup, Cmd[], number][] = [
+  [
+    'a delayed message with a queue TTL, crash, consume, time past due + TTL, crash',
+    {
+      dlx: false,
+      options: {
+        fifo: false,
+        maxPriority: 0,
+        deduplicate: false,
+        dedupWindowMs: 300,
+        messageTtlMs: 20,
+        maxDeliveries: null,
+        maxLength: null,
+        maxLengthBytes: null,
+        overflow: 'drop-head',
+        maxInFlight: 1,
+        visibilityTimeoutMs: 100,
+        deadLetterTarget: null,
+      },
+    },
+    [{ t: 'publish', p: { delayMs: 10 } }, { t: 'restart', clean: false }, { t: 'consume', prefetch: 0 }, { t: 'advance', ms: 30 }, { t: 'restart', clean: false }],
+    0,
+  ],
+  [
+    'maxLength 0, a delayed message falls due after a crash with a consumer waiting',
+    {
+      dlx: false,
+      options: {
+        fifo: false,
+        maxPriority: 0,
+        deduplicate: false,
+        dedupWindowMs: 300,
+        messageTtlMs: null,
+        maxDeliveries: null,
+        maxLength: 0,
+        maxLengthBytes: null,
+        overflow: 'drop-head',
+        maxInFlight: 1,
+        visibilityTimeoutMs: 100,
+        deadLetterTarget: null,
+      },
+    },
+    [{ t: 'publish', p: { delayMs: 10 } }, { t: 'restart', clean: false }, { t: 'consume', prefetch: 0 }, { t: 'advance', ms: 10 }],
+    0,
+  ],
+  [
+    'a visibility deadline reached in two advances, then a nack',
+    {
+      dlx: false,
+      options: {
+        fifo: false,
+        maxPriority: 1,
+        deduplicate: false,
+        dedupWindowMs: 300,
+        messageTtlMs: null,
+        maxDeliveries: null,
+        maxLength: null,
+        maxLengthBytes: null,
+        overflow: 'drop-head',
+        maxInFlight: 1000,
+        visibilityTimeoutMs: 100,
+        deadLetterTarget: null,
+      },
+    },
+    [
+      { t: 'publish', p: {} },
+      { t: 'receive', max: 1, vt: 87 },
+      { t: 'vis', k: 0, ms: 87 },
+      { t: 'advance', ms: 46 },
+      { t: 'advance', ms: 41 },
+      { t: 'nack', k: 0, requeue: false },
+    ],
+    0,
+  ],
+];
+
 const RUNS = Number(process.env['QUEUE_PROPERTY_RUNS'] ?? 300);
 const backends: [string, (seed: number) => Backend, number][] = [
   ['memory log', () => memoryBackend(), RUNS],
   ['segment log on the simulated fs (crash = power loss, torn tails)', (seed) => simBackend(seed), Math.ceil(RUNS / 5)],
   ['segment log on disk, fsync always', () => diskBackend(), Math.ceil(RUNS / 20)],
 ];
+
+for (const [name, make] of backends) {
+  for (const [what, setup, cmds, seed] of regressions) {
+    test(`regression over the ${name}: ${what}`, async () => {
+      const backend = make(seed);
+      try {
+        await run(setup, cmds, backend);
+      } finally {
+        await backend.cleanup();
+      }
+    });
+  }
+}
 
 for (const [name, make, numRuns] of backends) {
   test(`queue behaves like the reference model over the ${name}`, async () => {
