@@ -22,6 +22,19 @@ export interface KafkaListenerConfig extends ListenerConfig {
   saslRequired: boolean;
 }
 
+export interface AmqpListenerConfig extends ListenerConfig {
+  /** frame-max offered in connection.tune (RabbitMQ's default, 128 KiB). */
+  frameMaxBytes: number;
+  /** channel-max offered in connection.tune. */
+  channelMax: number;
+  /** Heartbeat interval offered in connection.tune (0: off unless the client asks). */
+  heartbeatSec: number;
+  /** From accept to connection.open-ok; a slower client is disconnected. */
+  handshakeTimeoutMs: number;
+  /** Open AMQP connections; further ones are closed at once (0: no limit). */
+  maxConnections: number;
+}
+
 export interface ServerConfig {
   dataDir: string;
   fsync: FsyncPolicy;
@@ -30,8 +43,8 @@ export interface ServerConfig {
   /** Segment size for queue and topic logs. */
   segmentMaxBytes: number;
   http: ListenerConfig;
-  /** AMQP 0-9-1 listener (RabbitMQ clients). */
-  amqp: ListenerConfig;
+  /** AMQP 0-9-1 listener (RabbitMQ clients) and its limits. */
+  amqp: AmqpListenerConfig;
   /** Kafka listener (Kafka clients), and how it creates topics. */
   kafka: KafkaListenerConfig;
   /** Memory alarm: publishers are blocked while the process's RSS is above this (0: 60% of RAM). */
@@ -49,7 +62,7 @@ export const defaultConfig: ServerConfig = {
   maxMessageBytes: 16 * 1024 * 1024,
   segmentMaxBytes: 128 * 1024 * 1024,
   http: { host: '127.0.0.1', port: 8080 },
-  amqp: { host: '127.0.0.1', port: 5672 },
+  amqp: { host: '127.0.0.1', port: 5672, frameMaxBytes: 131_072, channelMax: 2047, heartbeatSec: 60, handshakeTimeoutMs: 10_000, maxConnections: 10_000 },
   kafka: { host: '127.0.0.1', port: 9092, autoCreateTopics: true, numPartitions: 1, saslRequired: false },
   memoryHighWatermarkBytes: 0,
   diskFreeLimitBytes: 50_000_000,
@@ -102,6 +115,11 @@ function applySetting(cfg: ServerConfig, path: string, raw: unknown, source: str
     case 'http.port': cfg.http.port = int(-1); break;
     case 'amqp.host': cfg.amqp.host = str(); break;
     case 'amqp.port': cfg.amqp.port = int(-1); break;
+    case 'amqp.frameMaxBytes': cfg.amqp.frameMaxBytes = int(8192); break; // RabbitMQ's floor since 4.1
+    case 'amqp.channelMax': cfg.amqp.channelMax = int(1); break;
+    case 'amqp.heartbeatSec': cfg.amqp.heartbeatSec = int(0); break;
+    case 'amqp.handshakeTimeoutMs': cfg.amqp.handshakeTimeoutMs = int(1); break;
+    case 'amqp.maxConnections': cfg.amqp.maxConnections = int(0); break;
     case 'kafka.host': cfg.kafka.host = str(); break;
     case 'kafka.port': cfg.kafka.port = int(-1); break;
     case 'kafka.autoCreateTopics':

@@ -52,7 +52,11 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       log.info(`http listening on ${config.http.host}:${http.port}`);
     }
     if (config.amqp.port >= 0) {
-      amqp = await listenAmqp(broker, { host: config.amqp.host, port: config.amqp.port, logger: log });
+      const a = config.amqp;
+      amqp = await listenAmqp(broker, {
+        host: a.host, port: a.port, logger: log,
+        frameMaxBytes: a.frameMaxBytes, channelMax: a.channelMax, heartbeatSec: a.heartbeatSec, handshakeTimeoutMs: a.handshakeTimeoutMs, maxConnections: a.maxConnections,
+      });
       log.info(`amqp listening on ${config.amqp.host}:${amqp.port}`);
     }
     if (config.kafka.port >= 0) {

@@ -28,3 +28,12 @@ test('bad settings are refused with the source and setting named', () => {
   assert.throws(() => loadConfig({ flags: { nonsense: '1' } }), /nonsense is not a known setting/);
   assert.throws(() => loadConfig({ file: '/no/such/file.json' }), /config file \/no\/such\/file.json/);
 });
+
+test('AMQP limits are settings, with their floors checked', () => {
+  const cfg = loadConfig({ flags: { 'amqp.frameMaxBytes': '65536', 'amqp.maxConnections': '5', 'amqp.heartbeatSec': '0' } });
+  assert.equal(cfg.amqp.frameMaxBytes, 65536);
+  assert.equal(cfg.amqp.maxConnections, 5);
+  assert.equal(cfg.amqp.heartbeatSec, 0);
+  assert.equal(loadConfig().amqp.channelMax, 2047);
+  assert.throws(() => loadConfig({ flags: { 'amqp.frameMaxBytes': '4096' } }), /amqp.frameMaxBytes must be an integer >= 8192/);
+});
