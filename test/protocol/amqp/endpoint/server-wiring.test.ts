@@ -11,7 +11,7 @@ test('amqp settings: default 127.0.0.1:5672, env HOPPER_AMQP_PORT/HOST, flag amq
   const d = loadConfig();
   assert.deepEqual([d.amqp.host, d.amqp.port], ['127.0.0.1', 5672]);
   const e = loadConfig({ env: { HOPPER_AMQP_PORT: '5673', HOPPER_AMQP_HOST: '0.0.0.0' } });
-  assert.deepEqual(e.amqp, { host: '0.0.0.0', port: 5673 });
+  assert.deepEqual([e.amqp.host, e.amqp.port], ['0.0.0.0', 5673]);
   assert.equal(loadConfig({ env: { HOPPER_AMQP_PORT: '5673' }, flags: { 'amqp.port': '-1' } }).amqp.port, -1);
   assert.throws(() => loadConfig({ env: { HOPPER_AMQP_PORT: 'x' } }), /amqp\.port must be an integer/);
 });
