@@ -95,24 +95,21 @@ export class ReadySet {
    * deliverable (empty, or every ready message is in a blocked group).
    */
   peek(): boolean {
-    const h = this.head;
-    let best: Lane | null = null;
     while (this.top > 0 && this.levels[this.top]!.length === 0) this.top--;
     const top = this.levels[this.top]!;
-    if (top.length > 0) {
-      best = top;
-      h.level = this.top;
-    }
     const g = this.heap[0];
-    if (g !== undefined && (best === null || g.lane.headOffset() < best.headOffset())) {
-      best = g.lane;
-      h.level = 0;
-      h.group = g;
-    } else h.group = null;
-    if (best === null) return false;
-    h.offset = best.headOffset();
-    h.size = best.headSize();
-    h.expiresAt = best.headExpiresAt();
+    if (g !== undefined && (top.length === 0 || g.lane.headOffset() < top.headOffset())) return this.fillHead(g.lane, 0, g);
+    return top.length > 0 && this.fillHead(top, this.top, null);
+  }
+
+  /** Points `head` at the first message of `lane` (which must not be empty); returns true. */
+  private fillHead(lane: Lane, level: number, group: Group | null): true {
+    const h = this.head;
+    h.group = group;
+    h.level = level;
+    h.offset = lane.headOffset();
+    h.size = lane.headSize();
+    h.expiresAt = lane.headExpiresAt();
     return true;
   }
 
@@ -121,14 +118,7 @@ export class ReadySet {
    * messages of one group); false if the group has no ready message.
    */
   peekGroup(g: Group): boolean {
-    if (g.lane.length === 0) return false;
-    const h = this.head;
-    h.group = g;
-    h.level = 0;
-    h.offset = g.lane.headOffset();
-    h.size = g.lane.headSize();
-    h.expiresAt = g.lane.headExpiresAt();
-    return true;
+    return g.lane.length > 0 && this.fillHead(g.lane, 0, g);
   }
 
   /**
@@ -171,17 +161,7 @@ export class ReadySet {
    */
   peekAny(): boolean {
     if (this.peek()) return true;
-    for (const g of this.groups.values()) {
-      if (g.lane.length > 0) {
-        const h = this.head;
-        h.group = g;
-        h.level = 0;
-        h.offset = g.lane.headOffset();
-        h.size = g.lane.headSize();
-        h.expiresAt = g.lane.headExpiresAt();
-        return true;
-      }
-    }
+    for (const g of this.groups.values()) if (g.lane.length > 0) return this.fillHead(g.lane, 0, g);
     return false;
   }
 
@@ -198,28 +178,11 @@ export class ReadySet {
    * false if none. Remove it with shift(false).
    */
   peekExpired(now: number): boolean {
-    const h = this.head;
     for (let i = this.maxPriority; i >= 0; i--) {
       const lane = this.levels[i]!;
-      if (lane.length > 0 && lane.headExpiresAt() <= now) {
-        h.group = null;
-        h.level = i;
-        h.offset = lane.headOffset();
-        h.size = lane.headSize();
-        h.expiresAt = lane.headExpiresAt();
-        return true;
-      }
+      if (lane.length > 0 && lane.headExpiresAt() <= now) return this.fillHead(lane, i, null);
     }
-    for (const g of this.groups.values()) {
-      if (g.lane.length > 0 && g.lane.headExpiresAt() <= now) {
-        h.group = g;
-        h.level = 0;
-        h.offset = g.lane.headOffset();
-        h.size = g.lane.headSize();
-        h.expiresAt = g.lane.headExpiresAt();
-        return true;
-      }
-    }
+    for (const g of this.groups.values()) if (g.lane.length > 0 && g.lane.headExpiresAt() <= now) return this.fillHead(g.lane, 0, g);
     return false;
   }
 
