@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { crc32c, crc32cUpdate } from '../../../src/storage/codec/crc32c.js';
+import { crc32c, crc32cIsNative, crc32cUpdate } from '../../../src/storage/codec/crc32c.js';
 import { kjsCrc32c } from './kafkajs.js';
 
 test('crc32c: standard check value and RFC 3720 (iSCSI) vectors', () => {
@@ -45,4 +45,18 @@ test('crc32cUpdate: chaining equals one pass over the concatenation', () => {
       assert.equal(crc32c(whole, a.length), crc32c(b));
     }),
   );
+});
+
+test('the native path (when loaded) and the tables agree on any buffer and range', () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 4096 }), fc.nat(), fc.nat(), (bytes, a, b) => {
+      const buf = Buffer.from(bytes);
+      const start = bytes.length === 0 ? 0 : a % bytes.length;
+      const end = start + (bytes.length === 0 ? 0 : b % (bytes.length - start + 1));
+      assert.equal(crc32c(buf, start, end), crc32cUpdate(0, buf, start, end));
+    }),
+    { numRuns: 500 },
+  );
+  // On this platform the binary package is installed: make sure the fast path is really taken.
+  if (process.platform === 'linux' && process.arch === 'x64') assert.equal(crc32cIsNative, true);
 });
