@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { decodeMessages } from '../../../../src/storage/codec/message-codec.js';
-import { collect, startBroker, waitFor, type TestBroker } from './helpers.js';
+import { encodeBatch } from '../../../../src/storage/codec/record-batch.js';
+import { channelClosed, collect, startBroker, waitFor, type TestBroker } from './helpers.js';
 
 let b: TestBroker;
 before(async () => {
@@ -108,4 +109,25 @@ test('stream queues (x-queue-type=stream) are topics: consume from first, next, 
   const again = await collect(rch, 'interop.stream', { noAck: true, arguments: { 'x-stream-offset': 'first' } });
   await waitFor(() => again.msgs.length === 6);
   await c.close();
+});
+
+test('records appended to a topic (as Kafka producers do) reach an AMQP queue bound to amq.kafka.<topic>', async () => {
+  await b.broker.vhost('/').createTopic('interop-clicks', { partitions: 1 });
+  const c = await b.connect();
+  const ch = await c.createChannel();
+  await ch.assertQueue('interop-clicks-work', { durable: true });
+  await ch.bindQueue('interop-clicks-work', 'amq.kafka.interop-clicks', 'eu.#');
+  const batch = encodeBatch([
+    { key: Buffer.from('eu.paris'), value: Buffer.from('kept') },
+    { key: Buffer.from('us.nyc'), value: Buffer.from('filtered out') },
+  ]);
+  await b.broker.vhost('/').topic('interop-clicks').appendBatch(0, batch);
+  const { msgs } = await collect(ch, 'interop-clicks-work');
+  await waitFor(() => msgs.length >= 1);
+  assert.deepEqual(msgs.map((m) => [m.content.toString(), m.fields.exchange, m.fields.routingKey]), [['kept', 'amq.kafka.interop-clicks', 'eu.paris']]);
+  // The records exchange is internal: a client publishing to it gets 403 on the channel.
+  const pub = await c.createChannel();
+  const closed = channelClosed(pub);
+  pub.publish('amq.kafka.interop-clicks', 'eu.x', Buffer.from('no'));
+  assert.equal((await closed).code, 403);
 });
