@@ -5,10 +5,12 @@
  * write on the exchange; basic.consume: read on the queue); the protocol layers pick the row,
  * this module answers.
  */
+import { randomBytes } from 'node:crypto';
 import { HopperError } from '../errors.js';
 import { validateUserName } from '../names.js';
 import { defaultExchangeName, defaultExchangeResourceName } from '../exchange/defaults.js';
 import { defaultScryptParams, hashPassword, needsRehash, passwordMaxBytes, verifyPassword, type PasswordHash, type ScryptParams } from './password.js';
+import { defaultScramIterations, deriveScramCredentials, ScramServer, type ScramCredentials, type ScramMechanism } from './scram.js';
 import { compilePattern, validatePattern, type NameMatcher } from './permission-pattern.js';
 import type { Permission, PermissionRecord, UserRecord, UserStore } from './types.js';
 
@@ -22,6 +24,8 @@ export interface AccessControlOptions {
   scrypt?: ScryptParams;
   /** Re-hash a password made with other parameters on its next successful login. Default true. */
   rehashOnLogin?: boolean;
+  /** PBKDF2 iterations for the SCRAM credentials derived when a password is set. Default 4096. */
+  scramIterations?: number;
 }
 
 export interface PermissionPatterns {
@@ -39,10 +43,14 @@ export class AccessControl {
   private readonly scrypt: ScryptParams;
   private readonly rehashOnLogin: boolean;
   private dummyHash: Promise<PasswordHash> | null = null;
+  private readonly scramIterations: number;
+  /** Keys the fake SCRAM salts of unknown users: stable for this process, unguessable. */
+  private readonly scramFakeSecret = randomBytes(32);
 
   constructor(readonly store: UserStore, options: AccessControlOptions = {}) {
     this.scrypt = options.scrypt ?? defaultScryptParams;
     this.rehashOnLogin = options.rehashOnLogin ?? true;
+    this.scramIterations = options.scramIterations ?? defaultScramIterations;
   }
 
   // ---- users ----
@@ -51,11 +59,13 @@ export class AccessControl {
   async addUser(name: string, password: string | null, opts: { tags?: readonly string[]; loopbackOnly?: boolean } = {}): Promise<UserRecord> {
     validateUserName(name);
     if (this.store.getUser(name) !== undefined) throw new HopperError('ALREADY_EXISTS', `user ${JSON.stringify(name)} already exists`);
+    const [hash, scram] = await Promise.all([this.hash(password), this.deriveScram(password)]);
     const user: UserRecord = {
       name,
-      password: await this.hash(password),
+      password: hash,
       tags: normalizeTags(opts.tags ?? []),
       loopbackOnly: opts.loopbackOnly ?? false,
+      ...(scram ? { scram } : {}),
     };
     // Checked again: another addUser may have run while we hashed.
     if (this.store.getUser(name) !== undefined) throw new HopperError('ALREADY_EXISTS', `user ${JSON.stringify(name)} already exists`);
@@ -64,8 +74,9 @@ export class AccessControl {
   }
 
   async changePassword(name: string, password: string | null): Promise<void> {
-    const hash = await this.hash(password);
-    await this.store.putUser({ ...this.mustGetUser(name), password: hash });
+    const [hash, scram] = await Promise.all([this.hash(password), this.deriveScram(password)]);
+    const { scram: _old, ...rest } = this.mustGetUser(name);
+    await this.store.putUser({ ...rest, password: hash, ...(scram ? { scram } : {}) });
   }
 
   async setTags(name: string, tags: readonly string[]): Promise<void> {
@@ -106,6 +117,28 @@ export class AccessControl {
       // Only if nothing changed the user meanwhile; a failure to store is not a failed login.
       if (current === user) await this.store.putUser({ ...user, password: await hashPassword(password, this.scrypt) }).catch(() => {});
     }
+    return { name: user.name, tags: user.tags, loopbackOnly: user.loopbackOnly };
+  }
+
+  /**
+   * A SCRAM exchange for `mechanism` against the stored credentials. The caller turns the user
+   * name it yields into a session with `authenticatedUser` (then Session.forUser).
+   */
+  scramServer(mechanism: ScramMechanism, opts: { serverNonce?: string } = {}): ScramServer {
+    return new ScramServer(mechanism, {
+      lookup: (name) => {
+        const u = this.store.getUser(name);
+        return u === undefined || u.password === null ? undefined : u.scram?.[mechanism];
+      },
+      fakeSecret: this.scramFakeSecret,
+      ...opts,
+    });
+  }
+
+  /** The user as a login result; AUTHENTICATION_FAILED if it no longer exists. */
+  authenticatedUser(name: string): AuthenticatedUser {
+    const user = this.store.getUser(name);
+    if (user === undefined) throw authFailed(name);
     return { name: user.name, tags: user.tags, loopbackOnly: user.loopbackOnly };
   }
 
@@ -175,6 +208,12 @@ export class AccessControl {
     if (password === null) return null;
     if (Buffer.byteLength(password, 'utf8') > passwordMaxBytes) throw new HopperError('INVALID_ARGUMENT', `password longer than ${passwordMaxBytes} bytes`);
     return hashPassword(password, this.scrypt);
+  }
+
+  private async deriveScram(password: string | null): Promise<ScramCredentials | null> {
+    if (password === null) return null;
+    if (Buffer.byteLength(password, 'utf8') > passwordMaxBytes) throw new HopperError('INVALID_ARGUMENT', `password longer than ${passwordMaxBytes} bytes`);
+    return deriveScramCredentials(password, this.scramIterations);
   }
 
   private getDummyHash(): Promise<PasswordHash> {

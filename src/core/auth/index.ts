@@ -4,3 +4,15 @@ export { MemoryUserStore } from './memory-store.js';
 export { defaultScryptParams, hashPassword, verifyPassword, needsRehash, type PasswordHash, type ScryptParams } from './password.js';
 export { validatePattern, compilePattern, permissionPatternMaxChars } from './permission-pattern.js';
 export type { Permission, PermissionRecord, UserRecord, UserStore } from './types.js';
+export {
+  ScramServer,
+  ScramError,
+  deriveScramCredential,
+  deriveScramCredentials,
+  defaultScramIterations,
+  scramMechanisms,
+  isScramMechanism,
+  type ScramCredential,
+  type ScramCredentials,
+  type ScramMechanism,
+} from './scram.js';

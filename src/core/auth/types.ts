@@ -3,6 +3,7 @@
  * which lets AccessControl cache compiled patterns per record object (see access-control.ts).
  */
 import type { PasswordHash } from './password.js';
+import type { ScramCredentials } from './scram.js';
 
 export type Permission = 'configure' | 'write' | 'read';
 export const permissions: readonly Permission[] = ['configure', 'write', 'read'];
@@ -15,6 +16,12 @@ export interface UserRecord {
   readonly tags: readonly string[];
   /** Endpoints accept this user only from loopback addresses (true for guest, as RabbitMQ). */
   readonly loopbackOnly: boolean;
+  /**
+   * SCRAM-SHA-256/512 credentials derived when the password was last set (never the password).
+   * Absent for users whose password was set before SCRAM support, or who have no password:
+   * they cannot use SCRAM until the password is set again.
+   */
+  readonly scram?: ScramCredentials;
 }
 
 /**

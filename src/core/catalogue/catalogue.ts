@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { HopperError } from '../errors.js';
 import { validateExchangeName, validateQueueName, validateTopicName, validateUserName, validateVhostName } from '../names.js';
 import { hashPassword, type ScryptParams } from '../auth/password.js';
+import { deriveScramCredentials } from '../auth/scram.js';
 import type { PermissionRecord, UserRecord, UserStore } from '../auth/types.js';
 import { predeclaredExchanges } from '../exchange/defaults.js';
 import { resolveExchangeSpec } from '../exchange/exchange.js';
@@ -384,8 +385,8 @@ export class Catalogue implements UserStore {
     const u = options.defaultUser === undefined ? guestUser : options.defaultUser;
     if (u === null) return;
     validateUserName(u.name);
-    const password = await hashPassword(u.password, options.scrypt);
-    this.st.users.set(u.name, freeze({ name: u.name, password, tags: [...(u.tags ?? [])], loopbackOnly: u.loopbackOnly ?? false }));
+    const [password, scram] = await Promise.all([hashPassword(u.password, options.scrypt), deriveScramCredentials(u.password)]);
+    this.st.users.set(u.name, freeze({ name: u.name, password, tags: [...(u.tags ?? [])], loopbackOnly: u.loopbackOnly ?? false, scram }));
     if (vhost !== null) {
       this.st.permissions.set(permissionKey(u.name, vhost), freeze({ user: u.name, vhost, configure: '.*', write: '.*', read: '.*' }));
     }

@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { PasswordHash } from '../auth/password.js';
+import { scramMechanisms, type ScramCredential, type ScramCredentials } from '../auth/scram.js';
 import type { PermissionRecord, UserRecord } from '../auth/types.js';
 import type { Destination } from '../exchange/destination.js';
 import { decodeArguments, encodeArguments, ShapeError, type JsonValue } from './typed-json.js';
@@ -100,6 +101,20 @@ function passwordHash(v: unknown, path: string): PasswordHash | null {
   return { algorithm: 'scrypt', N: int(o, 'N', path), r: int(o, 'r', path), p: int(o, 'p', path), salt: str(o, 'salt', path), hash: str(o, 'hash', path) };
 }
 
+/** Optional (absent in records written before SCRAM support); unknown mechanisms are refused. */
+function scramCredentials(v: unknown, path: string): ScramCredentials | undefined {
+  if (v === undefined) return undefined;
+  const o = obj(v, path);
+  const out: Partial<Record<string, ScramCredential>> = {};
+  for (const m of Object.keys(o)) {
+    if (!(scramMechanisms as readonly string[]).includes(m)) throw new ShapeError(`${path}.${m}`, 'unknown mechanism');
+    const c = obj(o[m], `${path}.${m}`);
+    const p = `${path}.${m}`;
+    out[m] = { salt: str(c, 'salt', p), iterations: int(c, 'iterations', p), storedKey: str(c, 'storedKey', p), serverKey: str(c, 'serverKey', p) };
+  }
+  return out as ScramCredentials;
+}
+
 function stringRecord(v: unknown, path: string): Record<string, string> {
   const o = obj(v, path);
   return Object.fromEntries(Object.keys(o).map((k) => [k, str(o, k, path)]));
@@ -152,12 +167,16 @@ function decodeBody(body: Obj): CatalogueSnapshot {
         priority: int(o, 'priority', p),
       };
     }),
-    users: list(body, 'users', (o, p) => ({
-      name: str(o, 'name', p),
-      password: passwordHash(o.password, `${p}.password`),
-      tags: strings(o, 'tags', p),
-      loopbackOnly: bool(o, 'loopbackOnly', p),
-    })),
+    users: list(body, 'users', (o, p) => {
+      const scram = scramCredentials(o.scram, `${p}.scram`);
+      return {
+        name: str(o, 'name', p),
+        password: passwordHash(o.password, `${p}.password`),
+        tags: strings(o, 'tags', p),
+        loopbackOnly: bool(o, 'loopbackOnly', p),
+        ...(scram === undefined ? {} : { scram }),
+      };
+    }),
     permissions: list(body, 'permissions', (o, p) => ({
       user: str(o, 'user', p),
       vhost: str(o, 'vhost', p),

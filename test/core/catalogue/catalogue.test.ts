@@ -173,3 +173,30 @@ test('effective policy: highest priority among those that apply, ties by name', 
   await c.deletePolicy('/', 'all-low');
   assert.equal(c.effectivePolicy('/', 'topic', 'orders'), undefined);
 });
+
+test('SCRAM credentials are persisted and round-trip; records without them still load', async (t) => {
+  const { encodeCatalogue, decodeCatalogue } = await import('../../../src/core/catalogue/codec.js');
+  const path = await tempPath(t);
+  const c = await Catalogue.open(path, { scrypt: fast });
+  const ac = new AccessControl(c, { scrypt: fast });
+  await ac.addUser('alice', 'wonderland');
+  const before = c.getUser('alice')!;
+  assert.ok(before.scram?.['SCRAM-SHA-256'] && before.scram['SCRAM-SHA-512']);
+  assert.ok(c.getUser('guest')!.scram?.['SCRAM-SHA-256'], 'the default user gets SCRAM credentials too');
+  await c.close();
+  const raw = await readFile(path);
+  assert.equal(raw.includes('wonderland'), false, 'the password is never stored');
+  const c2 = await Catalogue.open(path, { scrypt: fast });
+  assert.deepEqual(c2.getUser('alice'), before);
+  await c2.close();
+
+  // A catalogue written before SCRAM support: users have no `scram` field.
+  const { snapshot, generation } = decodeCatalogue(raw);
+  const old = { ...snapshot, users: snapshot.users.map(({ scram: _s, ...u }) => u) };
+  const decoded = decodeCatalogue(encodeCatalogue(old, generation)).snapshot;
+  assert.deepEqual(decoded.users, old.users);
+  assert.equal('scram' in decoded.users.find((u) => u.name === 'alice')!, false);
+  // A damaged entry is refused, not silently dropped.
+  const bad = { ...snapshot, users: snapshot.users.map((u) => ({ ...u, scram: { 'SCRAM-MD5': {} } })) } as unknown as typeof snapshot;
+  assert.throws(() => decodeCatalogue(encodeCatalogue(bad, generation)), /unknown mechanism/);
+});

@@ -51,7 +51,7 @@ export class KafkaConnection {
     id: number,
   ) {
     this.framer = new RequestFramer({ maxRequestBytes: kafka.options.maxRequestBytes, registry: kafka.registry });
-    this.state = { id, remoteAddress: socket.remoteAddress ?? '', session: null, saslMechanism: null, closeAfterResponse: false };
+    this.state = { id, remoteAddress: socket.remoteAddress ?? '', session: null, saslMechanism: null, scram: null, closeAfterResponse: false };
     socket.setNoDelay(true);
     socket.setTimeout(kafka.options.connectionsMaxIdleMs, () => {
       if (this.inFlight === 0 && this.slots.length === 0) this.destroy();

@@ -3,6 +3,7 @@
  * response, as Produce with acks=0). Handlers live one per file in ../handlers/ and are listed
  * in ../handlers/index.ts.
  */
+import type { ScramServer } from '../../../core/auth/scram.js';
 import type { Session } from '../../../core/broker/session.js';
 import type { ApiDef, RequestOf, ResponseInputOf } from '../codec/api-def.js';
 import type { KafkaContext } from './context.js';
@@ -15,6 +16,8 @@ export interface ConnectionState {
   session: Session | null;
   /** The mechanism chosen by SaslHandshake, awaiting SaslAuthenticate. */
   saslMechanism: string | null;
+  /** A SCRAM exchange between its first and final SaslAuthenticate round trips. */
+  scram: ScramServer | null;
   /** Set by a handler whose answer must be the connection's last (a failed authentication). */
   closeAfterResponse: boolean;
 }
