@@ -129,4 +129,9 @@ export class Session {
   checkTopic(name: string, permission: 'write' | 'read'): void {
     this.check(permission, name);
   }
+
+  /** The same rule as a yes/no, for protocols that answer with an error per item (Kafka). */
+  mayAccessTopic(name: string, permission: 'write' | 'read'): boolean {
+    return this.broker.access.can(this.user.name, this.vhost.name, permission, name);
+  }
 }

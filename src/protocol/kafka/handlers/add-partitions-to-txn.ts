@@ -15,14 +15,7 @@ export const addPartitionsToTxnHandler = defineHandler(AddPartitionsToTxn, async
   const parts: TopicPartition[] = [];
   for (const t of req.v3AndBelowTopics) {
     const topic = kafka.topic(t.name);
-    let denied = false;
-    if (conn.session) {
-      try {
-        conn.session.checkTopic(t.name, 'write');
-      } catch {
-        denied = true;
-      }
-    }
+    const denied = conn.session?.mayAccessTopic(t.name, 'write') === false;
     for (const p of t.partitions) {
       if (denied) bad.set(`${t.name}\u0000${p}`, KafkaError.TOPIC_AUTHORIZATION_FAILED);
       else if (!topic || p < 0 || p >= topic.partitionCount) bad.set(`${t.name}\u0000${p}`, KafkaError.UNKNOWN_TOPIC_OR_PARTITION);

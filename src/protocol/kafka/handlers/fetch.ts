@@ -76,14 +76,7 @@ async function readAll(kafka: KafkaContext, wanted: readonly Wanted[], maxBytes:
   const responses = [];
   for (const t of wanted) {
     const topic = t.name === null ? undefined : kafka.topic(t.name);
-    let denied = false;
-    if (topic && rc.conn.session) {
-      try {
-        rc.conn.session.checkTopic(topic.name, 'read');
-      } catch {
-        denied = true;
-      }
-    }
+    const denied = topic !== undefined && rc.conn.session?.mayAccessTopic(topic.name, 'read') === false;
     const partitions: PartitionData[] = [];
     for (const p of t.partitions) {
       const out: PartitionData = {

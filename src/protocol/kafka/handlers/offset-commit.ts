@@ -4,7 +4,8 @@
  */
 import { OffsetCommit } from '../api/offset-commit.js';
 import { KafkaError } from '../codec/error-codes.js';
-import { type OffsetCommit as CoreCommit, offsetMetadataMaxBytes } from '../../../core/topic/group-offsets.js';
+import type { OffsetCommit as CoreCommit } from '../../../core/topic/group-offsets.js';
+import { commitPartitionError } from './commit-checks.js';
 import { defineHandler } from '../server/handler.js';
 import { kafkaCode } from '../server/context.js';
 
@@ -18,22 +19,15 @@ export const offsetCommitHandler = defineHandler(OffsetCommit, async (req, { kaf
   if (groupCheck === KafkaError.NONE) {
     req.topics.forEach((t, ti) => {
       const topic = kafka.topic(t.name);
-      let denied = false;
-      if (conn.session) {
-        try {
-          conn.session.checkTopic(t.name, 'read');
-        } catch {
-          denied = true;
-        }
-      }
+      const denied = conn.session?.mayAccessTopic(t.name, 'read') === false;
       t.partitions.forEach((p, pi) => {
+        const partitionCheck = commitPartitionError(topic, p.partitionIndex, p.committedMetadata);
         if (denied) codes[ti]![pi] = KafkaError.TOPIC_AUTHORIZATION_FAILED;
-        else if (!topic || p.partitionIndex < 0 || p.partitionIndex >= topic.partitionCount) codes[ti]![pi] = KafkaError.UNKNOWN_TOPIC_OR_PARTITION;
-        else if (p.committedMetadata !== null && Buffer.byteLength(p.committedMetadata) > offsetMetadataMaxBytes) codes[ti]![pi] = KafkaError.OFFSET_METADATA_TOO_LARGE;
+        else if (partitionCheck !== KafkaError.NONE) codes[ti]![pi] = partitionCheck;
         else {
           // Kafka stores any offset; kafkajs's seek and resetOffsets commit -2 (earliest) and
           // -1 (latest). The core keeps offsets >= -1, so those are resolved now, against the log.
-          const log = topic.partition(p.partitionIndex);
+          const log = topic!.partition(p.partitionIndex); // commitPartitionError checked it exists
           const offset = p.committedOffset === -2 ? log.logStartOffset : p.committedOffset === -1 ? log.nextOffset : p.committedOffset < -2 ? -1 : p.committedOffset;
           commits.push({ topic: t.name, partition: p.partitionIndex, offset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata ?? '' });
           where.push([ti, pi]);

@@ -5,7 +5,8 @@
  */
 import { TxnOffsetCommit } from '../api/txn-offset-commit.js';
 import { KafkaError } from '../codec/error-codes.js';
-import { type OffsetCommit as CoreCommit, offsetMetadataMaxBytes } from '../../../core/topic/group-offsets.js';
+import type { OffsetCommit as CoreCommit } from '../../../core/topic/group-offsets.js';
+import { commitPartitionError } from './commit-checks.js';
 import { defineHandler } from '../server/handler.js';
 import { kafkaCode } from '../server/context.js';
 import { fencedAs } from '../txn/coordinator.js';
@@ -20,19 +21,12 @@ export const txnOffsetCommitHandler = defineHandler(TxnOffsetCommit, async (req,
   else if (req.memberId !== '' && req.generationId >= 0) groupCheck = kafka.groups.checkCommit(req.groupId, req.memberId, req.generationId, req.groupInstanceId);
   req.topics.forEach((t, ti) => {
     const topic = kafka.topic(t.name);
-    let denied = false;
-    if (conn.session) {
-      try {
-        conn.session.checkTopic(t.name, 'read');
-      } catch {
-        denied = true;
-      }
-    }
+    const denied = conn.session?.mayAccessTopic(t.name, 'read') === false;
     t.partitions.forEach((p, pi) => {
+      const partitionCheck = commitPartitionError(topic, p.partitionIndex, p.committedMetadata);
       if (groupCheck !== KafkaError.NONE) codes[ti]![pi] = groupCheck;
       else if (denied) codes[ti]![pi] = KafkaError.TOPIC_AUTHORIZATION_FAILED;
-      else if (!topic || p.partitionIndex < 0 || p.partitionIndex >= topic.partitionCount) codes[ti]![pi] = KafkaError.UNKNOWN_TOPIC_OR_PARTITION;
-      else if (p.committedMetadata !== null && Buffer.byteLength(p.committedMetadata) > offsetMetadataMaxBytes) codes[ti]![pi] = KafkaError.OFFSET_METADATA_TOO_LARGE;
+      else if (partitionCheck !== KafkaError.NONE) codes[ti]![pi] = partitionCheck;
       else if (p.committedOffset < 0) codes[ti]![pi] = KafkaError.INVALID_COMMIT_OFFSET_SIZE;
       else {
         commits.push({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata ?? '' });
