@@ -11,6 +11,7 @@
 import { createRequire } from 'node:module';
 // Type-only: compression.ts imports this module to register it (a value import would be a cycle).
 import type { CompressionCodec } from './compression.js';
+import { isSkippableFrame, skipSkippableFrame } from './frames.js';
 
 const lz4js = createRequire(import.meta.url)('lz4js') as { compress(input: Uint8Array): Uint8Array };
 
@@ -52,13 +53,11 @@ function outputBound(src: Buffer): number {
   let at = 0;
   while (at < src.length) {
     if (at + 4 > src.length) fail('trailing bytes after the last frame');
-    const magic = src.readUInt32LE(at);
-    if ((magic & 0xfffffff0) === 0x184d2a50) {
-      if (at + 8 > src.length) fail('truncated skippable frame');
-      at += 8 + src.readUInt32LE(at + 4);
-      if (at > src.length) fail('skippable frame runs past the payload');
+    if (isSkippableFrame(src, at)) {
+      at = skipSkippableFrame(src, at, fail);
       continue;
     }
+    const magic = src.readUInt32LE(at);
     if (magic !== FRAME_MAGIC) fail(`bad frame magic 0x${magic.toString(16)}`);
     const frame = readFrameHeader(src, at);
     at = frame.blocks;

@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import { Decompress } from 'fzstd';
 // Type-only: compression.ts imports this module to register it (a value import would be a cycle).
 import type { CompressionCodec } from './compression.js';
+import { isSkippableFrame, skipSkippableFrame } from './frames.js';
 
 const zstdWasm = createRequire(import.meta.url)('@bokuweb/zstd-wasm') as {
   init(): Promise<void>;
@@ -37,13 +38,11 @@ function checkFrames(src: Buffer, maxOutputBytes: number): void {
   let at = 0;
   while (at < src.length) {
     if (at + 4 > src.length) fail('trailing bytes after the last frame');
-    const magic = src.readUInt32LE(at);
-    if ((magic & 0xfffffff0) === 0x184d2a50) {
-      if (at + 8 > src.length) fail('truncated skippable frame');
-      at += 8 + src.readUInt32LE(at + 4);
-      if (at > src.length) fail('skippable frame runs past the payload');
+    if (isSkippableFrame(src, at)) {
+      at = skipSkippableFrame(src, at, fail);
       continue;
     }
+    const magic = src.readUInt32LE(at);
     if (magic !== FRAME_MAGIC) fail(`bad frame magic 0x${magic.toString(16)}`);
     at += 4;
     if (at >= src.length) fail('truncated frame header');
