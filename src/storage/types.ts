@@ -56,6 +56,17 @@ export const defaultLogConfig: LogConfig = {
   fsync: { kind: 'always' },
 };
 
+export interface AppendOptions {
+  /**
+   * The caller has just verified the batch's CRC (checkBatch) or computed it (encodeBatch), so
+   * the log skips a second pass over every byte: CRC-32C is the largest CPU cost of an append.
+   */
+  readonly crcChecked: boolean;
+}
+
+/** Shared so an append allocates no options object. */
+export const CRC_CHECKED: AppendOptions = Object.freeze({ crcChecked: true });
+
 export interface AppendResult {
   baseOffset: number;
   lastOffset: number;
@@ -96,9 +107,10 @@ export interface Log {
    * caller's buffer is modified. Resolves per the fsync policy: under `always` only once the
    * bytes are fsynced (appends that arrive during an fsync share the next one).
    * Rejects with HopperError CORRUPT_MESSAGE for a malformed batch, MESSAGE_TOO_LARGE over
-   * maxBatchBytes, STORAGE_FAILED after an I/O error.
+   * maxBatchBytes, STORAGE_FAILED after an I/O error. The batch's structure is always checked;
+   * its CRC too unless `options` is CRC_CHECKED.
    */
-  append(batch: Buffer): Promise<AppendResult>;
+  append(batch: Buffer, options?: AppendOptions): Promise<AppendResult>;
 
   /**
    * Reads whole batches starting with the one containing `offset`, up to about maxBytes (at

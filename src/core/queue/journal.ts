@@ -8,7 +8,7 @@
  * After an append fails the journal is failed: every later wait rejects with STORAGE_FAILED.
  */
 import { HopperError } from '../errors.js';
-import type { Log } from '../../storage/types.js';
+import { CRC_CHECKED, type Log } from '../../storage/types.js';
 import {
   CHECKPOINT_HEADER_BYTES,
   EVENT_BYTES,
@@ -178,7 +178,7 @@ export class Journal {
     this.pos = EVENTS_HEADER_BYTES;
     this.count = 0;
     if (this.buf.length > 16 * INITIAL_BUFFER_BYTES) this.buf = Buffer.allocUnsafe(INITIAL_BUFFER_BYTES);
-    await this.log.append(this.encode(value));
+    await this.log.append(this.encode(value), CRC_CHECKED);
     this.bytesSinceCheckpoint += value.length;
     this.durableSeq = lastSeq;
     while (this.waiters.length > 0 && this.waiters[0]!.seq <= lastSeq) this.waiters.shift()!.resolve();
@@ -195,7 +195,7 @@ export class Journal {
       value.writeUInt32BE(i, 9);
       value.writeUInt32BE(parts, 13);
       chunk.copy(value, CHECKPOINT_HEADER_BYTES);
-      const r = await this.log.append(this.encode(value));
+      const r = await this.log.append(this.encode(value), CRC_CHECKED);
       if (i === 0) first = r.baseOffset;
     }
     this.bytesSinceCheckpoint = 0;

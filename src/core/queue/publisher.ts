@@ -5,7 +5,7 @@
  * Results are handed to the queue strictly in append order, so offsets become known in order
  * and `knownEnd` only grows: the queue never delivers a message before its append is durable.
  */
-import type { Log } from '../../storage/types.js';
+import { CRC_CHECKED, type Log } from '../../storage/types.js';
 import type { Message } from '../message.js';
 import type { MessageInfo } from './message-info.js';
 
@@ -63,7 +63,7 @@ export class PublishPipeline {
     this.batchBytes = 0;
     let appended: Promise<number>;
     try {
-      appended = this.log.append(this.encode(batch.map((p) => p.stored))).then((r) => r.baseOffset);
+      appended = this.log.append(this.encode(batch.map((p) => p.stored)), CRC_CHECKED).then((r) => r.baseOffset);
     } catch (e) {
       // One bad message must not fail its batch-mates: retry them one per batch.
       if (batch.length > 1) {

@@ -6,7 +6,7 @@
  */
 import { HopperError } from '../errors.js';
 import { decodeRecords, encodeBatch, forEachBatch, type RecordInput } from '../../storage/codec/record-batch.js';
-import type { Log } from '../../storage/types.js';
+import { CRC_CHECKED, type Log } from '../../storage/types.js';
 
 export interface CommittedOffset {
   offset: number;
@@ -107,7 +107,7 @@ export class GroupOffsets {
       records.push({ key: Buffer.from(keyOf(group, c.topic, c.partition)), value: encodeValue(value), timestamp: now });
       entries.push([c.topic + SEP + c.partition, value]);
     }
-    await this.log.append(encodeBatch(records));
+    await this.log.append(encodeBatch(records), CRC_CHECKED);
     let g = this.groups.get(group);
     if (!g) this.groups.set(group, (g = new Map()));
     for (const [k, v] of entries) g.set(k, v);
@@ -146,7 +146,7 @@ export class GroupOffsets {
     if (!g) return;
     const keys = [...g.keys()].filter(match);
     if (keys.length === 0) return;
-    await this.log.append(encodeBatch(keys.map((k) => ({ key: Buffer.from(group + SEP + k), value: null, timestamp: now }))));
+    await this.log.append(encodeBatch(keys.map((k) => ({ key: Buffer.from(group + SEP + k), value: null, timestamp: now }))), CRC_CHECKED);
     for (const k of keys) g.delete(k);
     if (g.size === 0) this.groups.delete(group);
   }

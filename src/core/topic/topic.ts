@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { HopperError } from '../errors.js';
 import type { Message } from '../message.js';
 import { encodeMessages } from '../../storage/codec/message-codec.js';
-import type { AppendResult, Log, LogConfig } from '../../storage/types.js';
+import { type AppendOptions, type AppendResult, CRC_CHECKED, type Log, type LogConfig } from '../../storage/types.js';
 import { partitionForKey } from './partitioner.js';
 
 export type OpenLog = (dir: string, config: LogConfig) => Promise<Log>;
@@ -74,8 +74,8 @@ export class Topic {
    * Appends a RecordBatch as received from a Kafka producer. Resolves once it is durable, and,
    * when queues are bound to the topic, once its records are stored in them too.
    */
-  async appendBatch(partition: number, batch: Buffer): Promise<AppendResult> {
-    const r = await this.partition(partition).append(batch);
+  async appendBatch(partition: number, batch: Buffer, options?: AppendOptions): Promise<AppendResult> {
+    const r = await this.partition(partition).append(batch, options);
     if (this.forwarder) await this.forwarder(batch);
     return r;
   }
@@ -83,7 +83,7 @@ export class Topic {
   /** Appends one protocol-neutral message to the partition its key selects. */
   async appendMessage(message: Message): Promise<{ partition: number; offset: number }> {
     const partition = this.partitionFor(message.key);
-    const r = await this.appendBatch(partition, encodeMessages([message]));
+    const r = await this.appendBatch(partition, encodeMessages([message]), CRC_CHECKED);
     return { partition, offset: r.baseOffset };
   }
 

@@ -12,9 +12,9 @@
  *   touch sealed segments only.
  */
 import { HopperError } from '../../core/errors.js';
-import { type BatchHeader, checkBatch, LOG_OVERHEAD, setBaseOffset } from '../codec/record-batch.js';
+import { type BatchHeader, checkBatch, checkBatchStructure, LOG_OVERHEAD, setBaseOffset } from '../codec/record-batch.js';
 import type { StorageFs } from '../fs/types.js';
-import { type AppendResult, type Clock, defaultLogConfig, formatFsyncPolicy, type Log, type LogConfig, type ReadResult, systemClock } from '../types.js';
+import { type AppendOptions, type AppendResult, type Clock, defaultLogConfig, formatFsyncPolicy, type Log, type LogConfig, type ReadResult, systemClock } from '../types.js';
 import { writeLogStartCheckpoint } from './checkpoint.js';
 import { Committer, type CommitterHost } from './committer.js';
 import { type CompactionResult, compactLog } from './compaction.js';
@@ -119,7 +119,7 @@ export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHos
     return this.segs[this.segs.length - 1]!;
   }
 
-  append(batch: Buffer): Promise<AppendResult> {
+  append(batch: Buffer, options?: AppendOptions): Promise<AppendResult> {
     if (this.state !== 'open') return Promise.reject(closedError(this.dir));
     if (this.committer.failure !== null) return Promise.reject(this.committer.failure);
     const cfg = this.cfg;
@@ -128,7 +128,7 @@ export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHos
       if (batch.length > cfg.maxBatchBytes) {
         throw new HopperError('MESSAGE_TOO_LARGE', `record batch of ${batch.length} bytes is over the limit of ${cfg.maxBatchBytes}`);
       }
-      h = checkBatch(batch, 0, cfg.maxBatchBytes);
+      h = options?.crcChecked ? checkBatchStructure(batch, 0, cfg.maxBatchBytes) : checkBatch(batch, 0, cfg.maxBatchBytes);
       if (LOG_OVERHEAD + h.batchLength !== batch.length) {
         throw new HopperError('CORRUPT_MESSAGE', `append takes one whole batch: batch of ${LOG_OVERHEAD + h.batchLength} bytes in a buffer of ${batch.length}`);
       }

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { BatchField, forEachBatch } from '../../../src/storage/codec/record-batch.js';
 import { type SegmentLog } from '../../../src/storage/log/index.js';
 import { parseSegmentFileName } from '../../../src/storage/log/layout.js';
+import { CRC_CHECKED } from '../../../src/storage/types.js';
 import { batch, type FixtureFactory, type LogFixture, readAll, records, rejectsWithCode, TestClock } from './helpers.js';
 
 async function withLog(factory: FixtureFactory, fn: (fx: LogFixture) => Promise<void>): Promise<void> {
@@ -274,6 +275,9 @@ export function logContract(name: string, factory: FixtureFactory): void {
         badMagic[BatchField.magic] = 1;
         await rejectsWithCode(log.append(badMagic), 'CORRUPT_MESSAGE');
         await rejectsWithCode(log.append(Buffer.alloc(10)), 'CORRUPT_MESSAGE');
+        // CRC_CHECKED skips only the CRC: lengths and magic are still checked.
+        await rejectsWithCode(log.append(badMagic, CRC_CHECKED), 'CORRUPT_MESSAGE');
+        await rejectsWithCode(log.append(good.subarray(0, good.length - 3), CRC_CHECKED), 'CORRUPT_MESSAGE');
         assert.equal(log.nextOffset, 0);
         assert.equal(log.failure, null);
         assert.deepEqual(await log.append(good), { baseOffset: 0, lastOffset: 0 });

@@ -11,6 +11,7 @@
 import { Produce } from '../api/produce.js';
 import { KafkaError } from '../codec/error-codes.js';
 import { batchSizeAt, checkBatch, isTransactional, readBatchHeader } from '../../../storage/codec/record-batch.js';
+import { CRC_CHECKED } from '../../../storage/types.js';
 import { defineHandler } from '../server/handler.js';
 import { errorMessage, kafkaCode, type KafkaContext } from '../server/context.js';
 import type { Topic } from '../../../core/topic/topic.js';
@@ -68,7 +69,7 @@ async function producePartition(kafka: KafkaContext, topic: Topic, index: number
     for (const b of batches) {
       const h = readBatchHeader(b, 0);
       if (h.producerId < 0) {
-        offsets.push(topic.appendBatch(index, b).then((r) => r.baseOffset));
+        offsets.push(topic.appendBatch(index, b, CRC_CHECKED).then((r) => r.baseOffset));
         continue;
       }
       const transactional = isTransactional(h.attributes);
@@ -94,7 +95,7 @@ async function producePartition(kafka: KafkaContext, topic: Topic, index: number
       // is a lower bound of the batch's offset, made exact once the append resolves.
       const lower = log.nextOffset;
       if (transactional && txnState) txnState.begin(h.producerId, lower);
-      const appended = topic.appendBatch(index, b).then((r) => r.baseOffset);
+      const appended = topic.appendBatch(index, b, CRC_CHECKED).then((r) => r.baseOffset);
       if (transactional && txnState) {
         const pid = h.producerId;
         appended.then((base) => {

@@ -13,7 +13,7 @@
 import { join } from 'node:path';
 import { encodeBatch } from '../../../storage/codec/record-batch.js';
 import { decodeRecords, forEachBatch } from '../../../storage/codec/record-batch.js';
-import type { Log } from '../../../storage/types.js';
+import { CRC_CHECKED, type Log } from '../../../storage/types.js';
 import { paths } from '../../../core/paths.js';
 import type { KafkaContext } from '../server/context.js';
 import { TxnCoordinator, type TopicPartition, type TxnRecord } from './coordinator.js';
@@ -92,7 +92,7 @@ async function open(kafka: KafkaContext): Promise<TxnService> {
   const coordinator = new TxnCoordinator(clock, {
     allocateProducerId: () => allocateProducerId(clock.now()),
     persist: async (rec) => {
-      await log.append(encodeBatch([{ key: Buffer.from(rec.transactionalId, 'utf8'), value: Buffer.from(JSON.stringify(rec), 'utf8'), timestamp: clock.now() }]));
+      await log.append(encodeBatch([{ key: Buffer.from(rec.transactionalId, 'utf8'), value: Buffer.from(JSON.stringify(rec), 'utf8'), timestamp: clock.now() }]), CRC_CHECKED);
     },
     writeMarkers: (producerId, epoch, partitions, commit) => writeMarkers(kafka, index, producerId, epoch, partitions, commit),
     commitOffsets: async (group, commits) => {
@@ -127,7 +127,7 @@ async function writeMarkers(kafka: KafkaContext, index: PartitionTxnIndex, produ
     const marker = encodeBatch([{ key: controlKey(commit), value: controlValue(COORDINATOR_EPOCH), timestamp: now }], {
       producerId, producerEpoch: epoch, baseSequence: -1, transactional: true, control: true, baseTimestamp: now,
     });
-    const r = await topic.appendBatch(partition, marker);
+    const r = await topic.appendBatch(partition, marker, CRC_CHECKED);
     st.end(producerId, commit, r.baseOffset);
     kafka.waiters.notify(name, partition);
   }));
