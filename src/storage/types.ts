@@ -93,6 +93,11 @@ export const systemClock: Clock = { now: () => Date.now() };
 export interface Log {
   /** The offset the next appended record gets (Kafka's log end offset). */
   readonly nextOffset: number;
+  /**
+   * The end of what reads return: records below it are acknowledged (per the fsync policy);
+   * those from it up to nextOffset are appended but not yet acknowledged, and invisible.
+   */
+  readonly ackedOffset: number;
   /** The earliest offset still readable. */
   readonly logStartOffset: number;
   /** Total bytes of all segments. */

@@ -20,6 +20,7 @@ import type { Queue } from '../queue/queue.js';
 import type { DeadLetterInfo, PublishOptions } from '../queue/types.js';
 import { GroupOffsets } from '../topic/group-offsets.js';
 import { logConfigFromTopicConfigs, type TopicConfigs } from '../topic/config.js';
+import { PartitionWaiters } from '../topic/partition-waiters.js';
 import { Topic } from '../topic/topic.js';
 import { recordsExchangeName, topicOfRecordsExchange } from '../topic/records-exchange.js';
 import { decodeMessages } from '../../storage/codec/message-codec.js';
@@ -66,6 +67,9 @@ export class Vhost {
   private readonly routeScratch: Destination[] = [];
   private offsets: GroupOffsets | null = null;
   private readonly queueDeletedListeners = new Set<(entry: QueueEntry) => void>();
+  private readonly topicDeletedListeners = new Set<(topic: Topic) => void>();
+  /** Readers waiting for appends to this vhost's topics (Kafka fetches, AMQP stream consumers). */
+  readonly appends = new PartitionWaiters();
 
   constructor(
     readonly name: string,
@@ -78,7 +82,7 @@ export class Vhost {
   async restore(): Promise<void> {
     for (const def of this.catalogue.queues(this.name)) await this.openQueueFromDef(def);
     for (const def of this.catalogue.topics(this.name)) {
-      const topic = await Topic.open(def.name, paths.topic(this.ctx.dataDir, this.name, def.name, def.id), def.partitions, this.ctx.topicLogConfig(def.config), this.ctx.openTopicLog);
+      const topic = await Topic.open(def.name, paths.topic(this.ctx.dataDir, this.name, def.name, def.id), def.partitions, this.ctx.topicLogConfig(def.config), this.ctx.openTopicLog, this.appends);
       this.topics.set(def.name, topic);
       this.refreshForwarding(def.name);
     }
@@ -308,7 +312,7 @@ export class Vhost {
     const config = spec.config ?? {};
     const logConfig = this.ctx.topicLogConfig(config); // validates before anything is stored
     const def = await this.catalogue.putTopic({ vhost: this.name, name, partitions: spec.partitions ?? 1, config });
-    const topic = await Topic.open(name, paths.topic(this.ctx.dataDir, this.name, name, def.id), def.partitions, logConfig, this.ctx.openTopicLog);
+    const topic = await Topic.open(name, paths.topic(this.ctx.dataDir, this.name, name, def.id), def.partitions, logConfig, this.ctx.openTopicLog, this.appends);
     this.topics.set(name, topic);
     this.router.addTopic(name);
     const exchange = recordsExchangeName(name);
@@ -336,6 +340,9 @@ export class Vhost {
   async deleteTopic(name: string): Promise<void> {
     const t = this.topic(name);
     this.topics.delete(name);
+    for (const fn of this.topicDeletedListeners) fn(t);
+    // Waiting Kafka fetches look again now (and answer UNKNOWN_TOPIC_OR_PARTITION).
+    t.wakeReaders();
     const autoDeleted = this.router.removeTopic(name);
     const exchange = recordsExchangeName(name);
     if (exchange !== null && this.router.exchange(exchange)) autoDeleted.push(...this.router.deleteExchange(exchange, { system: true }));
@@ -344,6 +351,16 @@ export class Vhost {
     await t.close();
     await this.ctx.fs.rmrf(t.dir);
     await (await this.groupOffsets()).deleteTopic(name);
+  }
+
+  /**
+   * Calls `fn` whenever a topic of this vhost is deleted (Kafka DeleteTopics, AMQP queue.delete
+   * of a stream, the embedded API), so endpoints can cancel its readers (AMQP basic.cancel).
+   * Returns the unsubscribe function. Listeners must not throw.
+   */
+  onTopicDeleted(fn: (topic: Topic) => void): () => void {
+    this.topicDeletedListeners.add(fn);
+    return () => this.topicDeletedListeners.delete(fn);
   }
 
   async addPartitions(name: string, total: number): Promise<void> {

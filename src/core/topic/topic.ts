@@ -9,6 +9,7 @@ import { HopperError } from '../errors.js';
 import type { Message } from '../message.js';
 import { encodeMessages } from '../../storage/codec/message-codec.js';
 import { type AppendOptions, type AppendResult, CRC_CHECKED, type Log, type LogConfig } from '../../storage/types.js';
+import { PartitionWaiters } from './partition-waiters.js';
 import { partitionForKey } from './partitioner.js';
 
 export type OpenLog = (dir: string, config: LogConfig) => Promise<Log>;
@@ -26,6 +27,8 @@ export class Topic {
   private roundRobin = 0;
   /** Set by the vhost while queues are bound to this topic's records; null otherwise. */
   forwarder: TopicForwarder | null = null;
+  /** Each partition's key in `appends`, made once so that an append allocates none. */
+  private readonly waitKeys: string[] = [];
 
   private constructor(
     readonly name: string,
@@ -33,9 +36,13 @@ export class Topic {
     private logConfig: LogConfig,
     private readonly openLog: OpenLog,
     private readonly logs: Log[],
-  ) {}
+    private readonly appends: PartitionWaiters,
+  ) {
+    for (let p = 0; p < logs.length; p++) this.waitKeys.push(PartitionWaiters.key(name, p));
+  }
 
-  static async open(name: string, dir: string, partitions: number, logConfig: LogConfig, openLog: OpenLog): Promise<Topic> {
+  /** `appends` is the vhost's: every append that becomes readable is notified there. */
+  static async open(name: string, dir: string, partitions: number, logConfig: LogConfig, openLog: OpenLog, appends: PartitionWaiters): Promise<Topic> {
     if (!Number.isSafeInteger(partitions) || partitions < 1 || partitions > maxPartitions) {
       throw new HopperError('INVALID_ARGUMENT', `partitions must be 1..${maxPartitions}, not ${partitions}`);
     }
@@ -46,7 +53,7 @@ export class Topic {
       await Promise.allSettled(logs.map((l) => l.close()));
       throw e;
     }
-    return new Topic(name, dir, logConfig, openLog, logs);
+    return new Topic(name, dir, logConfig, openLog, logs, appends);
   }
 
   get partitionCount(): number {
@@ -72,10 +79,13 @@ export class Topic {
 
   /**
    * Appends a RecordBatch as received from a Kafka producer. Resolves once it is durable, and,
-   * when queues are bound to the topic, once its records are stored in them too.
+   * when queues are bound to the topic, once its records are stored in them too. Readers
+   * waiting on the partition are woken as soon as the batch is readable (reads return only
+   * acknowledged bytes), before forwarding.
    */
   async appendBatch(partition: number, batch: Buffer, options?: AppendOptions): Promise<AppendResult> {
     const r = await this.partition(partition).append(batch, options);
+    this.appends.notify(this.waitKeys[partition]!);
     if (this.forwarder) await this.forwarder(batch);
     return r;
   }
@@ -92,7 +102,22 @@ export class Topic {
     if (!Number.isSafeInteger(total) || total <= this.logs.length || total > maxPartitions) {
       throw new HopperError('INVALID_ARGUMENT', `topic ${this.name} has ${this.logs.length} partitions; the new count must be larger and at most ${maxPartitions}`);
     }
-    for (let p = this.logs.length; p < total; p++) this.logs.push(await this.openLog(join(this.dir, String(p)), this.logConfig));
+    for (let p = this.logs.length; p < total; p++) {
+      this.logs.push(await this.openLog(join(this.dir, String(p)), this.logConfig));
+      this.waitKeys.push(PartitionWaiters.key(this.name, p));
+    }
+  }
+
+  /** The key of partition `p` in the vhost's PartitionWaiters. */
+  waitKey(p: number): string {
+    const k = this.waitKeys[p];
+    if (k === undefined) throw new HopperError('NOT_FOUND', `topic ${this.name} has no partition ${p}`);
+    return k;
+  }
+
+  /** Wakes every reader of every partition (the topic is being deleted: they should look again). */
+  wakeReaders(): void {
+    for (const k of this.waitKeys) this.appends.notify(k);
   }
 
   reconfigure(config: LogConfig): void {

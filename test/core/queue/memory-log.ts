@@ -65,6 +65,11 @@ export class MemoryLog implements Log {
   get nextOffset(): number {
     return this.s.nextOffset;
   }
+  /** Durable batches are the readable ones (they are stored in offset order). */
+  get ackedOffset(): number {
+    const last = this.s.lasts[this.s.lasts.length - 1];
+    return last === undefined ? this.s.logStartOffset : last + 1;
+  }
   get logStartOffset(): number {
     return this.s.logStartOffset;
   }

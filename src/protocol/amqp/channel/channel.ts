@@ -9,6 +9,7 @@
  */
 import { isHopperError } from '../../../core/errors.js';
 import type { Queue } from '../../../core/queue/queue.js';
+import type { Topic } from '../../../core/topic/topic.js';
 import type { AmqpCommand } from '../codec/command-assembler.js';
 import type { AmqpMethodInput, MethodByName } from '../codec/methods/registry.js';
 import { methodByName } from '../codec/methods/registry.js';
@@ -148,6 +149,9 @@ export class Channel {
         return this.get(m);
       case 'basic.recover':
       case 'basic.recover-async':
+        // RabbitMQ refuses requeue=false (redelivering to the same consumer is not done) with a
+        // connection error, 540 NOT_IMPLEMENTED "requeue=false" (rabbit_channel.erl).
+        if (!m.requeue) throw connectionError(ReplyCode.NOT_IMPLEMENTED, 'requeue=false');
         this.recover();
         if (m.method === 'basic.recover') this.send({ method: 'basic.recover-ok' });
         return;
@@ -278,10 +282,13 @@ export class Channel {
     this.host.session.vhost.consumerGone(queue).catch((e: unknown) => this.host.ctx.logger.warn(`auto-delete of queue ${queue}: ${(e as Error).message}`));
   }
 
-  /** A queue was deleted: its consumers here are cancelled (and told, if the client listens). */
-  queueDeleted(queue: Queue): void {
+  /**
+   * A queue, or a stream's topic, was deleted: its consumers here are cancelled (and told, if
+   * the client listens).
+   */
+  sourceDeleted(source: Queue | Topic): void {
     for (const c of [...this.consumers.values()]) {
-      if (c.queue !== queue) continue;
+      if (c.source !== source) continue;
       this.consumers.delete(c.tag);
       c.stop();
       this.retired.add(c);
@@ -347,7 +354,10 @@ export class Channel {
     }
   }
 
-  /** basic.recover: every unacked message goes back to its queue, marked redelivered. */
+  /**
+   * basic.recover (requeue=true): every unacked message goes back to its queue, marked
+   * redelivered; a stream's deliveries only return their credit (the stream keeps its records).
+   */
   private recover(): void {
     this.apply(this.unacked.takeAll(), 'requeue');
     this.updateFlow();

@@ -11,6 +11,7 @@ import type { Consumer } from '../../../core/queue/consumer.js';
 import type { Queue } from '../../../core/queue/queue.js';
 import type { Delivery } from '../../../core/queue/types.js';
 import type { Message } from '../../../core/message.js';
+import type { Topic } from '../../../core/topic/topic.js';
 import type { Channel } from './channel.js';
 import type { DeliveryOwner } from './deliveries.js';
 import type { DirectReplyTarget } from './direct-reply.js';
@@ -19,8 +20,8 @@ export interface AmqpConsumer {
   readonly tag: string;
   /** The queue (or topic) consumed; null for direct reply-to. */
   readonly queueName: string | null;
-  /** The core queue, to match deletions; null for streams and direct reply-to. */
-  readonly queue: Queue | null;
+  /** What it reads (a core queue, or a stream's topic), to match deletions; null for direct reply-to. */
+  readonly source: Queue | Topic | null;
   setPaused(paused: boolean): void;
   /** basic.cancel: no more deliveries; unacked ones stay settleable. */
   stop(): void;
@@ -52,6 +53,10 @@ export class QueueConsumer implements AmqpConsumer, DeliveryOwner {
     private readonly noAck: boolean,
   ) {
     this.method = { method: 'basic.deliver', consumerTag: tag, deliveryTag: 0, redelivered: false, exchange: '', routingKey: '' };
+  }
+
+  get source(): Queue | null {
+    return this.queue;
   }
 
   attach(core: Consumer, queue: Queue): void {
@@ -146,7 +151,7 @@ export class QueueConsumer implements AmqpConsumer, DeliveryOwner {
 /** The consumer of amq.rabbitmq.reply-to: replies are delivered directly, unacked-free. */
 export class ReplyConsumer implements AmqpConsumer, DirectReplyTarget {
   readonly queueName = null;
-  readonly queue = null;
+  readonly source = null;
   readonly address: string;
   private readonly method: DeliverMethod;
   private active = true;

@@ -6,11 +6,19 @@
  *
  * x-stream-offset: "first", "last", "next" (default), an offset (integer) or a timestamp
  * (AMQP 'T', seconds). Credit is the channel's basic.qos prefetch (1000 if none), so a slow
- * consumer holds at most that many records; a consumer at the end of the log polls.
+ * consumer holds at most that many records. A consumer that has caught up with every partition
+ * waits in the vhost's PartitionWaiters (as Kafka long-poll fetches do) and is woken by the next
+ * append that becomes readable, whichever protocol made it: no timer, no polling. One that is
+ * out of credit, paused or flow-stopped does not wait; settling or resuming pumps it again.
+ *
+ * Deleting the topic cancels its consumers (Channel.sourceDeleted), as for a deleted queue.
  */
+import { HopperError } from '../../../core/errors.js';
+import type { PartitionWaiters } from '../../../core/topic/partition-waiters.js';
 import type { Topic } from '../../../core/topic/topic.js';
 import type { Message, TypedValue } from '../../../core/message.js';
 import { decodeMessages } from '../../../storage/codec/message-codec.js';
+import { forEachBatch } from '../../../storage/codec/record-batch.js';
 import { encodeMessage } from '../codec/encode.js';
 import type { MethodByName } from '../codec/methods/registry.js';
 import { preconditionFailed } from '../mapping/errors.js';
@@ -22,6 +30,8 @@ import type { DeliveryOwner, Unacked } from './deliveries.js';
 
 const DEFAULT_CREDIT = 1000;
 const READ_BYTES = 256 * 1024;
+/** A failed read (an I/O error) is retried after this long rather than at once. */
+const READ_RETRY_MS = 1000;
 
 interface Cursor {
   partition: number;
@@ -31,7 +41,7 @@ interface Cursor {
 }
 
 export async function startStreamConsumer(ch: Channel, m: MethodByName<'basic.consume'>, name: string, tag: string): Promise<void> {
-  const { session, ctx } = ch.host;
+  const { session } = ch.host;
   session.checkTopic(name, 'read');
   const topic = session.vhost.topic(name);
   const spec = m.arguments['x-stream-offset'];
@@ -39,8 +49,10 @@ export async function startStreamConsumer(ch: Channel, m: MethodByName<'basic.co
   for (let p = 0; p < topic.partitionCount; p++) {
     cursors.push({ partition: p, offset: await startOffset(topic, p, spec), pending: [] });
   }
+  // Deleted while the start offsets were looked up: as if it had not existed.
+  if (!session.vhost.hasTopic(name) || session.vhost.topic(name) !== topic) throw new HopperError('NOT_FOUND', `no queue '${name}' in vhost '${session.vhost.name}'`);
   const credit = m.noAck ? Infinity : ch.consumerPrefetchCount > 0 ? ch.consumerPrefetchCount : DEFAULT_CREDIT;
-  const c = new StreamConsumer(ch, tag, name, topic, cursors, credit, m.noAck, ctx.options.streamPollMs);
+  const c = new StreamConsumer(ch, tag, name, topic, cursors, credit, m.noAck, session.vhost.appends);
   ch.addConsumer(c);
   if (!m.nowait) ch.send({ method: 'basic.consume-ok', consumerTag: tag });
   if (ch.isPaused) c.setPaused(true);
@@ -63,12 +75,15 @@ async function startOffset(topic: Topic, p: number, spec: TypedValue | undefined
 }
 
 class StreamConsumer implements AmqpConsumer, DeliveryOwner {
-  readonly queue = null;
   private paused = false;
   private stopped = false;
   private reading = false;
-  private timer: NodeJS.Timeout | null = null;
+  /** Cancels the wait for an append while caught up; null when not waiting. */
+  private waiting: (() => void) | null = null;
+  private retry: NodeJS.Timeout | null = null;
   private next = 0;
+  /** Its partitions' keys in `appends`, made once: waiting again allocates no key. */
+  private readonly waitKeys: string[];
   private readonly method: { method: 'basic.deliver'; consumerTag: string; deliveryTag: number; redelivered: false; exchange: string; routingKey: string };
 
   constructor(
@@ -79,24 +94,34 @@ class StreamConsumer implements AmqpConsumer, DeliveryOwner {
     private readonly cursors: Cursor[],
     private credit: number,
     private readonly noAck: boolean,
-    private readonly pollMs: number,
+    private readonly appends: PartitionWaiters,
   ) {
     this.method = { method: 'basic.deliver', consumerTag: tag, deliveryTag: 0, redelivered: false, exchange: '', routingKey: '' };
+    this.waitKeys = cursors.map((c) => topic.waitKey(c.partition));
+  }
+
+  /** Deletion of this topic cancels the consumer. */
+  get source(): Topic {
+    return this.topic;
   }
 
   private get canDeliver(): boolean {
     return !this.stopped && !this.paused && this.credit > 0 && this.ch.state === 'open';
   }
 
-  /** Delivers what it can; reads the next chunk when a cursor runs dry. */
+  /**
+   * Delivers what it can; reads the next chunk when a cursor runs dry; waits for an append once
+   * every cursor is at its partition's readable end. That check and the wait's registration are
+   * one synchronous step, and appends notify only once readable, so no append is missed.
+   */
   pump(): void {
-    if (this.reading || this.timer !== null) return;
+    if (this.reading || this.waiting !== null || this.retry !== null) return;
     let idle = 0;
     while (this.canDeliver && idle < this.cursors.length) {
       const cur = this.cursors[this.next]!;
       this.next = (this.next + 1) % this.cursors.length;
       if (cur.pending.length === 0) {
-        if (cur.offset >= this.topic.partition(cur.partition).nextOffset) {
+        if (cur.offset >= this.topic.partition(cur.partition).ackedOffset) {
           idle++;
           continue;
         }
@@ -106,54 +131,71 @@ class StreamConsumer implements AmqpConsumer, DeliveryOwner {
       idle = 0;
       while (cur.pending.length > 0 && this.canDeliver) this.deliver(cur, cur.pending.shift()!);
     }
-    if (this.canDeliver && idle >= this.cursors.length) {
-      // Caught up everywhere: look again shortly (logs have no append notification).
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        this.pump();
-      }, this.pollMs);
-    }
+    if (this.canDeliver && idle >= this.cursors.length) this.waiting = this.appends.wait(this.waitKeys, this.wake);
   }
+
+  /** Runs inside an appender's notify (or a settled read): a failure closes this channel, never reaches the appender. */
+  private readonly wake = (): void => {
+    this.waiting = null;
+    try {
+      this.pump();
+    } catch (e) {
+      this.ch.fail(e);
+    }
+  };
 
   private read(cur: Cursor): void {
     this.reading = true;
     const log = this.topic.partition(cur.partition);
     if (cur.offset < log.logStartOffset) cur.offset = log.logStartOffset; // retention moved on
-    log.read(cur.offset, READ_BYTES).then(
-      (r) => {
-        this.reading = false;
-        for (const rec of decodeMessages(r.bytes, cur.offset)) if (rec.offset >= cur.offset) cur.pending.push(rec);
-        if (cur.pending.length === 0) cur.offset = Math.max(cur.offset, Math.min(r.nextOffset, cur.offset + 1));
-        this.pump();
-      },
-      (e: unknown) => {
+    const from = cur.offset;
+    const acked = log.ackedOffset;
+    log
+      .read(from, READ_BYTES)
+      .then((r) => {
         this.reading = false;
         if (this.stopped) return;
-        this.ch.host.ctx.logger.warn(`stream ${this.queueName} read at ${cur.offset}: ${(e as Error).message}`);
-        this.timer = setTimeout(() => {
-          this.timer = null;
-          this.pump();
-        }, 1000);
-      },
-    );
+        // A batch that cannot be decoded throws here: handled as a failed read.
+        for (const rec of decodeMessages(r.bytes, from)) cur.pending.push(rec);
+        // Nothing to deliver (transaction markers, records compacted away): skip what was read,
+        // or, for an empty read, up to the end acknowledged when it began (nothing below it is left).
+        if (cur.pending.length === 0) cur.offset = Math.max(cur.offset, r.bytes.length > 0 ? endOf(r.bytes) : acked);
+      })
+      .then(this.wake, (e: unknown) => {
+        this.reading = false;
+        if (this.stopped) return;
+        this.ch.host.ctx.logger.warn(`stream ${this.queueName} read at ${from}: ${(e as Error).message}`);
+        this.retry = setTimeout(() => {
+          this.retry = null;
+          this.wake();
+        }, READ_RETRY_MS);
+      });
   }
 
   private deliver(cur: Cursor, rec: { offset: number; message: Message }): void {
     const ch = this.ch;
     cur.offset = rec.offset + 1;
-    const tag = ch.nextTag();
-    if (!this.noAck) {
-      this.credit--;
-      ch.unacked.add({ tag, leaseId: '', queue: null, owner: this, size: 0 });
-    }
     const msg = rec.message;
-    const props = amqpProperties(msg);
-    props.headers = { ...props.headers, 'x-stream-offset': { type: 'long', value: BigInt(rec.offset) } };
     const m = this.method;
-    m.deliveryTag = tag;
+    m.deliveryTag = ch.nextTag();
     m.exchange = msg.properties.exchange ?? '';
     m.routingKey = msg.properties.routingKey ?? this.queueName;
-    ch.host.send(encodeMessage(ch.id, m, props, bodyOf(msg), ch.host.frameMaxBytes));
+    let frames: Buffer;
+    try {
+      const props = amqpProperties(msg);
+      props.headers = { ...props.headers, 'x-stream-offset': { type: 'long', value: BigInt(rec.offset) } };
+      frames = encodeMessage(ch.id, m, props, bodyOf(msg), ch.host.frameMaxBytes);
+    } catch (e) {
+      // A record this client cannot receive (its properties exceed the negotiated frame-max):
+      // skipped, as a stream has nowhere to dead-letter it; the reader goes on.
+      ch.host.ctx.logger.warn(`amqp: cannot deliver record ${rec.offset} of stream ${this.queueName} to ${this.tag}: ${(e as Error).message}`);
+      return;
+    }
+    if (!this.noAck) {
+      this.credit--;
+      ch.unacked.add({ tag: m.deliveryTag, leaseId: '', queue: null, owner: this, size: 0 });
+    }
+    ch.host.send(frames);
     ch.afterDelivery();
   }
 
@@ -169,11 +211,22 @@ class StreamConsumer implements AmqpConsumer, DeliveryOwner {
 
   stop(): void {
     this.stopped = true;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
+    if (this.waiting !== null) this.waiting();
+    this.waiting = null;
+    if (this.retry !== null) clearTimeout(this.retry);
+    this.retry = null;
   }
 
   close(): void {
     this.stop();
   }
+}
+
+/** The offset after the last whole batch in `bytes` (a log read). */
+function endOf(bytes: Buffer): number {
+  let end = 0;
+  forEachBatch(bytes, (h) => {
+    end = h.baseOffset + h.lastOffsetDelta + 1;
+  }, { verifyCrc: false });
+  return end;
 }

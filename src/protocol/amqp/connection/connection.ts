@@ -20,7 +20,8 @@ import { isHopperError } from '../../../core/errors.js';
 import { checkLoopback, Session } from '../../../core/broker/session.js';
 import type { AuthenticatedUser } from '../../../core/auth/access-control.js';
 import type { AlarmKind } from '../../../core/broker/alarms.js';
-import type { QueueEntry } from '../../../core/broker/vhost.js';
+import type { Queue } from '../../../core/queue/queue.js';
+import type { Topic } from '../../../core/topic/topic.js';
 import { CommandAssembler, type ChannelFrame } from '../codec/command-assembler.js';
 import { encodeMethodFrame } from '../codec/encode.js';
 import { AmqpCodecError } from '../codec/errors.js';
@@ -286,7 +287,8 @@ export class AmqpConnection implements ChannelHost {
     this.state = 'ready';
     if (this.handshakeTimer !== null) clearTimeout(this.handshakeTimer);
     this.handshakeTimer = null;
-    this.unsubscribe.push(session.vhost.onQueueDeleted((e) => this.queueDeleted(e)));
+    this.unsubscribe.push(session.vhost.onQueueDeleted((e) => this.sourceDeleted(e.queue)));
+    this.unsubscribe.push(session.vhost.onTopicDeleted((t) => this.sourceDeleted(t)));
     this.unsubscribe.push(this.ctx.broker.alarms.subscribe((active) => this.alarmsChanged(active)));
     this.sendMethod(0, { method: 'connection.open-ok' });
     if (this.ctx.broker.alarms.blocking) this.alarmsChanged(this.ctx.broker.alarms.active);
@@ -364,8 +366,9 @@ export class AmqpConnection implements ChannelHost {
     this.assembler.reset(id);
   }
 
-  private queueDeleted(e: QueueEntry): void {
-    for (const ch of this.channels.values()) if (ch.state === 'open') ch.queueDeleted(e.queue);
+  /** A queue or a topic (stream) of this connection's vhost was deleted, by any protocol. */
+  private sourceDeleted(source: Queue | Topic): void {
+    for (const ch of this.channels.values()) if (ch.state === 'open') ch.sourceDeleted(source);
   }
 
   // ---------------------------------------------------------------- output and flow

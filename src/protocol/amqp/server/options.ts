@@ -23,8 +23,6 @@ export interface AmqpEndpointOptions {
   closeTimeoutMs: number;
   /** Bytes of message bodies one transaction may hold before commit (406 beyond). */
   txMaxBytes: number;
-  /** Poll interval of stream (topic) consumers that have caught up with the log end. */
-  streamPollMs: number;
 }
 
 export const defaultAmqpEndpointOptions: Readonly<AmqpEndpointOptions> = Object.freeze({
@@ -38,5 +36,4 @@ export const defaultAmqpEndpointOptions: Readonly<AmqpEndpointOptions> = Object.
   channelInboxMax: 1024,
   closeTimeoutMs: 3_000,
   txMaxBytes: 64 * 1024 * 1024,
-  streamPollMs: 25,
 });

@@ -1,7 +1,7 @@
 /**
  * Fetch: whole stored batches are served as they are on disk (no re-encoding). A fetch that
  * finds fewer than minBytes waits up to maxWaitMs and is woken by appends to any partition it
- * reads (and, for appends made by other protocols, by a periodic look at the log ends).
+ * reads, whichever protocol made them (the topic notifies the vhost's PartitionWaiters).
  * Topic ids from v13. Fetch sessions (KIP-227) are not kept: every answer carries
  * session id 0 (sessionless) and lists every requested partition, which clients accept.
  * read_committed (isolation level 1) is served up to the partition's last stable offset (the
@@ -14,7 +14,7 @@ import { KafkaError } from '../codec/error-codes.js';
 import { ZERO_UUID } from '../codec/schema.js';
 import { defineHandler, type RequestContext } from '../server/handler.js';
 import { kafkaCode, type KafkaContext } from '../server/context.js';
-import { PartitionWaiters } from '../server/partition-waiters.js';
+import { PartitionWaiters } from '../../../core/topic/partition-waiters.js';
 import { forEachBatch, LOG_OVERHEAD } from '../../../storage/codec/record-batch.js';
 import { txnIndex, transactions } from '../txn/service.js';
 
@@ -22,22 +22,35 @@ const EMPTY_RECORDS = Buffer.alloc(0);
 
 /** Longest wait honoured, whatever the client asks. */
 const MAX_WAIT_CAP_MS = 30_000;
-/**
- * Appends that do not come through Kafka Produce (AMQP or SQS messages routed into a topic)
- * raise no wake-up, so a waiting fetch also looks at the log ends this often.
- */
-const RECHECK_MS = 200;
 
-function hasNewData(kafka: KafkaContext, wanted: readonly Wanted[]): boolean {
+/**
+ * Where the data a fetch may return ends now, per wanted partition: the acknowledged end, or
+ * for read_committed the lower of it and the last stable offset (NaN while the partition's
+ * transaction index is still loading, so that the fetch reads again).
+ */
+function readableEnds(kafka: KafkaContext, wanted: readonly Wanted[], readCommitted: boolean): number[] {
+  const out: number[] = [];
+  const index = readCommitted ? txnIndex(kafka) : null;
   for (const t of wanted) {
     const topic = t.name === null ? undefined : kafka.topic(t.name);
-    if (!topic) continue;
     for (const p of t.partitions) {
-      if (p.partition < 0 || p.partition >= topic.partitionCount) continue;
-      if (topic.partition(p.partition).nextOffset > p.fetchOffset) return true;
+      if (!topic || p.partition < 0 || p.partition >= topic.partitionCount) {
+        out.push(-1);
+        continue;
+      }
+      const log = topic.partition(p.partition);
+      const st = index === null ? null : index.get(topic.name, p.partition, log);
+      if (st instanceof Promise) out.push(NaN);
+      else out.push(st === null ? log.ackedOffset : Math.min(log.ackedOffset, st.lso(log.nextOffset)));
     }
   }
-  return false;
+  return out;
+}
+
+function sameEnds(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 interface Wanted {
@@ -152,24 +165,19 @@ export const fetchHandler = defineHandler(Fetch, async (req, rc) => {
   const readCommitted = req.isolationLevel === 1;
   // Starts the transaction coordinator (and its timeout of transactions left open before a restart).
   if (readCommitted) await transactions(kafka).catch(() => undefined);
+  let ends = readableEnds(kafka, wanted, readCommitted);
   let result = await readAll(kafka, wanted, maxBytes, rc, readCommitted);
   const deadline = Date.now() + Math.min(Math.max(req.maxWaitMs, 0), MAX_WAIT_CAP_MS);
   // As Kafka, an error in any partition is answered at once rather than after the wait.
-  while (result.total < Math.max(req.minBytes, 1) && !result.errors && Date.now() < deadline && !kafka.waiters.isClosed) {
+  while (result.total < Math.max(req.minBytes, 1) && !result.errors && Date.now() < deadline && !kafka.isClosed) {
     const keys: string[] = [];
     for (const t of wanted) if (t.name !== null) for (const p of t.partitions) keys.push(PartitionWaiters.key(t.name, p.partition));
     if (keys.length === 0) break;
-    const woken = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => {
-        cancel();
-        resolve(false);
-      }, Math.min(deadline - Date.now(), RECHECK_MS));
-      const cancel = kafka.waiters.wait(keys, () => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
-    if (woken || Date.now() >= deadline || hasNewData(kafka, wanted)) result = await readAll(kafka, wanted, maxBytes, rc, readCommitted);
+    // An append that became readable while readAll ran was notified before this fetch waited:
+    // read again instead. The check and the wait's registration are one synchronous step.
+    if (sameEnds(readableEnds(kafka, wanted, readCommitted), ends)) await kafka.untilAppend(keys, deadline - Date.now());
+    ends = readableEnds(kafka, wanted, readCommitted);
+    result = await readAll(kafka, wanted, maxBytes, rc, readCommitted);
   }
   return { throttleTimeMs: 0, errorCode: KafkaError.NONE, sessionId: 0, responses: result.responses };
 });

@@ -107,7 +107,6 @@ async function producePartition(kafka: KafkaContext, topic: Topic, index: number
     }
     answer.baseOffset = (await Promise.all(offsets))[0]!;
     answer.logStartOffset = log.logStartOffset;
-    kafka.waiters.notify(topic.name, index);
   } catch (e) {
     answer.errorCode = e instanceof Error && e.message.startsWith('no record') ? KafkaError.CORRUPT_MESSAGE : kafkaCode(e);
     answer.errorMessage = errorMessage(e);

@@ -1,6 +1,6 @@
 /**
  * What every Kafka connection of one endpoint shares: the broker and the vhost topics live in,
- * the advertised node, topic ids, fetch waiters and the group coordinator. One Hopper node is
+ * the advertised node, topic ids, waiting fetches and the group coordinator. One Hopper node is
  * the whole cluster: node 0, leader of every partition, controller and group coordinator, with
  * replication factor 1.
  */
@@ -11,7 +11,6 @@ import type { Topic } from '../../../core/topic/topic.js';
 import type { ApiRegistry } from '../api/registry.js';
 import { GroupCoordinator } from '../groups/coordinator.js';
 import type { KafkaEndpointOptions } from './options.js';
-import { PartitionWaiters } from './partition-waiters.js';
 import { ProducerStates } from './producer-state.js';
 import { topicIdOf } from './topic-ids.js';
 
@@ -24,8 +23,10 @@ export interface AdvertisedNode {
 }
 
 export class KafkaContext {
-  readonly waiters = new PartitionWaiters();
   readonly producers = new ProducerStates();
+  private closed = false;
+  /** The wake-ups of fetches waiting now, so that closing the endpoint answers them at once. */
+  private readonly fetchWakes = new Set<() => void>();
   readonly groups: GroupCoordinator;
   readonly node: AdvertisedNode;
   /** Per-topic id cache, keyed by catalogue id so a re-created topic gets a new one. */
@@ -47,6 +48,36 @@ export class KafkaContext {
       maxSessionTimeoutMs: options.groupMaxSessionTimeoutMs,
       initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs,
     });
+  }
+
+  /**
+   * Resolves at the first append to one of the partitions (keys from PartitionWaiters.key; the
+   * vhost's topics notify every append, whichever protocol made it), after timeoutMs, or when
+   * the endpoint closes, whichever comes first.
+   */
+  untilAppend(keys: readonly string[], timeoutMs: number): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        cancel();
+        this.fetchWakes.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      const cancel = this.vhost.appends.wait(keys, done);
+      this.fetchWakes.add(done);
+    });
+  }
+
+  /** The endpoint is closing: waiting fetches answer now and later ones do not wait. */
+  close(): void {
+    this.closed = true;
+    for (const done of [...this.fetchWakes]) done();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   get vhost(): Vhost {

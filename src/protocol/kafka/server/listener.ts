@@ -57,7 +57,7 @@ export async function listenKafka(broker: Broker, opts: Partial<KafkaEndpointOpt
       new Promise<void>((resolve) => {
         clearInterval(tick);
         context.groups.shutdown();
-        context.waiters.close();
+        context.close();
         server.close(() => resolve());
         for (const c of connections) c.destroy();
         for (const s of sockets) s.destroy();

@@ -7,7 +7,7 @@
  * per change, key = transactional id, value = the TxnRecord as JSON; on open the log is read
  * start to end and the latest record per id wins. The service is created on first use (any
  * transactional request, or a read_committed fetch / list-offsets), and from then on a timer
- * aborts expired transactions. The timer stops once the endpoint closes (its waiters close).
+ * aborts expired transactions. The timer stops once the endpoint closes.
  * The state log itself is not closed with the endpoint (appends are fsynced as they resolve).
  */
 import { join } from 'node:path';
@@ -102,7 +102,7 @@ async function open(kafka: KafkaContext): Promise<TxnService> {
   coordinator.recover(await readState(log));
   let running = false;
   const timer = setInterval(() => {
-    if (kafka.waiters.isClosed) {
+    if (kafka.isClosed) {
       clearInterval(timer);
       return;
     }
@@ -129,6 +129,8 @@ async function writeMarkers(kafka: KafkaContext, index: PartitionTxnIndex, produ
     });
     const r = await topic.appendBatch(partition, marker, CRC_CHECKED);
     st.end(producerId, commit, r.baseOffset);
-    kafka.waiters.notify(name, partition);
+    // The topic woke readers when the marker became readable, but read_committed fetches see
+    // the transaction's records only now that the index has the marker (the LSO moved).
+    kafka.vhost.appends.notify(topic.waitKey(partition));
   }));
 }

@@ -1,7 +1,7 @@
 /** basic.*: publish, consume, ack / nack / reject, get, qos, cancel, recover, returns, flow. */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { channelClosed, collect, sleep, startBroker, waitFor, type TestBroker } from './helpers.js';
+import { channelClosed, collect, connectionClosed, sleep, startBroker, waitFor, type TestBroker } from './helpers.js';
 
 let b: TestBroker;
 before(async () => {
@@ -253,6 +253,30 @@ test('no-ack consumers receive everything; redeliveries after channel close', as
   await waitFor(() => second.msgs.length === 1);
   assert.equal(second.msgs[0]!.fields.redelivered, true);
   await c.close();
+});
+
+test('recover and recover-async with requeue=false close the connection with 540 NOT_IMPLEMENTED, as RabbitMQ does', async () => {
+  // amqplib's recover() always asks requeue=true: the method goes through its internals.
+  const methods = [
+    ['basic.recover', (60 << 16) | 110],
+    ['basic.recover-async', (60 << 16) | 100],
+  ] as const;
+  for (const [name, id] of methods) {
+    const c = await b.connect();
+    const ch = await c.createChannel();
+    await ch.assertQueue('basic.recover-nr', { durable: false });
+    ch.sendToQueue('basic.recover-nr', Buffer.from(name));
+    const { msgs } = await collect(ch, 'basic.recover-nr');
+    await waitFor(() => msgs.length === 1);
+    const closed = connectionClosed(c);
+    (ch as unknown as { sendImmediately(method: number, fields: object): void }).sendImmediately(id, { requeue: false });
+    const e = await closed;
+    assert.equal(e.code, 540, name);
+    assert.match(e.message, /NOT_IMPLEMENTED - requeue=false/);
+    // Nothing was dropped: closing the connection gave the unacked message back.
+    await waitFor(() => b.broker.vhost().queue('basic.recover-nr').stats().ready === 1, 2000, 'the message back in the queue');
+    await b.broker.vhost().queue('basic.recover-nr').purge();
+  }
 });
 
 test('channel.flow(false) pauses deliveries, flow(true) resumes them', async () => {

@@ -138,6 +138,16 @@ test('an unknown method: 540 NOT_IMPLEMENTED; immediate=true too', async () => {
   raw2.close();
 });
 
+test('basic.recover with requeue=false: connection.close 540 naming the method, as RabbitMQ', async () => {
+  for (const [method, methodId] of [['basic.recover', 110], ['basic.recover-async', 100]] as const) {
+    const raw = await openRaw();
+    raw.send(1, { method, requeue: false });
+    const close = (await raw.method('connection.close')).method as { replyCode: number; replyText: string; classId: number; methodId: number };
+    assert.deepEqual([close.replyCode, close.replyText, close.classId, close.methodId], [540, 'NOT_IMPLEMENTED - requeue=false', 60, methodId]);
+    raw.close();
+  }
+});
+
 test('reusing a consumer tag: 530 NOT_ALLOWED', async () => {
   const raw = await openRaw();
   raw.send(1, { method: 'queue.declare', queue: 'err.tags', durable: false });
