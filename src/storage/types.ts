@@ -80,6 +80,34 @@ export interface ReadResult {
   logStartOffset: number;
 }
 
+/** An aborted transaction on one log (Kafka's aborted-transaction index entry). */
+export interface AbortedTxn {
+  producerId: number;
+  firstOffset: number;
+  /** The offset of its abort marker. */
+  lastOffset: number;
+  /** The last stable offset once it ended. */
+  lastStableOffset: number;
+}
+
+/**
+ * What read_committed readers need of a log that holds Kafka transactional batches: kept by the
+ * log from the batches themselves as they are appended (transactional data batches open a
+ * producer's transaction, control batches end it), persisted per segment and recovered on open,
+ * so it is a function of the log's contents whatever its length. src/storage/log/txn-tracker.ts.
+ */
+export interface LogTransactions {
+  /**
+   * Kafka's last stable offset: the first offset of the earliest transaction still open (not
+   * below logStartOffset), else nextOffset.
+   */
+  lastStableOffset(): number;
+  /** The first offset of the producer's open transaction on this log, or -1 when it has none. */
+  openTransactionStart(producerId: number): number;
+  /** Aborted transactions with a record in [from, to] (inclusive), in the order they ended. */
+  abortedIn(from: number, to: number): AbortedTxn[];
+}
+
 /** Clock seam so tests can drive time. */
 export interface Clock {
   now(): number;
@@ -105,6 +133,8 @@ export interface Log {
   /** Set once a write or fsync failed; every later append rejects with STORAGE_FAILED. */
   readonly failure: Error | null;
   readonly config: LogConfig;
+  /** The transaction index; null for logs opened without it (everything but topic partitions). */
+  readonly transactions: LogTransactions | null;
 
   /**
    * Appends one RecordBatch v2 (as received from a Kafka producer, or encoded by the codec).

@@ -42,7 +42,8 @@ export class BrokerContext {
     return { ...this.base(), ...logConfigFromTopicConfigs(configs) };
   }
 
-  openTopicLog = (dir: string, config: LogConfig): Promise<Log> => openLog({ fs: this.fs, dir, config, clock: this.clock });
+  /** A topic partition: with the transaction index that Kafka's read_committed needs. */
+  openTopicLog = (dir: string, config: LogConfig): Promise<Log> => openLog({ fs: this.fs, dir, config, clock: this.clock, transactions: true });
 
   /** Committed offsets: small records, compacted so the log stays the size of the live set. */
   openOffsetsLog = (dir: string): Promise<Log> =>

@@ -8,15 +8,18 @@ import { join } from 'node:path';
 import { HopperError } from '../errors.js';
 import type { Message } from '../message.js';
 import { encodeMessages } from '../../storage/codec/message-codec.js';
+import { BATCH_HEADER_BYTES, BatchField, isControl, isTransactional } from '../../storage/codec/record-batch.js';
 import { type AppendOptions, type AppendResult, CRC_CHECKED, type Log, type LogConfig } from '../../storage/types.js';
 import { PartitionWaiters } from './partition-waiters.js';
 import { partitionForKey } from './partitioner.js';
+import { forwardCommitted, isCommitMarker, producerIdOf } from './txn-forward.js';
 
 export type OpenLog = (dir: string, config: LogConfig) => Promise<Log>;
 
 /**
- * Called after a batch is durably appended, with its bytes (offsets assigned); resolves once
- * the records are stored wherever they are forwarded (queues bound to the topic).
+ * Called with a durably appended batch's bytes (offsets assigned), or with a committed
+ * transaction's batches read back from the log (txn-forward.ts); resolves once the records are
+ * stored wherever they are forwarded (queues bound to the topic).
  */
 export type TopicForwarder = (batch: Buffer) => Promise<void>;
 
@@ -78,15 +81,28 @@ export class Topic {
   }
 
   /**
-   * Appends a RecordBatch as received from a Kafka producer. Resolves once it is durable, and,
-   * when queues are bound to the topic, once its records are stored in them too. Readers
-   * waiting on the partition are woken as soon as the batch is readable (reads return only
-   * acknowledged bytes), before forwarding.
+   * Appends a RecordBatch as received from a Kafka producer (or a transaction marker). Resolves
+   * once it is durable, and, when queues are bound to the topic, once the records it makes
+   * visible are stored in them too: its own records if it is not transactional, the records of
+   * the transaction it commits if it is a commit marker (txn-forward.ts). Readers waiting on
+   * the partition are woken as soon as the batch is readable (reads return only acknowledged
+   * bytes), before forwarding; by then the log's transaction index has taken the batch in, so
+   * a marker's wake-up finds the last stable offset moved.
+   * The append itself happens before the first await unless the batch is a commit marker, so
+   * pipelined batches keep their order.
    */
   async appendBatch(partition: number, batch: Buffer, options?: AppendOptions): Promise<AppendResult> {
-    const r = await this.partition(partition).append(batch, options);
+    const log = this.partition(partition);
+    const attributes = batch.length >= BATCH_HEADER_BYTES ? batch.readInt16BE(BatchField.attributes) : 0;
+    if (!isTransactional(attributes)) {
+      const r = await log.append(batch, options);
+      this.appends.notify(this.waitKeys[partition]!);
+      if (this.forwarder) await this.forwarder(batch);
+      return r;
+    }
+    if (isControl(attributes) && this.forwarder && isCommitMarker(batch)) await forwardCommitted(log, producerIdOf(batch), this.forwarder);
+    const r = await log.append(batch, options);
     this.appends.notify(this.waitKeys[partition]!);
-    if (this.forwarder) await this.forwarder(batch);
     return r;
   }
 

@@ -35,3 +35,4 @@ export {
 } from './batch-layout.js';
 export { type EncodeBatchOptions, encodeBatch, type RecordHeaderInput, type RecordInput } from './record-encode.js';
 export { decodeBatchRecords, type DecodedRecord, type DecodeRecordsOptions, decodeRecords } from './record-decode.js';
+export { CONTROL_ABORT, CONTROL_COMMIT, controlKey, controlTypeOf, controlValue } from './control-record.js';

@@ -4,6 +4,7 @@
  *   00000000000000000000.log        RecordBatch v2 batches, back to back, offsets increasing
  *   00000000000000000000.index      sparse offset index: entries of OffsetIndexEntry
  *   00000000000000000000.timeindex  sparse time index: entries of TimeIndexEntry
+ *   00000000000000000000.txnindex   transaction index (topic partitions only): TxnIndexHeader
  *   log-start-offset.checkpoint     logStartOffset after DeleteRecords (text, see below)
  *
  * A segment's name is its base offset in 20 decimal digits: every offset in it is >= the base
@@ -16,7 +17,7 @@
 
 export const OFFSET_DIGITS = 20;
 
-export const SegmentFile = { log: '.log', index: '.index', timeindex: '.timeindex' } as const;
+export const SegmentFile = { log: '.log', index: '.index', timeindex: '.timeindex', txnindex: '.txnindex' } as const;
 export type SegmentFileKind = keyof typeof SegmentFile;
 
 export const CLEANED_SUFFIX = '.cleaned';
@@ -48,6 +49,58 @@ export const TimeIndexEntry = {
   bytes: 12,
 } as const;
 
+/**
+ * Transaction index file (logs opened with `transactions`, i.e. topic partitions): what
+ * read_committed needs of the segment, as of `endOffset`. Written whole and atomically when the
+ * segment is sealed (endOffset = the next segment's base) and, for the active segment, when the
+ * log closes (endOffset = the log end then); recovery replays batches from endOffset on.
+ *
+ *   header | openCount x TxnOpenEntry | abortedCount x TxnAbortedEntry | crc u32
+ *
+ * The CRC-32C covers everything before it: unlike the offset index, nothing in the .log can
+ * cheaply confirm these entries, so any doubt means a rebuild from the .log.
+ */
+export const TxnIndexHeader = {
+  /** u16: TXN_INDEX_VERSION. */
+  version: 0,
+  /** i64: the offset the state below is as of. */
+  endOffset: 2,
+  /** u32: transactions still open at endOffset. */
+  openCount: 10,
+  /** u32: aborted transactions whose abort marker lies in this segment, below endOffset. */
+  abortedCount: 14,
+  bytes: 18,
+} as const;
+export const TXN_INDEX_VERSION = 1;
+export const TXN_INDEX_CRC_BYTES = 4;
+
+/** A transaction open at endOffset: its producer and the offset of its first batch here. */
+export const TxnOpenEntry = {
+  /** i64 */
+  producerId: 0,
+  /** i64 */
+  firstOffset: 8,
+  bytes: 16,
+} as const;
+
+/**
+ * An aborted transaction (Kafka's .txnindex entry): its producer, first offset, the offset of
+ * its abort marker (lastOffset) and the last stable offset once it ended. Entries are in marker
+ * order. lastStableOffset lets a search stop: a transaction with a record below it had ended
+ * before this marker, so its entry comes earlier.
+ */
+export const TxnAbortedEntry = {
+  /** i64 */
+  producerId: 0,
+  /** i64 */
+  firstOffset: 8,
+  /** i64 */
+  lastOffset: 16,
+  /** i64 */
+  lastStableOffset: 24,
+  bytes: 32,
+} as const;
+
 /** Relative offsets and positions are u32; a segment rolls before either would overflow. */
 export const MAX_RELATIVE_OFFSET = 0xffff_ffff;
 /** Largest segmentMaxBytes (Kafka's int limit); with maxBatchBytes below 2^31 every position fits a u32. */
@@ -68,7 +121,7 @@ export interface ParsedName {
   suffix: '' | typeof CLEANED_SUFFIX | typeof SWAP_SUFFIX | typeof TMP_SUFFIX;
 }
 
-const NAME = /^(\d{20})\.(log|index|timeindex)(\.cleaned|\.swap|\.tmp|\.cleaned\.tmp)?$/;
+const NAME = /^(\d{20})\.(log|index|timeindex|txnindex)(\.cleaned|\.swap|\.tmp|\.cleaned\.tmp)?$/;
 
 /** Parses a segment file name; null for anything else (other files are left alone). */
 export function parseSegmentFileName(name: string): ParsedName | null {

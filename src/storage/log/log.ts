@@ -10,11 +10,15 @@
  * - reads see only acknowledged bytes (reader.ts).
  * - retention, DeleteRecords and compaction run one at a time under the maintenance lock and
  *   touch sealed segments only.
+ * - logs opened with `transactions` (topic partitions) keep a transaction index
+ *   (txn-tracker.ts): append applies each batch to it, a roll notes the transactions open at the
+ *   sealed segment's end, and its .txnindex is written with the other index files (at seal and,
+ *   for the active segment, at close); recovery in txn-recovery.ts.
  */
 import { HopperError } from '../../core/errors.js';
 import { type BatchHeader, checkBatch, checkBatchStructure, LOG_OVERHEAD, setBaseOffset } from '../codec/record-batch.js';
 import type { StorageFs } from '../fs/types.js';
-import { type AppendOptions, type AppendResult, type Clock, defaultLogConfig, formatFsyncPolicy, type Log, type LogConfig, type ReadResult, systemClock } from '../types.js';
+import { type AppendOptions, type AppendResult, type Clock, defaultLogConfig, formatFsyncPolicy, type Log, type LogConfig, type LogTransactions, type ReadResult, systemClock } from '../types.js';
 import { writeLogStartCheckpoint } from './checkpoint.js';
 import { Committer, type CommitterHost } from './committer.js';
 import { type CompactionResult, compactLog } from './compaction.js';
@@ -25,6 +29,9 @@ import { findOffsetForTimestamp, readAt, type ReadableLog } from './reader.js';
 import { deleteSegmentFiles, recoverLog, type RecoveredLog } from './recovery.js';
 import { applyRetention } from './retention.js';
 import { Segment } from './segment.js';
+import { writeTxnIndex } from './txn-index-file.js';
+import { recoverTxns, type RecoveredTxns } from './txn-recovery.js';
+import { noteTxnBatch, snapshotOpen, TxnTracker } from './txn-tracker.js';
 
 export interface OpenLogOptions {
   fs: StorageFs;
@@ -32,6 +39,8 @@ export interface OpenLogOptions {
   /** Settings; anything missing comes from defaultLogConfig. */
   config?: Partial<LogConfig>;
   clock?: Clock;
+  /** Keep a transaction index (Kafka's read_committed needs it): topic partitions only. */
+  transactions?: boolean;
 }
 
 /** What recovery found at open, for the startup log line. */
@@ -39,6 +48,8 @@ export interface RecoveryReport {
   segments: number;
   truncatedBytes: number;
   rebuiltIndexes: number;
+  /** Segments whose .txnindex had to be replayed from the .log. */
+  rebuiltTxnIndexes: number;
   fsync: string;
 }
 
@@ -46,7 +57,8 @@ export async function openLog(opts: OpenLogOptions): Promise<SegmentLog> {
   const config = validateConfig({ ...defaultLogConfig, ...opts.config });
   const clock = opts.clock ?? systemClock;
   const recovered = await recoverLog(opts.fs, opts.dir, config, clock);
-  return new SegmentLog(opts.fs, opts.dir, config, clock, recovered);
+  const txns = opts.transactions ? await recoverTxns(opts.fs, recovered.segments) : null;
+  return new SegmentLog(opts.fs, opts.dir, config, clock, recovered, txns);
 }
 
 function closedError(dir: string): HopperError {
@@ -55,6 +67,7 @@ function closedError(dir: string): HopperError {
 
 export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHost {
   readonly recovery: RecoveryReport;
+  private readonly txns: TxnTracker | null;
   private cfg: LogConfig;
   private readonly segs: Segment[];
   private readonly committer: Committer;
@@ -74,6 +87,7 @@ export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHos
     config: LogConfig,
     readonly clock: Clock,
     recovered: RecoveredLog,
+    txns: RecoveredTxns | null = null,
   ) {
     this.cfg = config;
     this.segs = recovered.segments;
@@ -82,10 +96,12 @@ export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHos
     this.next = active.endOffset;
     this.bytes = this.segs.reduce((n, s) => n + s.size, 0);
     this.committer = new Committer(this, active, config.fsync, this.next);
+    this.txns = txns === null ? null : new TxnTracker(this, txns.open);
     this.recovery = {
       segments: this.segs.length,
       truncatedBytes: recovered.truncatedBytes,
       rebuiltIndexes: recovered.rebuiltIndexes,
+      rebuiltTxnIndexes: txns?.rebuilt ?? 0,
       fsync: formatFsyncPolicy(config.fsync),
     };
   }
@@ -104,6 +120,9 @@ export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHos
   }
   get config(): LogConfig {
     return this.cfg;
+  }
+  get transactions(): LogTransactions | null {
+    return this.txns;
   }
   get segments(): readonly Segment[] {
     return this.segs;
@@ -143,10 +162,12 @@ export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHos
     const len = batch.length;
     let seg = this.active;
     if (seg.size > 0 && this.shouldRoll(seg, len, last)) {
+      if (this.txns !== null) seg.openAtEnd = snapshotOpen(this.txns.open);
       seg = new Segment(this.dir, base); // its file is created by the write loop (switchSegment)
       this.segs.push(seg);
     }
     setBaseOffset(batch, 0, base);
+    if (this.txns !== null) noteTxnBatch(this.txns.open, h, batch, 0, base, seg);
     const pos = seg.size;
     seg.noteBatch(pos, len, base, last, h.maxTimestamp, cfg.indexIntervalBytes);
     if (seg.firstBatchAtMs < 0) seg.firstBatchAtMs = this.clock.now();
@@ -170,6 +191,10 @@ export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHos
   async switchSegment(from: Segment, to: Segment): Promise<void> {
     from.finishTimeIndex();
     await writeIndexFiles(this.fs, from);
+    if (from.openAtEnd !== null) {
+      await writeTxnIndex(this.fs, from, from.endOffset, from.openAtEnd);
+      from.openAtEnd = null;
+    }
     from.readable = from.size;
     from.sealed = true;
     to.file = await this.fs.open(to.path('log'), 'create');
@@ -257,6 +282,7 @@ export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHos
           // Saves the next open a rebuild: the index covers everything, the data is fsynced.
           active.finishTimeIndex();
           await writeIndexFiles(this.fs, active);
+          if (this.txns !== null) await writeTxnIndex(this.fs, active, this.next, snapshotOpen(this.txns.open));
         }
       } catch (err) {
         error = err;
@@ -284,6 +310,8 @@ export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHos
     const i = this.segs.indexOf(old);
     if (i < 0) return;
     this.segs[i] = cleaned;
+    // Compaction keeps every offset and every control batch, so the aborts stay as they were.
+    cleaned.aborted = old.aborted;
     this.bytes += cleaned.size - old.size;
     void old.retire();
   }

@@ -10,6 +10,7 @@
  */
 import { join } from 'node:path';
 import type { StorageFile } from '../fs/types.js';
+import type { AbortedTxns } from './aborted-txns.js';
 import { MAX_RELATIVE_OFFSET, segmentFileName, type SegmentFileKind } from './layout.js';
 import { OffsetIndex } from './offset-index.js';
 import { TimeIndex } from './time-index.js';
@@ -36,6 +37,13 @@ export class Segment {
   verifiedEnd = 0;
   /** Position of the last batch that got an index entry (0: the implied first entry). */
   private lastIndexedPos = 0;
+  /** Logs with a transaction index: the aborts whose marker is in this segment (null: none). */
+  aborted: AbortedTxns | null = null;
+  /**
+   * Logs with a transaction index: the transactions open at this segment's end, taken when the
+   * log rolls past it and dropped once its .txnindex is written (open-txn pairs, see txn-tracker.ts).
+   */
+  openAtEnd: Float64Array | null = null;
   /** In-flight reads; a retired segment's file closes when this drops to 0. */
   readers = 0;
   retired = false;

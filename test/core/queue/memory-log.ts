@@ -53,6 +53,7 @@ export class MemoryDisk {
 
 export class MemoryLog implements Log {
   failure: Error | null = null;
+  readonly transactions = null;
   private closed = false;
 
   constructor(

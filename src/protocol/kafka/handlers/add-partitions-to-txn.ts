@@ -26,9 +26,7 @@ export const addPartitionsToTxnHandler = defineHandler(AddPartitionsToTxn, async
   if (bad.size > 0) code = KafkaError.OPERATION_NOT_ATTEMPTED;
   else {
     try {
-      const { coordinator, index } = await transactions(kafka);
-      // Load the partitions' transaction index now, so Produce finds it ready.
-      await Promise.all(parts.map(({ topic, partition }) => index.get(topic, partition, kafka.topic(topic)!.partition(partition))));
+      const { coordinator } = await transactions(kafka);
       code = fencedAs(await coordinator.addPartitions(req.v3AndBelowTransactionalId, req.v3AndBelowProducerId, req.v3AndBelowProducerEpoch, parts), version, 2);
     } catch (e) {
       code = kafkaCode(e);

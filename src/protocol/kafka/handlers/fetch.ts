@@ -7,7 +7,8 @@
  * read_committed (isolation level 1) is served up to the partition's last stable offset (the
  * first offset of its earliest ongoing transaction, else the high watermark) and lists the
  * aborted transactions overlapping the records served, so the client drops their records
- * (../txn/partition-txns.ts). read_uncommitted is served up to the high watermark.
+ * (the partition log's transaction index, Log.transactions). read_uncommitted is served up to
+ * the high watermark.
  */
 import { Fetch } from '../api/fetch.js';
 import { KafkaError } from '../codec/error-codes.js';
@@ -16,7 +17,7 @@ import { defineHandler, type RequestContext } from '../server/handler.js';
 import { kafkaCode, type KafkaContext } from '../server/context.js';
 import { PartitionWaiters } from '../../../core/topic/partition-waiters.js';
 import { forEachBatch, LOG_OVERHEAD } from '../../../storage/codec/record-batch.js';
-import { txnIndex, transactions } from '../txn/service.js';
+import { transactions } from '../txn/service.js';
 
 const EMPTY_RECORDS = Buffer.alloc(0);
 
@@ -25,12 +26,10 @@ const MAX_WAIT_CAP_MS = 30_000;
 
 /**
  * Where the data a fetch may return ends now, per wanted partition: the acknowledged end, or
- * for read_committed the lower of it and the last stable offset (NaN while the partition's
- * transaction index is still loading, so that the fetch reads again).
+ * for read_committed the lower of it and the last stable offset.
  */
 function readableEnds(kafka: KafkaContext, wanted: readonly Wanted[], readCommitted: boolean): number[] {
   const out: number[] = [];
-  const index = readCommitted ? txnIndex(kafka) : null;
   for (const t of wanted) {
     const topic = t.name === null ? undefined : kafka.topic(t.name);
     for (const p of t.partitions) {
@@ -39,9 +38,8 @@ function readableEnds(kafka: KafkaContext, wanted: readonly Wanted[], readCommit
         continue;
       }
       const log = topic.partition(p.partition);
-      const st = index === null ? null : index.get(topic.name, p.partition, log);
-      if (st instanceof Promise) out.push(NaN);
-      else out.push(st === null ? log.ackedOffset : Math.min(log.ackedOffset, st.lso(log.nextOffset)));
+      const txns = readCommitted ? log.transactions : null;
+      out.push(txns === null ? log.ackedOffset : Math.min(log.ackedOffset, txns.lastStableOffset()));
     }
   }
   return out;
@@ -115,8 +113,8 @@ async function readAll(kafka: KafkaContext, wanted: readonly Wanted[], maxBytes:
         out.errorCode = KafkaError.OFFSET_OUT_OF_RANGE;
         continue;
       }
-      const txns = readCommitted ? await txnIndex(kafka).get(topic.name, p.partition, log) : null;
-      const stable = txns ? txns.lso(log.nextOffset) : log.nextOffset;
+      const txns = readCommitted ? log.transactions : null;
+      const stable = txns ? txns.lastStableOffset() : log.nextOffset;
       out.lastStableOffset = stable;
       if (p.fetchOffset >= stable) continue;
       // The first partition with data may exceed maxBytes by one batch, as Kafka allows.
@@ -129,7 +127,7 @@ async function readAll(kafka: KafkaContext, wanted: readonly Wanted[], maxBytes:
         let bytes = r.bytes;
         if (txns) {
           // The LSO as of now (appends during the read may have begun transactions).
-          const lso = txns.lso(r.nextOffset);
+          const lso = txns.lastStableOffset();
           out.lastStableOffset = lso;
           const kept = batchesBefore(bytes, lso);
           bytes = kept.bytes;

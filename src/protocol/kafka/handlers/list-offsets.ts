@@ -10,7 +10,6 @@ import { decodeRecords } from '../../../storage/codec/record-batch.js';
 import type { Log } from '../../../storage/types.js';
 import { defineHandler } from '../server/handler.js';
 import { kafkaCode } from '../server/context.js';
-import { txnIndex } from '../txn/service.js';
 
 const EARLIEST = -2;
 const LATEST = -1;
@@ -57,7 +56,7 @@ export const listOffsetsHandler = defineHandler(ListOffsets, async (req, { kafka
       try {
         const log = topic.partition(p.partitionIndex);
         const found = p.timestamp === LATEST && req.isolationLevel === 1
-          ? { offset: (await txnIndex(kafka).get(t.name, p.partitionIndex, log)).lso(log.nextOffset), timestamp: -1 }
+          ? { offset: log.transactions?.lastStableOffset() ?? log.nextOffset, timestamp: -1 }
           : await lookup(log, p.timestamp);
         out.offset = found.offset;
         out.timestamp = found.timestamp;

@@ -5,12 +5,14 @@
  * Appends wake long-polling fetches of the partition. Batches of idempotent producers are
  * checked against their sequence numbers first (../server/producer-state.ts). Transactional
  * batches are accepted only from the current epoch of a producer whose ongoing transaction
- * includes the partition (else INVALID_PRODUCER_EPOCH / INVALID_TXN_STATE), and the first
- * offset of each producer's transaction is noted for the last stable offset (../txn/).
+ * includes the partition (else INVALID_PRODUCER_EPOCH / INVALID_TXN_STATE); the partition's log
+ * notes where each producer's transaction begins as it assigns the offset (Log.transactions).
+ * Control batches (transaction markers) are written by the coordinator only: a client's is
+ * INVALID_RECORD, as in Kafka.
  */
 import { Produce } from '../api/produce.js';
 import { KafkaError } from '../codec/error-codes.js';
-import { batchSizeAt, checkBatch, isTransactional, readBatchHeader } from '../../../storage/codec/record-batch.js';
+import { BatchField, batchSizeAt, checkBatch, isControl, isTransactional, readBatchHeader } from '../../../storage/codec/record-batch.js';
 import { CRC_CHECKED } from '../../../storage/types.js';
 import { defineHandler } from '../server/handler.js';
 import { errorMessage, kafkaCode, type KafkaContext } from '../server/context.js';
@@ -57,14 +59,15 @@ async function producePartition(kafka: KafkaContext, topic: Topic, index: number
     if (records === null || records.length === 0) throw new Error('no records');
     const batches = splitBatches(records, topic.config.maxBatchBytes);
     if (batches.length === 0) throw new Error('no record batch');
+    if (batches.some((b) => isControl(b.readInt16BE(BatchField.attributes)))) {
+      answer.errorCode = KafkaError.INVALID_RECORD;
+      answer.errorMessage = 'clients may not write control batches';
+      return answer;
+    }
     if (batches.some((b) => readBatchHeader(b, 0).producerId >= 0)) {
       const ready = kafka.producers.ready(topic.name, index, log);
       if (ready) await ready;
     }
-    // Loaded when the partition was added to the transaction (AddPartitionsToTxn), so normally
-    // no wait here that could reorder pipelined batches.
-    let txnState = batches.some((b) => isTransactional(readBatchHeader(b, 0).attributes)) && txn ? txn.index.get(topic.name, index, log) : null;
-    if (txnState instanceof Promise) txnState = await txnState;
     const offsets: Promise<number>[] = [];
     for (const b of batches) {
       const h = readBatchHeader(b, 0);
@@ -74,7 +77,7 @@ async function producePartition(kafka: KafkaContext, topic: Topic, index: number
       }
       const transactional = isTransactional(h.attributes);
       if (transactional) {
-        const code = txn && txnState ? txn.coordinator.checkProduce(h.producerId, h.producerEpoch, topic.name, index) : KafkaError.INVALID_TXN_STATE;
+        const code = txn ? txn.coordinator.checkProduce(h.producerId, h.producerEpoch, topic.name, index) : KafkaError.INVALID_TXN_STATE;
         if (code !== KafkaError.NONE) {
           answer.errorCode = code;
           if (offsets.length > 0) await Promise.allSettled(offsets);
@@ -91,17 +94,7 @@ async function producePartition(kafka: KafkaContext, topic: Topic, index: number
         offsets.push(c.baseOffset);
         continue;
       }
-      // The transaction's first offset is noted before the append can be read: the log end now
-      // is a lower bound of the batch's offset, made exact once the append resolves.
-      const lower = log.nextOffset;
-      if (transactional && txnState) txnState.begin(h.producerId, lower);
       const appended = topic.appendBatch(index, b, CRC_CHECKED).then((r) => r.baseOffset);
-      if (transactional && txnState) {
-        const pid = h.producerId;
-        appended.then((base) => {
-          if (txnState.ongoing.get(pid) === lower) txnState.ongoing.set(pid, base);
-        }, () => undefined);
-      }
       c.record(appended);
       offsets.push(appended);
     }

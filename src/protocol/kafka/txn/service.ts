@@ -1,6 +1,8 @@
 /**
- * Wires the transaction coordinator to one Kafka endpoint (a KafkaContext): its state log, the
- * per-partition transaction index, marker writes and a timeout tick.
+ * Wires the transaction coordinator to one Kafka endpoint (a KafkaContext): its state log,
+ * marker writes and a timeout tick. What read_committed needs per partition (open
+ * transactions, last stable offset, aborted transactions) is kept by each partition's log
+ * from the batches it stores, markers included (Log.transactions, src/storage/log/txn-tracker.ts).
  *
  * The coordinator's state lives in a small compacted log per vhost
  * (<dataDir>/vhosts/<vhost>/kafka-transaction-state, Hopper's __transaction_state): one record
@@ -11,13 +13,11 @@
  * The state log itself is not closed with the endpoint (appends are fsynced as they resolve).
  */
 import { join } from 'node:path';
-import { encodeBatch } from '../../../storage/codec/record-batch.js';
-import { decodeRecords, forEachBatch } from '../../../storage/codec/record-batch.js';
+import { controlKey, controlValue, decodeRecords, encodeBatch, forEachBatch } from '../../../storage/codec/record-batch.js';
 import { CRC_CHECKED, type Log } from '../../../storage/types.js';
 import { paths } from '../../../core/paths.js';
 import type { KafkaContext } from '../server/context.js';
 import { TxnCoordinator, type TopicPartition, type TxnRecord } from './coordinator.js';
-import { controlKey, controlValue, PartitionTxnIndex } from './partition-txns.js';
 import { allocateProducerId } from './producer-ids.js';
 
 /** How often expired transactions are looked for. */
@@ -27,18 +27,9 @@ export const COORDINATOR_EPOCH = 0;
 
 export interface TxnService {
   readonly coordinator: TxnCoordinator;
-  readonly index: PartitionTxnIndex;
 }
 
-const indexes = new WeakMap<KafkaContext, PartitionTxnIndex>();
 const services = new WeakMap<KafkaContext, Promise<TxnService>>();
-
-/** The endpoint's per-partition transaction index (no loading needed). */
-export function txnIndex(kafka: KafkaContext): PartitionTxnIndex {
-  let i = indexes.get(kafka);
-  if (!i) indexes.set(kafka, (i = new PartitionTxnIndex()));
-  return i;
-}
 
 /** The endpoint's transaction service, its state recovered from the state log the first time. */
 export function transactions(kafka: KafkaContext): Promise<TxnService> {
@@ -87,14 +78,13 @@ async function readState(log: Log): Promise<TxnRecord[]> {
 
 async function open(kafka: KafkaContext): Promise<TxnService> {
   const log = await kafka.broker.ctx.openOffsetsLog(stateLogDir(kafka));
-  const index = txnIndex(kafka);
   const clock = kafka.broker.ctx.clock;
   const coordinator = new TxnCoordinator(clock, {
     allocateProducerId: () => allocateProducerId(clock.now()),
     persist: async (rec) => {
       await log.append(encodeBatch([{ key: Buffer.from(rec.transactionalId, 'utf8'), value: Buffer.from(JSON.stringify(rec), 'utf8'), timestamp: clock.now() }]), CRC_CHECKED);
     },
-    writeMarkers: (producerId, epoch, partitions, commit) => writeMarkers(kafka, index, producerId, epoch, partitions, commit),
+    writeMarkers: (producerId, epoch, partitions, commit) => writeMarkers(kafka, producerId, epoch, partitions, commit),
     commitOffsets: async (group, commits) => {
       await (await kafka.vhost.groupOffsets()).commit(group, commits, clock.now());
     },
@@ -113,24 +103,25 @@ async function open(kafka: KafkaContext): Promise<TxnService> {
     });
   }, TXN_TICK_MS);
   timer.unref();
-  return { coordinator, index };
+  return { coordinator };
 }
 
-/** Appends a commit or abort marker to each partition (a deleted topic is skipped). */
-async function writeMarkers(kafka: KafkaContext, index: PartitionTxnIndex, producerId: number, epoch: number, partitions: readonly TopicPartition[], commit: boolean): Promise<void> {
+/**
+ * Appends a commit or abort marker to each partition (a deleted topic is skipped). The partition's
+ * log closes the producer's transaction when it stores the marker; a commit marker first sends
+ * the transaction's records on to the queues bound to the topic (Topic.appendBatch).
+ */
+async function writeMarkers(kafka: KafkaContext, producerId: number, epoch: number, partitions: readonly TopicPartition[], commit: boolean): Promise<void> {
   const now = kafka.broker.ctx.clock.now();
   await Promise.all(partitions.map(async ({ topic: name, partition }) => {
     const topic = kafka.topic(name);
     if (!topic || partition < 0 || partition >= topic.partitionCount) return;
-    const log = topic.partition(partition);
-    const st = await index.get(name, partition, log);
     const marker = encodeBatch([{ key: controlKey(commit), value: controlValue(COORDINATOR_EPOCH), timestamp: now }], {
       producerId, producerEpoch: epoch, baseSequence: -1, transactional: true, control: true, baseTimestamp: now,
     });
-    const r = await topic.appendBatch(partition, marker, CRC_CHECKED);
-    st.end(producerId, commit, r.baseOffset);
-    // The topic woke readers when the marker became readable, but read_committed fetches see
-    // the transaction's records only now that the index has the marker (the LSO moved).
-    kafka.vhost.appends.notify(topic.waitKey(partition));
+    // The topic wakes waiting fetches once the marker is readable; the partition's log took
+    // the marker into its transaction index when it assigned its offset, so read_committed
+    // fetches woken then already see the last stable offset past the transaction.
+    await topic.appendBatch(partition, marker, CRC_CHECKED);
   }));
 }

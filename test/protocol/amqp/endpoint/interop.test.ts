@@ -1,6 +1,8 @@
 /** Direct reply-to RPC, stream queues, and AMQP ↔ topic interoperability. */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { Kafka, logLevel } from 'kafkajs';
+import { listenKafka } from '../../../../src/protocol/kafka/server/listener.js';
 import { decodeMessages } from '../../../../src/storage/codec/message-codec.js';
 import { encodeBatch } from '../../../../src/storage/codec/record-batch.js';
 import { channelClosed, collect, startBroker, waitFor, type TestBroker } from './helpers.js';
@@ -130,4 +132,42 @@ test('records appended to a topic (as Kafka producers do) reach an AMQP queue bo
   const closed = channelClosed(pub);
   pub.publish('amq.kafka.interop-clicks', 'eu.x', Buffer.from('no'));
   assert.equal((await closed).code, 403);
+});
+
+test('kafkajs transactions reach an amqplib queue bound to amq.kafka.<topic> only once committed', async () => {
+  await b.broker.vhost('/').createTopic('interop-orders', { partitions: 1 });
+  const kafkaListener = await listenKafka(b.broker, { port: 0 });
+  const kafka = new Kafka({ brokers: [`127.0.0.1:${kafkaListener.port}`], logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 50 } });
+  const plain = kafka.producer();
+  const txp = kafka.producer({ transactionalId: 'interop-orders-tx', idempotent: true, maxInFlightRequests: 1 });
+  try {
+    const c = await b.connect();
+    const ch = await c.createChannel();
+    await ch.assertQueue('interop-orders-work', { durable: true });
+    await ch.bindQueue('interop-orders-work', 'amq.kafka.interop-orders', '#');
+    const { msgs } = await collect(ch, 'interop-orders-work', { noAck: true });
+    const got = () => msgs.map((m) => m.content.toString());
+    await plain.connect();
+    await txp.connect();
+
+    const aborted = await txp.transaction();
+    await aborted.send({ topic: 'interop-orders', messages: [{ key: 'a', value: 'aborted-1' }, { key: 'b', value: 'aborted-2' }] });
+    await aborted.abort();
+
+    const tx = await txp.transaction();
+    await tx.send({ topic: 'interop-orders', messages: [{ key: 'c', value: 'committed-1' }, { key: 'd', value: 'committed-2' }] });
+    await plain.send({ topic: 'interop-orders', messages: [{ key: 'e', value: 'plain-while-open' }] });
+    await waitFor(() => got().includes('plain-while-open'), 5000, 'the plain record');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(got(), ['plain-while-open'], 'nothing of the open or the aborted transaction');
+    await tx.commit();
+    await waitFor(() => got().length >= 3, 5000, 'the committed records');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(got(), ['plain-while-open', 'committed-1', 'committed-2'], 'the committed transaction once; no marker, no aborted record');
+    assert.deepEqual(msgs.map((m) => [m.fields.exchange, m.fields.routingKey]).slice(1), [['amq.kafka.interop-orders', 'c'], ['amq.kafka.interop-orders', 'd']]);
+  } finally {
+    await txp.disconnect().catch(() => undefined);
+    await plain.disconnect().catch(() => undefined);
+    await kafkaListener.close();
+  }
 });

@@ -5,7 +5,7 @@ import { Fetch } from '../../../../src/protocol/kafka/api/fetch.js';
 import { Metadata } from '../../../../src/protocol/kafka/api/metadata.js';
 import { Produce } from '../../../../src/protocol/kafka/api/produce.js';
 import { KafkaError } from '../../../../src/protocol/kafka/codec/error-codes.js';
-import { encodeBatch } from '../../../../src/storage/codec/record-batch.js';
+import { controlKey, controlValue, encodeBatch } from '../../../../src/storage/codec/record-batch.js';
 import { RawClient } from './raw-client.js';
 import { startHarness, type Harness } from './harness.js';
 
@@ -77,6 +77,17 @@ describe('kafka endpoint under hostile input', () => {
     assert.equal(r.body.responses[0]!.partitionResponses[0]!.errorCode, KafkaError.CORRUPT_MESSAGE);
     c.send(ApiVersions, 3, { clientSoftwareName: 'raw', clientSoftwareVersion: '1' });
     assert.equal((await c.receive(ApiVersions, 3)).body.errorCode, 0);
+    c.close();
+  });
+
+  it('refuses a transaction marker sent by a client with INVALID_RECORD (only the coordinator writes them)', async () => {
+    const c = await RawClient.open(h.listener.port);
+    const forged = encodeBatch([{ key: controlKey(false), value: controlValue(0), timestamp: Date.now() }], {
+      producerId: 1, producerEpoch: 0, baseSequence: -1, transactional: true, control: true,
+    });
+    c.send(Produce, 9, { acks: 1, timeoutMs: 1000, topicData: [{ name: 'hostile', partitionData: [{ index: 0, records: forged }] }] });
+    const r = await c.receive(Produce, 9);
+    assert.equal(r.body.responses[0]!.partitionResponses[0]!.errorCode, KafkaError.INVALID_RECORD);
     c.close();
   });
 

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readdir, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it, test } from 'node:test';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { Broker } from '../../../../src/core/broker/broker.js';
@@ -229,6 +231,91 @@ test('after a restart, the open transaction of a dead producer is aborted by the
       await listener.close();
       await broker.close();
     }
+  } finally {
+    await tmp.cleanup();
+  }
+});
+
+test('after a restart, read_committed hides aborted transactions however much was written after them', async () => {
+  const tmp = await tempDir();
+  const clientOf = (port: number) => new Kafka({ brokers: [`127.0.0.1:${port}`], logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 50 } });
+  // 4 MiB segments: the early abort ends up in a sealed segment, found through its .txnindex.
+  const open = () => Broker.open({ dataDir: tmp.dir, segmentMaxBytes: 4 * 1024 * 1024 });
+  const PLAIN = 101_000;
+  const BIG = 33;
+  try {
+    let broker = await open();
+    await broker.vhost('/').createTopic('tx-long', { partitions: 1 });
+    let listener = await listenKafka(broker, { port: 0 });
+    const kafka = clientOf(listener.port);
+    const p = txProducer(kafka, 'tx-long-id');
+    await p.connect();
+    const early = await p.transaction();
+    await early.send({ topic: 'tx-long', messages: [{ value: 'aborted-early-1' }, { value: 'aborted-early-2' }] });
+    await early.abort();
+    // More than 100,000 records and more than 32 MiB after it: past any tail window.
+    const plain = kafka.producer();
+    await plain.connect();
+    for (let i = 0; i < PLAIN; i += 10_000) {
+      await plain.send({ topic: 'tx-long', messages: Array.from({ length: Math.min(10_000, PLAIN - i) }, (_, j) => ({ value: `v${i + j}` })) });
+    }
+    const mib = Buffer.alloc(1024 * 1024, 'x');
+    for (let i = 0; i < BIG; i += 3) await plain.send({ topic: 'tx-long', messages: [0, 1, 2].slice(0, BIG - i).map(() => ({ value: mib })) });
+    await plain.disconnect();
+    const late = await p.transaction();
+    await late.send({ topic: 'tx-long', messages: [{ value: 'aborted-late' }] });
+    await late.abort();
+    const last = await p.transaction();
+    await last.send({ topic: 'tx-long', messages: [{ value: 'committed-last' }] });
+    await last.commit();
+    await p.disconnect();
+    await listener.close();
+    await broker.close();
+
+    const partitionDir = async (): Promise<string> => {
+      const found = (await readdir(tmp.dir, { recursive: true })).filter((n) => n.endsWith('.txnindex'));
+      assert.ok(found.length >= 9, `${found.length} .txnindex files`);
+      return join(tmp.dir, found[0]!, '..');
+    };
+    const check = async (what: string) => {
+      broker = await open();
+      listener = await listenKafka(broker, { port: 0 });
+      try {
+        const hw = broker.vhost('/').topic('tx-long').partition(0).nextOffset;
+        assert.equal(await listLatest(listener.port, 'tx-long', 1), hw, `${what}: nothing open, LSO = high watermark`);
+        const consumer = clientOf(listener.port).consumer({ groupId: `long-${what}`, maxWaitTimeInMs: 50, maxBytes: 16 << 20 });
+        let count = 0;
+        let big = 0;
+        const shown: string[] = [];
+        await consumer.connect();
+        try {
+          await consumer.subscribe({ topic: 'tx-long', fromBeginning: true });
+          await consumer.run({
+            eachBatch: async ({ batch }) => {
+              for (const m of batch.messages) {
+                count++;
+                if (m.value!.length === mib.length) big++;
+                else if (!m.value!.toString().startsWith('v')) shown.push(m.value!.toString());
+              }
+            },
+          });
+          await waitFor(() => shown.includes('committed-last'), 30_000, `${what}: the whole partition`);
+        } finally {
+          await consumer.disconnect();
+        }
+        assert.deepEqual(shown, ['committed-last'], `${what}: no aborted record`);
+        assert.equal(count, PLAIN + BIG + 1);
+        assert.equal(big, BIG);
+      } finally {
+        await listener.close();
+        await broker.close();
+      }
+    };
+    await check('reopened');
+    // Without any .txnindex (as a log written by an older Hopper): rebuilt from the whole log.
+    const dir = await partitionDir();
+    for (const n of await readdir(dir)) if (n.endsWith('.txnindex')) await unlink(join(dir, n));
+    await check('rebuilt');
   } finally {
     await tmp.cleanup();
   }

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KafkaError } from '../../../../src/protocol/kafka/codec/error-codes.js';
 import { fencedAs, TxnCoordinator, type TopicPartition, type TxnRecord } from '../../../../src/protocol/kafka/txn/coordinator.js';
-import { controlKey, PartitionTxnState } from '../../../../src/protocol/kafka/txn/partition-txns.js';
 import type { OffsetCommit } from '../../../../src/core/topic/group-offsets.js';
 
 function setup(records: TxnRecord[] = []) {
@@ -101,24 +100,5 @@ describe('transaction coordinator', () => {
     assert.equal(init.producerId, 5);
     assert.equal(markers[1]!.commit, false);
     assert.equal(markers[1]!.producerId, 5);
-  });
-});
-
-describe('partition transaction state', () => {
-  it('the LSO is the first offset of the earliest ongoing transaction; aborts are listed by range', () => {
-    const st = new PartitionTxnState();
-    assert.equal(st.lso(10), 10);
-    st.begin(1, 4);
-    st.begin(2, 6);
-    st.begin(1, 8);
-    assert.equal(st.lso(10), 4);
-    st.end(1, false, 10);
-    assert.equal(st.lso(11), 6);
-    st.end(2, true, 11);
-    assert.equal(st.lso(12), 12);
-    assert.deepEqual(st.abortedIn(0, 3), []);
-    assert.deepEqual(st.abortedIn(5, 12), [{ producerId: 1, firstOffset: 4, lastOffset: 10 }]);
-    assert.deepEqual(st.abortedIn(11, 12), []);
-    assert.deepEqual([...controlKey(true)], [0, 0, 0, 1]);
   });
 });
