@@ -143,7 +143,9 @@ export interface Log {
    * bytes are fsynced (appends that arrive during an fsync share the next one).
    * Rejects with HopperError CORRUPT_MESSAGE for a malformed batch, MESSAGE_TOO_LARGE over
    * maxBatchBytes, STORAGE_FAILED after an I/O error. The batch's structure is always checked;
-   * its CRC too unless `options` is CRC_CHECKED.
+   * its CRC too unless `options` is CRC_CHECKED. The log refers to `batch` only until the
+   * promise settles (never while a write of it may still be reading it), so the caller may then
+   * reuse its memory.
    */
   append(batch: Buffer, options?: AppendOptions): Promise<AppendResult>;
 

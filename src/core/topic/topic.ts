@@ -89,7 +89,7 @@ export class Topic {
    * bytes), before forwarding; by then the log's transaction index has taken the batch in, so
    * a marker's wake-up finds the last stable offset moved.
    * The append itself happens before the first await unless the batch is a commit marker, so
-   * pipelined batches keep their order.
+   * pipelined batches keep their order. Nothing refers to `batch` once this settles.
    */
   async appendBatch(partition: number, batch: Buffer, options?: AppendOptions): Promise<AppendResult> {
     const log = this.partition(partition);
@@ -97,7 +97,9 @@ export class Topic {
     if (!isTransactional(attributes)) {
       const r = await log.append(batch, options);
       this.appends.notify(this.waitKeys[partition]!);
-      if (this.forwarder) await this.forwarder(batch);
+      // A copy: queues keep the forwarded messages, whose bytes would otherwise be views of the
+      // caller's buffer, which may be reused once this resolves (Kafka's pooled request frames).
+      if (this.forwarder) await this.forwarder(Buffer.from(batch));
       return r;
     }
     if (isControl(attributes) && this.forwarder && isCommitMarker(batch)) await forwardCommitted(log, producerIdOf(batch), this.forwarder);

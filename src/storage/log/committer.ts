@@ -71,6 +71,10 @@ export class Committer {
   private idleWaiters: (() => void)[] = [];
   private readonly iov: Buffer[] = [];
   private writing = false;
+  /** Queue entries at the head whose bytes the running writev is reading. */
+  private inWrite = 0;
+  /** Those entries, set aside by fail() until the write returns. */
+  private failedInWrite: PendingAppend[] = [];
   private syncing = false;
   private switching = false;
   /** Bytes were written since the last fsync started (the interval timer syncs only then). */
@@ -154,11 +158,21 @@ export class Committer {
     const msg = cause instanceof Error ? cause.message : String(cause);
     this.failure = new HopperError('STORAGE_FAILED', `log ${this.host.dir}: ${what} failed, the log is read-only until reopened: ${msg}`, { cause });
     this.stop();
+    // Entries under a running write are rejected by the write loop once the write returns:
+    // until then the kernel may still be reading their buffers, which callers may reuse.
+    for (let i = 0; i < this.inWrite; i++) this.failedInWrite.push(this.queue.shift()!);
     for (let e = this.queue.shift(); e !== undefined; e = this.queue.shift()) e.reject(this.failure);
     for (let e = this.unsynced.shift(); e !== undefined; e = this.unsynced.shift()) e.reject(this.failure);
     for (const w of this.syncWaiters) w.reject(this.failure);
     this.syncWaiters = [];
     this.wakeIdle();
+  }
+
+  private rejectFailedInWrite(): void {
+    const w = this.failedInWrite;
+    if (w.length === 0) return;
+    this.failedInWrite = [];
+    for (const e of w) e.reject(this.failure!);
   }
 
   private ack(e: PendingAppend): void {
@@ -196,10 +210,13 @@ export class Committer {
           bytes += e.buf.length;
         }
         if (iov.length > 0) {
+          this.inWrite = n;
           try {
             await seg.file!.writev(iov, start);
           } finally {
             iov.length = 0; // drop references to the callers' buffers
+            this.inWrite = 0;
+            this.rejectFailedInWrite();
           }
           this.stats.writes++;
           this.dirty = true;

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SimFs, type SimErrorCode, type SimOp } from '../../../src/storage/fs/sim.js';
-import type { SegmentLog } from '../../../src/storage/log/index.js';
+import type { StorageFile, StorageFs } from '../../../src/storage/fs/types.js';
+import { openLog, type SegmentLog } from '../../../src/storage/log/index.js';
 import { batch, readAll, rejectsWithCode, simFixtureOn } from './helpers.js';
 
 interface Outcome {
@@ -128,4 +129,56 @@ describe('sim: injected I/O failures', () => {
     }
     assert.ok(failedLogs >= 5, `faults hit ${failedLogs} of 20 logs`);
   });
+
+  it('an append whose write is still running when an fsync fails is rejected only after that write returns', async () => {
+    // Callers may reuse a batch's memory once its append settles (Kafka's pooled request
+    // frames), so a rejection must not come while the kernel may still be reading the bytes.
+    const sim = new SimFs({ seed: 17 });
+    const gates = { write: null as Promise<void> | null, sync: null as Promise<void> | null };
+    let writing = false;
+    let syncing = false;
+    const gated = (f: StorageFile): StorageFile => Object.assign(Object.create(f) as StorageFile, {
+      async writev(bufs: readonly Uint8Array[], position: number) {
+        writing = true;
+        if (gates.write) await gates.write;
+        await f.writev(bufs, position);
+        writing = false;
+      },
+      async datasync() {
+        syncing = true;
+        if (gates.sync) await gates.sync;
+        await f.datasync();
+      },
+    });
+    const mounted = sim.mount();
+    const fs: StorageFs = Object.assign(Object.create(mounted) as StorageFs, {
+      open: async (path: string, mode: Parameters<StorageFs['open']>[1]) => gated(await mounted.open(path, mode)),
+    });
+    const log = await openLog({ fs, dir: '/data/log', config: { fsync: { kind: 'always' } } });
+    await log.append(batch([{ key: 'k', value: 'first' }]));
+    const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+    let openSync = (): void => undefined;
+    let openWrite = (): void => undefined;
+    gates.sync = new Promise((r) => (openSync = r));
+    syncing = false;
+    const a = log.append(batch([{ key: 'k', value: 'a' }]));
+    a.catch(() => undefined);
+    while (!syncing) await tick(); // a is written; its fsync is held
+    gates.write = new Promise((r) => (openWrite = r));
+    let settled = false;
+    const b = log.append(batch([{ key: 'k', value: 'b' }])).finally(() => (settled = true));
+    b.catch(() => undefined);
+    while (!writing) await tick(); // b's write is held
+    sim.failNext('fsync', 'EIO', { path: /\.log$/ });
+    openSync();
+    await rejectsWithCode(a, 'STORAGE_FAILED');
+    for (let i = 0; i < 10; i++) await tick();
+    assert.notEqual(log.failure, null);
+    assert.equal(settled, false, 'not rejected while its write runs');
+    openWrite();
+    await rejectsWithCode(b, 'STORAGE_FAILED');
+    assert.equal(writing, false);
+    await log.close().catch(() => undefined);
+  });
 });
+

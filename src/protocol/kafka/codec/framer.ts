@@ -8,7 +8,9 @@
  * default) as soon as its 4 bytes are in, before anything of the frame is kept, and a frame is
  * assembled only once all of its bytes have arrived, so a peer that announces 100 MiB and sends
  * nothing costs nothing. A frame that arrived inside one chunk is a view of that chunk (no copy);
- * one that spans chunks is copied once. Views keep their chunk alive while referenced.
+ * one that spans chunks is copied once, into memory from the FramePool when one is given (the
+ * frame is then `pooled`, and its owner may give it back). Views keep their chunk alive while
+ * referenced.
  *
  * Each request is classified against the registry, so the handler can answer distinctly:
  * 'request' (decode the body with decodeRequestBody); 'unsupported_version' of ApiVersions
@@ -22,6 +24,7 @@ import type { ApiDef } from './api-def.js';
 import { requestHeaderVersion, supportsVersion } from './api-def.js';
 import { KafkaCodecError } from './errors.js';
 import { MIN_REQUEST_HEADER_BYTES, skipHeaderTags } from './header.js';
+import type { FramePool } from './frame-pool.js';
 import { Reader } from './reader.js';
 import { type ApiRegistry, kafkaApis } from '../api/registry.js';
 
@@ -31,6 +34,8 @@ export interface FramerOptions {
   /** Largest frame accepted (size prefix value). */
   maxRequestBytes?: number;
   registry?: ApiRegistry;
+  /** Where frames that span chunks are assembled; without it each gets a new allocation. */
+  pool?: FramePool;
 }
 
 interface FrameHeader {
@@ -40,6 +45,8 @@ interface FrameHeader {
   readonly clientId: string | null;
   /** The bytes after the header (after its tagged fields when the header is v2). */
   readonly body: Buffer;
+  /** The frame's memory came from the FramePool: release body once nothing refers to it. */
+  readonly pooled: boolean;
 }
 
 export type Frame =
@@ -50,6 +57,7 @@ export type Frame =
 export class RequestFramer {
   private readonly maxRequestBytes: number;
   private readonly registry: ApiRegistry;
+  private readonly pool: FramePool | null;
   private readonly chunks: Buffer[] = [];
   /** Read position in chunks[0]. */
   private head = 0;
@@ -61,6 +69,7 @@ export class RequestFramer {
   constructor(opts: FramerOptions = {}) {
     this.maxRequestBytes = opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
     this.registry = opts.registry ?? kafkaApis;
+    this.pool = opts.pool ?? null;
   }
 
   /** The error that stopped this framer, if any; once set, every push throws it. */
@@ -85,16 +94,17 @@ export class RequestFramer {
       for (;;) {
         if (this.need < 0) {
           if (this.buffered < 4) break;
-          const size = this.take(4).readInt32BE(0);
+          const size = this.take(4, false).readInt32BE(0);
           if (size < MIN_REQUEST_HEADER_BYTES || size > this.maxRequestBytes) {
             throw new KafkaCodecError('bad_frame_size', `request size ${size} is outside [${MIN_REQUEST_HEADER_BYTES}, ${this.maxRequestBytes}]`);
           }
           this.need = size;
         }
         if (this.buffered < this.need) break;
-        const frame = this.take(this.need);
+        const pooled = this.pool !== null && !this.inFirstChunk(this.need) && this.pool.pools(this.need);
+        const frame = this.take(this.need, pooled);
         this.need = -1;
-        out.push(this.classify(frame));
+        out.push(this.classify(frame, pooled));
       }
     } catch (e) {
       if (!(e instanceof KafkaCodecError)) throw e;
@@ -106,15 +116,19 @@ export class RequestFramer {
     return out;
   }
 
+  private inFirstChunk(n: number): boolean {
+    return this.chunks[0]!.length - this.head >= n;
+  }
+
   /** Removes n buffered bytes (n <= buffered): a view when they lie in one chunk, else a copy. */
-  private take(n: number): Buffer {
+  private take(n: number, pooled: boolean): Buffer {
     const first = this.chunks[0]!;
     let out: Buffer;
-    if (first.length - this.head >= n) {
+    if (this.inFirstChunk(n)) {
       out = first.subarray(this.head, this.head + n);
       this.head += n;
     } else {
-      out = Buffer.allocUnsafe(n);
+      out = pooled ? this.pool!.take(n) : Buffer.allocUnsafe(n);
       let filled = 0;
       while (filled < n) {
         const c = this.chunks[0]!;
@@ -135,18 +149,18 @@ export class RequestFramer {
     this.head = 0;
   }
 
-  private classify(frame: Buffer): Frame {
+  private classify(frame: Buffer, pooled: boolean): Frame {
     const r = new Reader(frame);
     const apiKey = r.int16();
     const apiVersion = r.int16();
     const correlationId = r.int32();
     const clientId = r.nullableString();
     const api = this.registry.get(apiKey);
-    if (!api) return { kind: 'unknown_api', apiKey, apiVersion, correlationId, clientId, body: frame.subarray(r.pos) };
+    if (!api) return { kind: 'unknown_api', apiKey, apiVersion, correlationId, clientId, body: frame.subarray(r.pos), pooled };
     if (!supportsVersion(api, apiVersion)) {
-      return { kind: 'unsupported_version', api, apiKey, apiVersion, correlationId, clientId, body: frame.subarray(r.pos) };
+      return { kind: 'unsupported_version', api, apiKey, apiVersion, correlationId, clientId, body: frame.subarray(r.pos), pooled };
     }
     if (requestHeaderVersion(api, apiVersion) === 2) skipHeaderTags(r);
-    return { kind: 'request', api, apiKey, apiVersion, correlationId, clientId, body: frame.subarray(r.pos) };
+    return { kind: 'request', api, apiKey, apiVersion, correlationId, clientId, body: frame.subarray(r.pos), pooled };
   }
 }

@@ -98,7 +98,10 @@ async function producePartition(kafka: KafkaContext, topic: Topic, index: number
       c.record(appended);
       offsets.push(appended);
     }
-    answer.baseOffset = (await Promise.all(offsets))[0]!;
+    // allSettled, not all: the answer (and the release of the request's bytes) waits for every append.
+    const settled = await Promise.allSettled(offsets);
+    for (const s of settled) if (s.status === 'rejected') throw s.reason;
+    answer.baseOffset = (settled[0] as PromiseFulfilledResult<number>).value;
     answer.logStartOffset = log.logStartOffset;
   } catch (e) {
     answer.errorCode = e instanceof Error && e.message.startsWith('no record') ? KafkaError.CORRUPT_MESSAGE : kafkaCode(e);
@@ -134,6 +137,11 @@ function authorize(session: Session | null, name: string): number {
   }
 }
 
+/**
+ * releasesRequest: the batches are subarrays of the request frame, and nothing keeps them once
+ * the appends have settled (Topic.appendBatch and Log.append promise as much), so a pooled
+ * frame can be reused for the next request.
+ */
 export const produceHandler = defineHandler(Produce, async (req, { kafka, conn }) => {
   const acks = req.acks;
   const failAll = (errorCode: number) => ({
@@ -168,4 +176,4 @@ export const produceHandler = defineHandler(Produce, async (req, { kafka, conn }
   }));
   if (acks === 0) return null;
   return { responses, throttleTimeMs: 0 };
-});
+}, { releasesRequest: true });

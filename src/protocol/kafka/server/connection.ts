@@ -50,7 +50,7 @@ export class KafkaConnection {
     private readonly logger: Logger,
     id: number,
   ) {
-    this.framer = new RequestFramer({ maxRequestBytes: kafka.options.maxRequestBytes, registry: kafka.registry });
+    this.framer = new RequestFramer({ maxRequestBytes: kafka.options.maxRequestBytes, registry: kafka.registry, pool: kafka.framePool });
     this.state = { id, remoteAddress: socket.remoteAddress ?? '', session: null, saslMechanism: null, scram: null, closeAfterResponse: false };
     socket.setNoDelay(true);
     socket.setTimeout(kafka.options.connectionsMaxIdleMs, () => {
@@ -151,6 +151,8 @@ export class KafkaConnection {
           slot.chunks = encodeResponse(frame.api, frame.apiVersion, frame.correlationId, body as never);
         }
         if (this.state.closeAfterResponse) slot.close = true;
+        // Only after success: a handler that failed midway may have left work holding the bytes.
+        if (frame.pooled && handler.releasesRequest) this.kafka.framePool.release(frame.body);
       },
       (e: unknown) => {
         // Handlers answer client errors in the response; an exception here is a bug or an

@@ -1,6 +1,7 @@
 /**
  * What every Kafka connection of one endpoint shares: the broker and the vhost topics live in,
- * the advertised node, topic ids, waiting fetches and the group coordinator. One Hopper node is
+ * the advertised node, topic ids, waiting fetches, the group coordinator and the memory that
+ * large request frames are assembled in. One Hopper node is
  * the whole cluster: node 0, leader of every partition, controller and group coordinator, with
  * replication factor 1.
  */
@@ -9,6 +10,7 @@ import type { Vhost } from '../../../core/broker/vhost.js';
 import { HopperError } from '../../../core/errors.js';
 import type { Topic } from '../../../core/topic/topic.js';
 import type { ApiRegistry } from '../api/registry.js';
+import { FramePool } from '../codec/frame-pool.js';
 import { GroupCoordinator } from '../groups/coordinator.js';
 import type { KafkaEndpointOptions } from './options.js';
 import { ProducerStates } from './producer-state.js';
@@ -24,6 +26,7 @@ export interface AdvertisedNode {
 
 export class KafkaContext {
   readonly producers = new ProducerStates();
+  readonly framePool = new FramePool();
   private closed = false;
   /** The wake-ups of fetches waiting now, so that closing the endpoint answers them at once. */
   private readonly fetchWakes = new Set<() => void>();

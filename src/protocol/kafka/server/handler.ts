@@ -37,8 +37,13 @@ export type Handler<A extends ApiDef> = (
 export interface HandlerEntry {
   readonly api: ApiDef;
   readonly handle: (req: unknown, rc: RequestContext) => Promise<unknown> | unknown;
+  /**
+   * The handler keeps no reference to the request's bytes once its promise has resolved, so
+   * the connection may give a pooled request frame back for reuse (../codec/frame-pool.ts).
+   */
+  readonly releasesRequest: boolean;
 }
 
-export function defineHandler<A extends ApiDef>(api: A, handle: Handler<A>): HandlerEntry {
-  return { api, handle: handle as HandlerEntry['handle'] };
+export function defineHandler<A extends ApiDef>(api: A, handle: Handler<A>, opts: { releasesRequest?: boolean } = {}): HandlerEntry {
+  return { api, handle: handle as HandlerEntry['handle'], releasesRequest: opts.releasesRequest ?? false };
 }
