@@ -6,6 +6,7 @@
  *
  * Any failure closes the channel (channel.close with the mapped code) or, for hard errors, the
  * connection. A closing channel gives its consumers' unacked messages back to their queues.
+ * The client's channel.close is answered only once its publishes are stored (closeByClient).
  */
 import { isHopperError } from '../../../core/errors.js';
 import type { Queue } from '../../../core/queue/queue.js';
@@ -20,6 +21,7 @@ import { consume } from './consume.js';
 import { DeliveryTable, type Unacked } from './deliveries.js';
 import type { ChannelHost } from './host.js';
 import { Publisher } from './publisher.js';
+import { settledWithin } from './settle-wait.js';
 import * as topology from './topology.js';
 import { noPreviousQueue } from './topology.js';
 
@@ -31,6 +33,8 @@ export class Channel {
   private inboxHead = 0;
   private busy = false;
   private inboxOver = false;
+  /** The client sent channel.close: close-ok is pending, commands after it are dropped. */
+  private closeAsked = false;
 
   /** basic.qos global=false: applies to consumers created afterwards (RabbitMQ's reading). */
   consumerPrefetchCount = 0;
@@ -70,7 +74,7 @@ export class Channel {
   // ---------------------------------------------------------------- command flow
 
   handle(cmd: AmqpCommand): void {
-    if (this.state !== 'open') return;
+    if (this.state !== 'open' || this.closeAsked) return;
     if (this.busy || this.inboxHead < this.inbox.length) {
       this.inbox.push(cmd);
       if (!this.inboxOver && this.inbox.length - this.inboxHead > this.host.ctx.options.channelInboxMax) {
@@ -193,11 +197,7 @@ export class Channel {
       case 'channel.flow-ok':
         return;
       case 'channel.close':
-        this.release();
-        this.send({ method: 'channel.close-ok' });
-        this.state = 'closed';
-        this.host.released(this.id);
-        return;
+        return this.closeByClient();
       case 'access.request':
         this.send({ method: 'access.request-ok', ticket: 1 });
         return;
@@ -213,6 +213,31 @@ export class Channel {
   }
 
   // ---------------------------------------------------------------- closing
+
+  /**
+   * The client's channel.close. Clients rely on RabbitMQ's promise that once they have close-ok,
+   * everything they published on the channel is in its queues (amqp-publish publishes without
+   * confirms, closes, and the next amqp-get must find the message); a queue makes a message
+   * deliverable only once its append is durable, so close-ok waits for the publishes still
+   * being stored, up to closeDrainTimeoutMs (a failed store has settled; a stalled one must not
+   * hold the close forever). Only this channel waits: it is busy, the others go on.
+   * Consumers stop and unacked messages go back at once.
+   */
+  private closeByClient(): Promise<void> | void {
+    this.closeAsked = true;
+    this.release();
+    const settled = this.publisher.settled();
+    if (settled === null) return this.closeOk();
+    return settledWithin([settled], this.host.ctx.options.closeDrainTimeoutMs).then(() => this.closeOk());
+  }
+
+  private closeOk(): void {
+    // The connection may have gone meanwhile (it closed the channel itself).
+    if (this.state !== 'open') return;
+    this.send({ method: 'channel.close-ok' });
+    this.state = 'closed';
+    this.host.released(this.id);
+  }
 
   /** Sends channel.close and releases everything; the connection waits for close-ok. */
   closeWithError(err: AmqpError): void {

@@ -52,6 +52,11 @@ export class Publisher {
   private txSettles: TxSettle[] = [];
   private txBytes = 0;
   private stopped = false;
+  /** Publishes (and commits) routed and not yet stored in their queues or refused. */
+  private inFlight = 0;
+  /** Made only when a close waits (never per publish): resolved when inFlight reaches zero. */
+  private idle: Promise<void> | null = null;
+  private onIdle: (() => void) | null = null;
 
   constructor(private readonly ch: Channel) {}
 
@@ -73,7 +78,29 @@ export class Publisher {
     this.mode = 'tx';
   }
 
-  /** The channel closed: outcomes still to come are dropped, the transaction is discarded. */
+  /**
+   * Null when nothing published here is still being stored; else resolves (never rejects) once
+   * every publish so far is in its queues or was refused. Until then another client may not see
+   * it: a queue makes a message deliverable only once its append is durable.
+   */
+  settled(): Promise<void> | null {
+    if (this.inFlight === 0) return null;
+    this.idle ??= new Promise<void>((resolve) => (this.onIdle = resolve));
+    return this.idle;
+  }
+
+  private ended(): void {
+    if (--this.inFlight > 0 || this.onIdle === null) return;
+    const resolve = this.onIdle;
+    this.onIdle = null;
+    this.idle = null;
+    resolve();
+  }
+
+  /**
+   * The channel closed: outcomes still to come are dropped, the transaction is discarded.
+   * Publishes in flight go on being stored (and counted, for settled()).
+   */
   stop(): void {
     this.stopped = true;
     this.confirms?.stop();
@@ -126,14 +153,17 @@ export class Publisher {
     const host = this.ch.host;
     const stored = this.route(exchange, routingKey, message, opts);
     host.publishStarted();
+    this.inFlight++;
     stored.then(
       (r) => {
         host.publishSettled();
+        this.ended();
         if (r.routed === 0 && mandatory) this.returnMessage(ReplyCode.NO_ROUTE, 'NO_ROUTE', exchange, routingKey, message);
         if (seq !== 0) this.confirms!.settle(seq, true);
       },
       (e: unknown) => {
         host.publishSettled();
+        this.ended();
         if (refusesMessage(e)) {
           if (seq !== 0) this.confirms!.settle(seq, false);
           else if (!isHopperError(e, 'QUEUE_FULL')) host.ctx.logger.warn(`publish to '${exchange}' failed: ${(e as Error).message}`);
@@ -194,15 +224,22 @@ export class Publisher {
     this.txPublishes = [];
     this.txSettles = [];
     this.txBytes = 0;
-    const results = await Promise.allSettled(
-      publishes.map((p) => {
-        if (p.exchange === '' && isDirectReplyKey(p.routingKey)) {
-          this.reply(p.routingKey, p.message, p.mandatory);
-          return Promise.resolve({ routed: 1 });
-        }
-        return this.route(p.exchange, p.routingKey, p.message, p.opts);
-      }),
-    );
+    // One unit of work in flight for the whole commit, so a connection.close waits for it too.
+    this.inFlight++;
+    let results: PromiseSettledResult<{ routed: number }>[];
+    try {
+      results = await Promise.allSettled(
+        publishes.map((p) => {
+          if (p.exchange === '' && isDirectReplyKey(p.routingKey)) {
+            this.reply(p.routingKey, p.message, p.mandatory);
+            return Promise.resolve({ routed: 1 });
+          }
+          return this.route(p.exchange, p.routingKey, p.message, p.opts);
+        }),
+      );
+    } finally {
+      this.ended();
+    }
     if (this.stopped) return;
     for (let i = 0; i < results.length; i++) {
       const r = results[i]!;

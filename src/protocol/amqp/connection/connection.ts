@@ -6,6 +6,9 @@
  *
  *   header → start → [secure] → tune → open → ready → closing → closed
  *
+ * 'closing' is either side's connection.close: ours waits for the client's close-ok, the
+ * client's waits for its publishes to be stored before close-ok (onClientClose).
+ *
  * Hostile input never escapes as an exception: codec errors and anything thrown while
  * handling a frame close the channel or the connection with the mapped reply code. Framing
  * errors (501) end the socket right after connection.close, since nothing after them can be
@@ -31,6 +34,7 @@ import { type AmqpFrame, FrameDecoder } from '../codec/frame-decoder.js';
 import type { AmqpMethod, AmqpMethodInput, MethodByName } from '../codec/methods/registry.js';
 import { ReplyCode } from '../codec/reply-codes.js';
 import { Channel } from '../channel/channel.js';
+import { settledWithin } from '../channel/settle-wait.js';
 import type { ChannelHost, ClientCapabilities } from '../channel/host.js';
 import { AmqpError, connectionError, isInternal, toAmqpError } from '../mapping/errors.js';
 import type { EndpointContext } from '../server/context.js';
@@ -189,11 +193,7 @@ export class AmqpConnection implements ChannelHost {
   }
 
   private onConnectionMethod(m: AmqpMethod): void {
-    if (m.method === 'connection.close') {
-      this.sendMethod(0, { method: 'connection.close-ok' });
-      this.finish(false);
-      return;
-    }
+    if (m.method === 'connection.close') return this.onClientClose();
     switch (this.state) {
       case 'start':
         if (m.method === 'connection.start-ok') return this.onStartOk(m);
@@ -462,6 +462,32 @@ export class AmqpConnection implements ChannelHost {
     this.releaseChannels();
     this.closeTimer = setTimeout(() => this.finish(true), this.ctx.options.closeTimeoutMs);
     this.closeTimer.unref();
+  }
+
+  /**
+   * The client's connection.close closes every channel, so it keeps channel.close's promise
+   * (Channel.closeByClient): close-ok once every channel's publishes are stored or refused, up to
+   * closeDrainTimeoutMs. Meanwhile the connection is 'closing': channel frames are dropped, as
+   * RabbitMQ drops frames after connection.close. Before 'ready' (no publishes), or when the
+   * close crosses ours, close-ok goes at once.
+   */
+  private onClientClose(): void {
+    if (this.state !== 'ready') return this.closeOk();
+    this.state = 'closing';
+    let pending: Promise<void>[] | null = null;
+    for (const ch of this.channels.values()) {
+      const p = ch.publisher.settled();
+      if (p !== null) (pending ??= []).push(p);
+    }
+    this.releaseChannels();
+    if (pending === null) return this.closeOk();
+    void settledWithin(pending, this.ctx.options.closeDrainTimeoutMs).then(() => this.closeOk());
+  }
+
+  private closeOk(): void {
+    if (this.state === 'closed') return; // the socket went meanwhile
+    this.sendMethod(0, { method: 'connection.close-ok' });
+    this.finish(false);
   }
 
   /** The broker is shutting down (or the listener closing): CONNECTION_FORCED. */

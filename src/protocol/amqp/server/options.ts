@@ -21,6 +21,11 @@ export interface AmqpEndpointOptions {
   channelInboxMax: number;
   /** How long to wait for close-ok after sending connection.close. */
   closeTimeoutMs: number;
+  /**
+   * How long a client's channel.close or connection.close waits for the publishes still being
+   * stored on the channel (or the connection) before close-ok is sent anyway.
+   */
+  closeDrainTimeoutMs: number;
   /** Bytes of message bodies one transaction may hold before commit (406 beyond). */
   txMaxBytes: number;
 }
@@ -35,5 +40,6 @@ export const defaultAmqpEndpointOptions: Readonly<AmqpEndpointOptions> = Object.
   maxPendingPublishes: 4096,
   channelInboxMax: 1024,
   closeTimeoutMs: 3_000,
+  closeDrainTimeoutMs: 5_000,
   txMaxBytes: 64 * 1024 * 1024,
 });
