@@ -1,7 +1,7 @@
 /**
  * Side-by-side AMQP 0-9-1 benchmark: Hopper vs RabbitMQ, same workloads, one run.
  *
- *   npm run bench -- amqp-peer [--messages 100000] [--runs 3] [--size 1024] [--window 1000]
+ *   npm run bench -- amqp-peer [--messages 100000] [--runs 3] [--warmup 20000] [--size 1024] [--window 1000]
  *        [--prefetch 1000] [--multi-queues 50] [--multi-per-queue 1000] [--multi-window 100]
  *        [--multi-prefetch 100] [--fanout-queues 10] [--fanout-messages 10000]
  *        [--only main|multi|fanout] [--brokers hopper,rabbitmq] [--cpu-prof DIR]
@@ -10,7 +10,9 @@
  * Workloads (bench/lib/amqp-workload.ts), the main one being /work/shared/bench/amqp-bench.mjs:
  * - main: durable queue, persistent --size messages, publisher confirms with --window outstanding,
  *   one consumer with prefetch --prefetch acking each message, publishing and consuming at once.
- *   Run --runs times. Latency is publish timestamp (Date.now()) → delivery.
+ *   Run --runs times, after one unmeasured run of --warmup messages on each broker (a long-running
+ *   broker is warm; without it the first run measures Hopper's JIT compiling its hot paths).
+ *   Latency is publish timestamp (Date.now()) → delivery.
  * - multi: --multi-queues producers + as many consumers on as many queues (aggregate msg/s, p99).
  * - fanout: one publisher to a durable fanout exchange bound to --fanout-queues durable queues,
  *   one consumer each (deliveries/s).
@@ -32,6 +34,8 @@ import { fanoutScenario, mainScenario, multiScenario, type Result } from './lib/
 interface Args {
   messages: number;
   runs: number;
+  /** Messages of the unmeasured main run before the measured ones; 0 for none. */
+  warmup: number;
   size: number;
   window: number;
   prefetch: number;
@@ -52,6 +56,7 @@ function parseArgs(argv: string[]): Args {
   const a: Args = {
     messages: 100_000,
     runs: 3,
+    warmup: 20_000,
     size: 1024,
     window: 1000,
     prefetch: 1000,
@@ -78,6 +83,7 @@ function parseArgs(argv: string[]): Args {
     switch (f) {
       case '--messages': a.messages = num(f, v); i++; break;
       case '--runs': a.runs = num(f, v); i++; break;
+      case '--warmup': a.warmup = num(f, v); i++; break;
       case '--size': a.size = num(f, v); i++; break;
       case '--window': a.window = num(f, v); i++; break;
       case '--prefetch': a.prefetch = num(f, v); i++; break;
@@ -224,6 +230,10 @@ async function runBroker(b: Broker, a: Args, rows: Row[]): Promise<void> {
       return e instanceof Error ? e : new Error(String(e));
     }
   };
+  if (a.warmup > 0) {
+    const w = await attempt(() => mainScenario(b.url, { messages: a.warmup, size: a.size, window: a.window, prefetch: a.prefetch, timeoutMs: a.timeoutMs }));
+    console.log(`  ${b.name} warm-up (${fmt(a.warmup)} messages, not reported): ${w instanceof Error ? `FAILED ${w.message}` : `e2e ${fmt(w.e2ePerS)}/s, p99 ${w.p99Ms.toFixed(0)} ms`}`);
+  }
   if (a.only.includes('main')) {
     for (let i = 1; i <= a.runs; i++) {
       push(`main #${i}`, await attempt(() => mainScenario(b.url, { messages: a.messages, size: a.size, window: a.window, prefetch: a.prefetch, timeoutMs: a.timeoutMs })));

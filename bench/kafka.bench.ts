@@ -248,6 +248,11 @@ async function main(): Promise<void> {
 
   const recordFile = join(dir, 'records.txt');
   await writeRecordFile(recordFile, args.records);
+  // Flushed now, so the kernel's write-back of this 1 GB input does not compete with Hopper's
+  // fsyncs during the produce phase (it stays in the page cache for kcat to read).
+  const rf = await open(recordFile, 'r+');
+  await rf.datasync();
+  await rf.close();
 
   const port = await freePort();
   const nodeArgs = args.profile ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
