@@ -4,6 +4,8 @@ import { Broker } from '../../../../src/core/broker/broker.js';
 import { listenKafka, type KafkaListener } from '../../../../src/protocol/kafka/server/listener.js';
 import type { KafkaEndpointOptions } from '../../../../src/protocol/kafka/server/options.js';
 import type { Logger } from '../../../../src/server/logger.js';
+import { decodeMessages, type StoredMessage } from '../../../../src/storage/codec/message-codec.js';
+import { forEachBatch } from '../../../../src/storage/codec/record-batch.js';
 import { tempDir } from '../../../helpers/tmp.js';
 
 export interface Harness {
@@ -47,4 +49,24 @@ export async function waitFor(cond: () => boolean, timeoutMs = 10_000, what = 'c
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * Every record of one partition as the other protocols read it (decodeMessages), and the codec
+ * id of each stored batch, to check that batches are kept as the client sent them.
+ */
+export async function readStored(broker: Broker, topic: string, partition = 0): Promise<{ messages: StoredMessage[]; codecs: number[] }> {
+  const log = broker.vhost('/').topic(topic).partition(partition);
+  const messages: StoredMessage[] = [];
+  const codecs: number[] = [];
+  let offset = 0;
+  while (offset < log.nextOffset) {
+    const r = await log.read(offset, 1 << 20);
+    forEachBatch(r.bytes, (h) => void codecs.push(h.attributes & 7));
+    const got = decodeMessages(r.bytes, offset);
+    if (got.length === 0) break;
+    messages.push(...got);
+    offset = got[got.length - 1]!.offset + 1;
+  }
+  return { messages, codecs };
 }

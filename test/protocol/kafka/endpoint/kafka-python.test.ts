@@ -20,11 +20,8 @@ import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { decodeMessages, type StoredMessage } from '../../../../src/storage/codec/message-codec.js';
-import { forEachBatch } from '../../../../src/storage/codec/record-batch.js';
 import { partitionForKey } from '../../../../src/core/topic/partitioner.js';
-import type { Broker } from '../../../../src/core/broker/broker.js';
-import { startHarness, type Harness } from './harness.js';
+import { readStored, startHarness, type Harness } from './harness.js';
 
 const script = fileURLToPath(new URL('../../../../../test/protocol/kafka/endpoint/kafka-python-check.py', import.meta.url));
 
@@ -83,22 +80,6 @@ interface Report {
   position_end: number;
 }
 
-/** Every record of one partition through decodeMessages, and the stored batches' codec ids. */
-async function readPartition(broker: Broker, topic: string, partition: number): Promise<{ messages: StoredMessage[]; codecs: number[] }> {
-  const log = broker.vhost('/').topic(topic).partition(partition);
-  const messages: StoredMessage[] = [];
-  const codecs: number[] = [];
-  let offset = 0;
-  while (offset < log.nextOffset) {
-    const r = await log.read(offset, 1 << 20);
-    forEachBatch(r.bytes, (h) => void codecs.push(h.attributes & 7));
-    const got = decodeMessages(r.bytes, offset);
-    if (got.length === 0) break;
-    messages.push(...got);
-    offset = got[got.length - 1]!.offset + 1;
-  }
-  return { messages, codecs };
-}
 
 const byPosition = (a: Rec, b: Rec) => a.partition - b.partition || a.offset - b.offset;
 
@@ -162,7 +143,7 @@ describe('kafka endpoint with kafka-python', { skip: SKIP }, () => {
     const stored: Rec[] = [];
     const codecs = new Set<number>();
     for (const p of [0, 1, 2]) {
-      const part = await readPartition(h.broker, TOPIC, p);
+      const part = await readStored(h.broker, TOPIC, p);
       part.codecs.forEach((c) => codecs.add(c));
       for (const { offset, message: m } of part.messages) {
         stored.push({
@@ -223,7 +204,7 @@ describe('kafka endpoint with kafka-python', { skip: SKIP }, () => {
     for (const [codec, values] of Object.entries(r.codecs)) {
       const want = Array.from({ length: 10 }, (_, i) => `${codec} ${i} ${'abc'.repeat(20)}`);
       assert.deepEqual(values, want, codec);
-      const stored = await readPartition(h.broker, `kp-${codec}`, 0);
+      const stored = await readStored(h.broker, `kp-${codec}`, 0);
       assert.deepEqual(stored.messages.map((m) => m.message.value!.toString()), want, codec);
       assert.ok(stored.codecs.length > 0 && stored.codecs.every((c) => c === ids[codec]), `${codec}: stored codecs ${stored.codecs.join(',')}`);
     }

@@ -13,10 +13,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { decodeMessages, type StoredMessage } from '../../../../src/storage/codec/message-codec.js';
-import { forEachBatch } from '../../../../src/storage/codec/record-batch.js';
-import type { Broker } from '../../../../src/core/broker/broker.js';
-import { startHarness, type Harness } from './harness.js';
+import { readStored, startHarness, type Harness } from './harness.js';
 
 const KCAT = process.env.HOPPER_KCAT ?? '/usr/bin/kcat';
 const HAVE_KCAT = existsSync(KCAT);
@@ -60,22 +57,6 @@ async function ok(args: string[], opts?: { input?: string; timeoutMs?: number })
   return r.stdout;
 }
 
-/** Every record of partition 0 through decodeMessages (the path other protocols use), and the stored batches' codec ids. */
-async function readTopic(broker: Broker, topic: string): Promise<{ messages: StoredMessage[]; codecs: number[] }> {
-  const log = broker.vhost('/').topic(topic).partition(0);
-  const messages: StoredMessage[] = [];
-  const codecs: number[] = [];
-  let offset = 0;
-  while (offset < log.nextOffset) {
-    const r = await log.read(offset, 1 << 20);
-    forEachBatch(r.bytes, (h) => void codecs.push(h.attributes & 7));
-    const got = decodeMessages(r.bytes, offset);
-    if (got.length === 0) break;
-    messages.push(...got);
-    offset = got[got.length - 1]!.offset + 1;
-  }
-  return { messages, codecs };
-}
 
 // A working group joins in seconds; this bounds a broken run.
 const GROUP_TIMEOUT_MS = 20_000;
@@ -114,7 +95,7 @@ describe('kafka endpoint with kcat (librdkafka)', { skip: SKIP }, () => {
     await ok([...b, '-P', '-t', 'kc-plain', '-k', 'the-key'], { input: values.join('\n') + '\n' });
     const out = await ok([...b, '-C', '-t', 'kc-plain', '-o', 'beginning', '-c', '4', '-u', '-q', '-f', '%k=%s@%o\n']);
     assert.deepEqual(lines(out), values.map((v, i) => `the-key=${v}@${i}`));
-    const stored = await readTopic(h.broker, 'kc-plain');
+    const stored = await readStored(h.broker, 'kc-plain');
     assert.deepEqual(stored.messages.map((m) => [m.message.key?.toString(), m.message.value?.toString()]), values.map((v) => ['the-key', v]));
   });
 
@@ -126,7 +107,7 @@ describe('kafka endpoint with kcat (librdkafka)', { skip: SKIP }, () => {
       const values = Array.from({ length: 50 }, (_, i) => `${codec} message ${i} ${'lorem ipsum '.repeat(8)}`);
       // One batch: a long linger so all of stdin goes in one compressed batch.
       await ok([...b, '-P', '-t', topic, '-k', `key-${codec}`, '-X', `compression.codec=${codec}`, '-X', 'linger.ms=200'], { input: values.join('\n') + '\n' });
-      const stored = await readTopic(h.broker, topic);
+      const stored = await readStored(h.broker, topic);
       assert.ok(stored.codecs.length >= 1 && stored.codecs.every((c) => c === id), `codecs ${stored.codecs.join(',')}`);
       assert.deepEqual(stored.messages.map((m) => m.message.value?.toString()), values);
       assert.ok(stored.messages.every((m) => m.message.key?.toString() === `key-${codec}`));
@@ -137,13 +118,13 @@ describe('kafka endpoint with kcat (librdkafka)', { skip: SKIP }, () => {
 
   it('-X compression.codec=lz4 is stored as lz4', async () => {
     await ok([...b, '-P', '-t', 'kc-lz4-only', '-X', 'compression.codec=lz4'], { input: 'b'.repeat(200) + '\n' });
-    assert.deepEqual((await readTopic(h.broker, 'kc-lz4-only')).codecs, [3]);
+    assert.deepEqual((await readStored(h.broker, 'kc-lz4-only')).codecs, [3]);
   });
 
   it('-z (the short form) works too', async () => {
     await h.broker.vhost('/').createTopic('kc-z', { partitions: 1 });
     await ok([...b, '-P', '-t', 'kc-z', '-z', 'snappy'], { input: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n' });
-    assert.deepEqual((await readTopic(h.broker, 'kc-z')).codecs, [2]);
+    assert.deepEqual((await readStored(h.broker, 'kc-z')).codecs, [2]);
     assert.deepEqual(lines(await ok([...b, '-C', '-t', 'kc-z', '-o', 'beginning', '-c', '1', '-u', '-q'])), ['a'.repeat(82)]);
   });
 
