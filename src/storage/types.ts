@@ -108,6 +108,34 @@ export interface LogTransactions {
   abortedIn(from: number, to: number): AbortedTxn[];
 }
 
+/**
+ * LogProducers.check's answers other than a duplicate's offset (which is >= 0). Numbers, not
+ * objects, so checking a batch allocates nothing.
+ */
+export const ProducerCheck = {
+  /** Append it: it continues the producer's sequence (or starts one). */
+  OK: -1,
+  /** An older epoch than the log has seen from this producer (Kafka INVALID_PRODUCER_EPOCH). */
+  FENCED: -2,
+  /** A gap, or a new epoch not starting at 0 (Kafka OUT_OF_ORDER_SEQUENCE_NUMBER). */
+  OUT_OF_ORDER: -3,
+} as const;
+
+/**
+ * What idempotent producers need of a log (Kafka's producer state): kept by the log from the
+ * producer fields of the batches it stores, snapshotted per segment and recovered on open, so a
+ * retry is recognised however much was appended since. src/storage/log/producer-state.ts.
+ */
+export interface LogProducers {
+  /**
+   * Judges a batch of an idempotent producer before it is appended: a ProducerCheck, or, when it
+   * repeats one of the producer's last five batches, that batch's base offset (>= 0). A pure
+   * query: append() takes the batch in as it assigns its offset, so check and append must run
+   * in one synchronous step for pipelined batches to be judged in order.
+   */
+  check(producerId: number, epoch: number, baseSequence: number, recordCount: number): number;
+}
+
 /** Clock seam so tests can drive time. */
 export interface Clock {
   now(): number;
@@ -135,6 +163,8 @@ export interface Log {
   readonly config: LogConfig;
   /** The transaction index; null for logs opened without it (everything but topic partitions). */
   readonly transactions: LogTransactions | null;
+  /** Idempotent producer state; null for logs opened without it (everything but topic partitions). */
+  readonly producers: LogProducers | null;
 
   /**
    * Appends one RecordBatch v2 (as received from a Kafka producer, or encoded by the codec).

@@ -42,8 +42,8 @@ export class BrokerContext {
     return { ...this.base(), ...logConfigFromTopicConfigs(configs) };
   }
 
-  /** A topic partition: with the transaction index that Kafka's read_committed needs. */
-  openTopicLog = (dir: string, config: LogConfig): Promise<Log> => openLog({ fs: this.fs, dir, config, clock: this.clock, transactions: true });
+  /** A topic partition: with the transaction index and the producer state Kafka needs (read_committed, idempotence). */
+  openTopicLog = (dir: string, config: LogConfig): Promise<Log> => openLog({ fs: this.fs, dir, config, clock: this.clock, transactions: true, producers: true });
 
   /** Committed offsets: small records, compacted so the log stays the size of the live set. */
   openOffsetsLog = (dir: string): Promise<Log> =>

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { HopperError } from '../errors.js';
 import type { Message } from '../message.js';
 import { encodeMessages } from '../../storage/codec/message-codec.js';
-import { BATCH_HEADER_BYTES, BatchField, isControl, isTransactional } from '../../storage/codec/record-batch.js';
+import { BATCH_HEADER_BYTES, BatchField, batchSizeAt, isControl, isTransactional, readInt64 } from '../../storage/codec/record-batch.js';
 import { type AppendOptions, type AppendResult, CRC_CHECKED, type Log, type LogConfig } from '../../storage/types.js';
 import { PartitionWaiters } from './partition-waiters.js';
 import { partitionForKey } from './partitioner.js';
@@ -106,6 +106,24 @@ export class Topic {
     const r = await log.append(batch, options);
     this.appends.notify(this.waitKeys[partition]!);
     return r;
+  }
+
+  /**
+   * Forwards again the stored batch at `baseOffset`, a non-transactional batch an idempotent
+   * producer has retried (the log recognised it and did not append it twice), when queues are
+   * bound to the topic. The retry may follow a failed forward (a full queue with reject-publish):
+   * the producer saw the error, and its retry must not be acknowledged unless the records are in
+   * the queues. When the first forward had succeeded, the queues get the records twice: at least
+   * once, as after a crash (txn-forward.ts). Records deleted or compacted away since are skipped.
+   */
+  async forwardAgain(partition: number, baseOffset: number): Promise<void> {
+    const forward = this.forwarder;
+    const log = this.partition(partition);
+    if (forward === null || baseOffset < log.logStartOffset) return;
+    const { bytes } = await log.read(baseOffset, 1);
+    const size = bytes.length >= BATCH_HEADER_BYTES ? batchSizeAt(bytes, 0) : null;
+    if (size === null || readInt64(bytes, BatchField.baseOffset) !== baseOffset) return;
+    await forward(bytes.subarray(0, size));
   }
 
   /** Appends one protocol-neutral message to the partition its key selects. */

@@ -11,7 +11,7 @@
  */
 import { HopperError } from '../../core/errors.js';
 import type { Header, Message, MessageProperties } from '../../core/message.js';
-import { isControl, lastOffsetOf, forEachBatch } from './batch-layout.js';
+import { type BatchHeader, isControl, lastOffsetOf, forEachBatch } from './batch-layout.js';
 import { decodeBatchRecords, type DecodedRecord } from './record-decode.js';
 import { type EncodeBatchOptions, encodeBatch, type RecordHeaderInput, type RecordInput } from './record-encode.js';
 import { decodeTypedValue, encodeTypedValue, setEntry } from './typed-value.js';
@@ -168,6 +168,8 @@ export interface StoredMessage {
 
 export interface DecodeMessagesOptions {
   maxDecompressedBytes?: number;
+  /** Batches it returns true for are skipped, like control batches (read_committed readers: aborted records). */
+  skipBatch?: (h: BatchHeader) => boolean;
 }
 
 /**
@@ -178,7 +180,7 @@ export interface DecodeMessagesOptions {
 export function decodeMessages(bytes: Buffer, fromOffset = 0, opts: DecodeMessagesOptions = {}): StoredMessage[] {
   const out: StoredMessage[] = [];
   forEachBatch(bytes, (h, pos) => {
-    if (isControl(h.attributes) || lastOffsetOf(h) < fromOffset) return;
+    if (isControl(h.attributes) || lastOffsetOf(h) < fromOffset || opts.skipBatch?.(h) === true) return;
     const records = decodeBatchRecords(bytes, pos, h, opts.maxDecompressedBytes);
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;

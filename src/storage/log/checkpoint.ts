@@ -6,16 +6,12 @@
 import { join } from 'node:path';
 import type { StorageFs } from '../fs/types.js';
 import { decodeLogStartCheckpoint, encodeLogStartCheckpoint, LOG_START_CHECKPOINT_FILE } from './layout.js';
+import { readIfPresent } from './state-file.js';
 
 /** The checkpointed offset, or null when there is none (or it is unreadable: then the segments decide). */
 export async function readLogStartCheckpoint(fs: StorageFs, dir: string): Promise<number | null> {
-  const path = join(dir, LOG_START_CHECKPOINT_FILE);
-  try {
-    return decodeLogStartCheckpoint(await fs.readFile(path));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
+  const bytes = await readIfPresent(fs, join(dir, LOG_START_CHECKPOINT_FILE));
+  return bytes === null ? null : decodeLogStartCheckpoint(bytes);
 }
 
 export function writeLogStartCheckpoint(fs: StorageFs, dir: string, offset: number): Promise<void> {

@@ -10,6 +10,7 @@ import { CLEANED_SUFFIX } from './layout.js';
 import { OffsetIndex } from './offset-index.js';
 import { readRange, scanBatches } from './scan.js';
 import type { Segment } from './segment.js';
+import { readSegmentFile } from './state-file.js';
 import { TimeIndex } from './time-index.js';
 
 export interface LoadedIndexes {
@@ -17,19 +18,10 @@ export interface LoadedIndexes {
   timeIndex: TimeIndex | null;
 }
 
-async function readOptional(fs: StorageFs, path: string): Promise<Buffer | null> {
-  try {
-    return await fs.readFile(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-}
-
 /** Both index files parsed, or null for one that is missing or malformed. */
 export async function readIndexFiles(fs: StorageFs, seg: Segment): Promise<LoadedIndexes> {
-  const ib = await readOptional(fs, seg.path('index'));
-  const tb = await readOptional(fs, seg.path('timeindex'));
+  const ib = await readSegmentFile(fs, seg, 'index');
+  const tb = await readSegmentFile(fs, seg, 'timeindex');
   return { index: ib === null ? null : OffsetIndex.parse(ib), timeIndex: tb === null ? null : TimeIndex.parse(tb) };
 }
 

@@ -5,6 +5,7 @@
  *   00000000000000000000.index      sparse offset index: entries of OffsetIndexEntry
  *   00000000000000000000.timeindex  sparse time index: entries of TimeIndexEntry
  *   00000000000000000000.txnindex   transaction index (topic partitions only): TxnIndexHeader
+ *   00000000000000000000.snapshot   idempotent producers (topic partitions only): ProducerSnapshotHeader
  *   log-start-offset.checkpoint     logStartOffset after DeleteRecords (text, see below)
  *
  * A segment's name is its base offset in 20 decimal digits: every offset in it is >= the base
@@ -17,7 +18,7 @@
 
 export const OFFSET_DIGITS = 20;
 
-export const SegmentFile = { log: '.log', index: '.index', timeindex: '.timeindex', txnindex: '.txnindex' } as const;
+export const SegmentFile = { log: '.log', index: '.index', timeindex: '.timeindex', txnindex: '.txnindex', snapshot: '.snapshot' } as const;
 export type SegmentFileKind = keyof typeof SegmentFile;
 
 export const CLEANED_SUFFIX = '.cleaned';
@@ -50,29 +51,40 @@ export const TimeIndexEntry = {
 } as const;
 
 /**
- * Transaction index file (logs opened with `transactions`, i.e. topic partitions): what
- * read_committed needs of the segment, as of `endOffset`. Written whole and atomically when the
- * segment is sealed (endOffset = the next segment's base) and, for the active segment, when the
- * log closes (endOffset = the log end then); recovery replays batches from endOffset on.
+ * The envelope of a segment's state files (.txnindex, .snapshot): derived state that is costly
+ * to rebuild from the .log, as of one offset, written whole and atomically (state-file.ts).
  *
- *   header | openCount x TxnOpenEntry | abortedCount x TxnAbortedEntry | crc u32
+ *   version u16 | offset i64 | the kind's own header fields and entries | crc u32
  *
  * The CRC-32C covers everything before it: unlike the offset index, nothing in the .log can
- * cheaply confirm these entries, so any doubt means a rebuild from the .log.
+ * cheaply confirm these entries, so any doubt means a replay of the .log.
+ */
+export const StateFileHeader = {
+  /** u16: the kind's version (TXN_INDEX_VERSION, PRODUCER_SNAPSHOT_VERSION). */
+  version: 0,
+  /** i64: the offset the state is as of (every batch below it applied, none from it on). */
+  offset: 2,
+  bytes: 10,
+} as const;
+export const STATE_FILE_CRC_BYTES = 4;
+
+/**
+ * Transaction index file (logs opened with `transactions`, i.e. topic partitions): what
+ * read_committed needs of the segment, as of StateFileHeader.offset (its endOffset). Written
+ * when the segment is sealed (endOffset = the next segment's base) and, for the active segment,
+ * when the log closes (endOffset = the log end then); recovery replays batches from endOffset on.
+ *
+ *   StateFileHeader | openCount u32 | abortedCount u32 | openCount x TxnOpenEntry
+ *   | abortedCount x TxnAbortedEntry | crc u32
  */
 export const TxnIndexHeader = {
-  /** u16: TXN_INDEX_VERSION. */
-  version: 0,
-  /** i64: the offset the state below is as of. */
-  endOffset: 2,
   /** u32: transactions still open at endOffset. */
-  openCount: 10,
+  openCount: StateFileHeader.bytes,
   /** u32: aborted transactions whose abort marker lies in this segment, below endOffset. */
-  abortedCount: 14,
-  bytes: 18,
+  abortedCount: StateFileHeader.bytes + 4,
+  bytes: StateFileHeader.bytes + 8,
 } as const;
 export const TXN_INDEX_VERSION = 1;
-export const TXN_INDEX_CRC_BYTES = 4;
 
 /** A transaction open at endOffset: its producer and the offset of its first batch here. */
 export const TxnOpenEntry = {
@@ -101,6 +113,48 @@ export const TxnAbortedEntry = {
   bytes: 32,
 } as const;
 
+/**
+ * Producer snapshot (logs opened with `producers`, i.e. topic partitions; Kafka's
+ * <offset>.snapshot): the idempotent producers the log knows, as of StateFileHeader.offset.
+ * A segment's file holds the state as of an offset inside it: its base offset when written at
+ * the roll that started the segment, the log end when rewritten at close (active segment).
+ * Producers are listed least recently appended first, their batches oldest first.
+ *
+ *   StateFileHeader | producerCount u32 | producerCount x (ProducerSnapshotEntry, batchCount x
+ *   ProducerSnapshotBatch) | crc u32
+ */
+export const ProducerSnapshotHeader = {
+  /** u32 */
+  producerCount: StateFileHeader.bytes,
+  bytes: StateFileHeader.bytes + 4,
+} as const;
+export const PRODUCER_SNAPSHOT_VERSION = 1;
+/** Batches remembered per producer: Kafka's limit on in-flight requests of an idempotent producer. */
+export const PRODUCER_BATCHES_KEPT = 5;
+
+export const ProducerSnapshotEntry = {
+  /** i64 */
+  producerId: 0,
+  /** i16: its latest epoch. */
+  epoch: 8,
+  /** i64: the max timestamp of its latest batch (or marker), for expiry. */
+  lastTimestamp: 10,
+  /** u8: batches that follow, at most PRODUCER_BATCHES_KEPT (0 after a marker bumped the epoch). */
+  batchCount: 18,
+  bytes: 19,
+} as const;
+
+/** One of a producer's latest batches, for duplicate detection (Kafka's BatchMetadata). */
+export const ProducerSnapshotBatch = {
+  /** i32 */
+  firstSequence: 0,
+  /** i32 */
+  lastSequence: 4,
+  /** i64: the offset of its last record. */
+  lastOffset: 8,
+  bytes: 16,
+} as const;
+
 /** Relative offsets and positions are u32; a segment rolls before either would overflow. */
 export const MAX_RELATIVE_OFFSET = 0xffff_ffff;
 /** Largest segmentMaxBytes (Kafka's int limit); with maxBatchBytes below 2^31 every position fits a u32. */
@@ -121,7 +175,7 @@ export interface ParsedName {
   suffix: '' | typeof CLEANED_SUFFIX | typeof SWAP_SUFFIX | typeof TMP_SUFFIX;
 }
 
-const NAME = /^(\d{20})\.(log|index|timeindex|txnindex)(\.cleaned|\.swap|\.tmp|\.cleaned\.tmp)?$/;
+const NAME = /^(\d{20})\.(log|index|timeindex|txnindex|snapshot)(\.cleaned|\.swap|\.tmp|\.cleaned\.tmp)?$/;
 
 /** Parses a segment file name; null for anything else (other files are left alone). */
 export function parseSegmentFileName(name: string): ParsedName | null {

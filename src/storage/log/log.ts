@@ -14,11 +14,16 @@
  *   (txn-tracker.ts): append applies each batch to it, a roll notes the transactions open at the
  *   sealed segment's end, and its .txnindex is written with the other index files (at seal and,
  *   for the active segment, at close); recovery in txn-recovery.ts.
+ * - logs opened with `producers` (topic partitions) keep the idempotent producers' state
+ *   (producer-state.ts): append applies each batch to it, a roll snapshots it into the new
+ *   segment's .snapshot (as of its base), close into the active segment's (as of the log end);
+ *   recovery in producer-recovery.ts, run with the transaction index's in one pass over the
+ *   segments (segment-replay.ts). Retention expires producers that have long been silent.
  */
 import { HopperError } from '../../core/errors.js';
 import { type BatchHeader, checkBatch, checkBatchStructure, LOG_OVERHEAD, setBaseOffset } from '../codec/record-batch.js';
 import type { StorageFs } from '../fs/types.js';
-import { type AppendOptions, type AppendResult, type Clock, defaultLogConfig, formatFsyncPolicy, type Log, type LogConfig, type LogTransactions, type ReadResult, systemClock } from '../types.js';
+import { type AppendOptions, type AppendResult, type Clock, defaultLogConfig, formatFsyncPolicy, type Log, type LogConfig, type LogProducers, type LogTransactions, type ReadResult, systemClock } from '../types.js';
 import { writeLogStartCheckpoint } from './checkpoint.js';
 import { Committer, type CommitterHost } from './committer.js';
 import { type CompactionResult, compactLog } from './compaction.js';
@@ -26,12 +31,16 @@ import { compacts, validateConfig } from './config.js';
 import { writeIndexFiles } from './index-files.js';
 import type { MaintainedLog } from './maintained.js';
 import { findOffsetForTimestamp, readAt, type ReadableLog } from './reader.js';
+import { ProducerRecovery } from './producer-recovery.js';
+import { encodeProducerSnapshot, writeProducerSnapshot } from './producer-snapshot-file.js';
+import type { ProducerStates } from './producer-state.js';
 import { deleteSegmentFiles, recoverLog, type RecoveredLog } from './recovery.js';
 import { applyRetention } from './retention.js';
+import { replaySegments, type SegmentReplayer } from './segment-replay.js';
 import { Segment } from './segment.js';
 import { writeTxnIndex } from './txn-index-file.js';
-import { recoverTxns, type RecoveredTxns } from './txn-recovery.js';
-import { noteTxnBatch, snapshotOpen, TxnTracker } from './txn-tracker.js';
+import { TxnRecovery } from './txn-recovery.js';
+import { noteTxnBatch, type OpenTxns, snapshotOpen, TxnTracker } from './txn-tracker.js';
 
 export interface OpenLogOptions {
   fs: StorageFs;
@@ -41,6 +50,8 @@ export interface OpenLogOptions {
   clock?: Clock;
   /** Keep a transaction index (Kafka's read_committed needs it): topic partitions only. */
   transactions?: boolean;
+  /** Keep idempotent producer state (Kafka's producer ids and sequences): topic partitions only. */
+  producers?: boolean;
 }
 
 /** What recovery found at open, for the startup log line. */
@@ -50,15 +61,31 @@ export interface RecoveryReport {
   rebuiltIndexes: number;
   /** Segments whose .txnindex had to be replayed from the .log. */
   rebuiltTxnIndexes: number;
+  /** Segments whose .snapshot was missing or unsound and was written back from a replay. */
+  rebuiltSnapshots: number;
   fsync: string;
+}
+
+/** What the state replayers recovered, for the log's constructor. */
+export interface RecoveredState {
+  txns: { open: OpenTxns; rebuilt: number } | null;
+  producers: { states: ProducerStates; rebuilt: number } | null;
 }
 
 export async function openLog(opts: OpenLogOptions): Promise<SegmentLog> {
   const config = validateConfig({ ...defaultLogConfig, ...opts.config });
   const clock = opts.clock ?? systemClock;
   const recovered = await recoverLog(opts.fs, opts.dir, config, clock);
-  const txns = opts.transactions ? await recoverTxns(opts.fs, recovered.segments) : null;
-  return new SegmentLog(opts.fs, opts.dir, config, clock, recovered, txns);
+  const txns = opts.transactions ? new TxnRecovery(opts.fs) : null;
+  const producers = opts.producers ? new ProducerRecovery(opts.fs, recovered.segments) : null;
+  const replayers: SegmentReplayer[] = [];
+  if (txns !== null) replayers.push(txns);
+  if (producers !== null) replayers.push(producers);
+  await replaySegments(recovered.segments, replayers);
+  return new SegmentLog(opts.fs, opts.dir, config, clock, recovered, {
+    txns: txns && { open: txns.open, rebuilt: txns.rebuilt },
+    producers: producers && { states: producers.producers, rebuilt: producers.rebuilt },
+  });
 }
 
 function closedError(dir: string): HopperError {
@@ -68,6 +95,7 @@ function closedError(dir: string): HopperError {
 export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHost {
   readonly recovery: RecoveryReport;
   private readonly txns: TxnTracker | null;
+  private readonly producerStates: ProducerStates | null;
   private cfg: LogConfig;
   private readonly segs: Segment[];
   private readonly committer: Committer;
@@ -87,7 +115,7 @@ export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHos
     config: LogConfig,
     readonly clock: Clock,
     recovered: RecoveredLog,
-    txns: RecoveredTxns | null = null,
+    state: RecoveredState = { txns: null, producers: null },
   ) {
     this.cfg = config;
     this.segs = recovered.segments;
@@ -96,12 +124,14 @@ export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHos
     this.next = active.endOffset;
     this.bytes = this.segs.reduce((n, s) => n + s.size, 0);
     this.committer = new Committer(this, active, config.fsync, this.next);
-    this.txns = txns === null ? null : new TxnTracker(this, txns.open);
+    this.txns = state.txns === null ? null : new TxnTracker(this, state.txns.open);
+    this.producerStates = state.producers?.states ?? null;
     this.recovery = {
       segments: this.segs.length,
       truncatedBytes: recovered.truncatedBytes,
       rebuiltIndexes: recovered.rebuiltIndexes,
-      rebuiltTxnIndexes: txns?.rebuilt ?? 0,
+      rebuiltTxnIndexes: state.txns?.rebuilt ?? 0,
+      rebuiltSnapshots: state.producers?.rebuilt ?? 0,
       fsync: formatFsyncPolicy(config.fsync),
     };
   }
@@ -123,6 +153,9 @@ export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHos
   }
   get transactions(): LogTransactions | null {
     return this.txns;
+  }
+  get producers(): LogProducers | null {
+    return this.producerStates;
   }
   get segments(): readonly Segment[] {
     return this.segs;
@@ -164,10 +197,12 @@ export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHos
     if (seg.size > 0 && this.shouldRoll(seg, len, last)) {
       if (this.txns !== null) seg.openAtEnd = snapshotOpen(this.txns.open);
       seg = new Segment(this.dir, base); // its file is created by the write loop (switchSegment)
+      if (this.producerStates !== null) seg.snapshotAtStart = this.producerSnapshot(base);
       this.segs.push(seg);
     }
     setBaseOffset(batch, 0, base);
     if (this.txns !== null) noteTxnBatch(this.txns.open, h, batch, 0, base, seg);
+    if (this.producerStates !== null) this.producerStates.note(h, base);
     const pos = seg.size;
     seg.noteBatch(pos, len, base, last, h.maxTimestamp, cfg.indexIntervalBytes);
     if (seg.firstBatchAtMs < 0) seg.firstBatchAtMs = this.clock.now();
@@ -199,6 +234,26 @@ export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHos
     from.sealed = true;
     to.file = await this.fs.open(to.path('log'), 'create');
     await this.fs.syncDir(this.dir);
+    if (to.snapshotAtStart !== null) {
+      // Everything below to.base is durable now, so the snapshot never covers a lost batch.
+      await writeProducerSnapshot(this.fs, to, to.snapshotAtStart);
+      to.snapshotAtStart = null;
+    }
+  }
+
+  /**
+   * The producer state as of `offset` (every batch below it applied), expired producers left
+   * out: O(producers), once per roll and at close. Written even when empty: a segment without
+   * one would send recovery back to an earlier snapshot, and a longer replay.
+   */
+  private producerSnapshot(offset: number): Buffer {
+    this.expireProducers();
+    return encodeProducerSnapshot(offset, this.producerStates!);
+  }
+
+  private expireProducers(): void {
+    const open = this.txns?.open;
+    this.producerStates?.expire(this.clock.now(), (pid) => open?.has(pid) === true);
   }
 
   async read(offset: number, maxBytes: number): Promise<ReadResult> {
@@ -229,6 +284,7 @@ export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHos
 
   enforceRetention(): Promise<void> {
     return this.exclusive(async () => {
+      this.expireProducers();
       await applyRetention(this, this.bytes);
       if (compacts(this.cfg)) await this.compactIfDirty();
     });
@@ -283,6 +339,7 @@ export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHos
           active.finishTimeIndex();
           await writeIndexFiles(this.fs, active);
           if (this.txns !== null) await writeTxnIndex(this.fs, active, this.next, snapshotOpen(this.txns.open));
+          if (this.producerStates !== null) await writeProducerSnapshot(this.fs, active, this.producerSnapshot(this.next));
         }
       } catch (err) {
         error = err;

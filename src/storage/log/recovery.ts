@@ -79,7 +79,7 @@ export async function createSegment(fs: StorageFs, dir: string, base: number): P
 
 /** Unlinks a segment's files, index files first (a .log without index is rebuilt; the reverse is just litter). */
 export async function deleteSegmentFiles(fs: StorageFs, dir: string, base: number): Promise<void> {
-  for (const kind of ['txnindex', 'timeindex', 'index', 'log'] as const) await unlinkIfPresent(fs, join(dir, segmentFileName(base, kind)));
+  for (const kind of ['snapshot', 'txnindex', 'timeindex', 'index', 'log'] as const) await unlinkIfPresent(fs, join(dir, segmentFileName(base, kind)));
   await fs.syncDir(dir);
 }
 
@@ -100,7 +100,8 @@ async function settleTransientFiles(fs: StorageFs, dir: string): Promise<void> {
     if (p === null || p.kind !== 'log' || p.suffix !== SWAP_SUFFIX) continue;
     // The swap is committed. The old segment's index files describe the old bytes: drop them
     // (and the rewrite's own) first, durably, so no index ever sits next to the wrong .log.
-    // The .txnindex stays: compaction keeps offsets and control batches, so it still holds.
+    // The .txnindex stays: compaction keeps offsets and control batches, so it still holds. So
+    // does the .snapshot: it is the state as of an offset, whatever became of the batches.
     for (const kind of ['index', 'timeindex'] as const) {
       await unlinkIfPresent(fs, join(dir, segmentFileName(p.base, kind)));
       await unlinkIfPresent(fs, join(dir, segmentFileName(p.base, kind) + CLEANED_SUFFIX));

@@ -44,6 +44,11 @@ export class Segment {
    * log rolls past it and dropped once its .txnindex is written (open-txn pairs, see txn-tracker.ts).
    */
   openAtEnd: Float64Array | null = null;
+  /**
+   * Logs with producer state: its snapshot as of this segment's base, encoded when the log rolls
+   * to this segment and dropped once its .snapshot is written (producer-snapshot-file.ts).
+   */
+  snapshotAtStart: Buffer | null = null;
   /** In-flight reads; a retired segment's file closes when this drops to 0. */
   readers = 0;
   retired = false;

@@ -1,14 +1,14 @@
 /**
- * Reading and writing a segment's .txnindex (layout: TxnIndexHeader in layout.ts). Like the
- * other index files it is written whole and atomically and is only a hint: a file that is
- * missing, fails its CRC or does not fit its segment is rebuilt from the .log (txn-recovery.ts).
+ * Reading and writing a segment's .txnindex (layout: TxnIndexHeader in layout.ts, in the
+ * envelope of state-file.ts). Only a hint: a file that is missing, fails its CRC or does not fit
+ * its segment is rebuilt from the .log (txn-recovery.ts).
  */
 import { readInt64, writeInt64 } from '../codec/batch-layout.js';
-import { crc32c } from '../codec/crc32c.js';
 import type { StorageFs } from '../fs/types.js';
 import { AbortedTxns } from './aborted-txns.js';
-import { TXN_INDEX_CRC_BYTES, TXN_INDEX_VERSION, TxnAbortedEntry, TxnIndexHeader, TxnOpenEntry } from './layout.js';
+import { TXN_INDEX_VERSION, TxnAbortedEntry, TxnIndexHeader, TxnOpenEntry } from './layout.js';
 import type { Segment } from './segment.js';
+import { newStateFile, offsetLike, openStateFile, readSegmentFile, sealStateFile, writeSegmentFile } from './state-file.js';
 import type { OpenTxns } from './txn-tracker.js';
 
 export interface TxnIndexContents {
@@ -21,10 +21,7 @@ export interface TxnIndexContents {
 export function encodeTxnIndex(endOffset: number, open: Float64Array, aborted: AbortedTxns | null): Buffer {
   const openCount = open.length / 2;
   const abortedCount = aborted?.count ?? 0;
-  const body = TxnIndexHeader.bytes + openCount * TxnOpenEntry.bytes + abortedCount * TxnAbortedEntry.bytes;
-  const out = Buffer.alloc(body + TXN_INDEX_CRC_BYTES);
-  out.writeUInt16BE(TXN_INDEX_VERSION, TxnIndexHeader.version);
-  writeInt64(out, TxnIndexHeader.endOffset, endOffset);
+  const out = newStateFile(TXN_INDEX_VERSION, endOffset, TxnIndexHeader.bytes + openCount * TxnOpenEntry.bytes + abortedCount * TxnAbortedEntry.bytes);
   out.writeUInt32BE(openCount, TxnIndexHeader.openCount);
   out.writeUInt32BE(abortedCount, TxnIndexHeader.abortedCount);
   let at = TxnIndexHeader.bytes;
@@ -38,26 +35,21 @@ export function encodeTxnIndex(endOffset: number, open: Float64Array, aborted: A
     writeInt64(out, at + TxnAbortedEntry.lastOffset, aborted!.lastOffset(i));
     writeInt64(out, at + TxnAbortedEntry.lastStableOffset, aborted!.lastStableOffset(i));
   }
-  out.writeUInt32BE(crc32c(out, 0, body), body);
-  return out;
+  return sealStateFile(out);
 }
-
-const offsetLike = (n: number): boolean => Number.isSafeInteger(n) && n >= 0;
 
 /**
  * Parses a .txnindex of the segment at `base`; null unless the CRC, the sizes and every
  * entry's order and range are right (the caller then checks endOffset against the segment).
  */
 export function parseTxnIndex(bytes: Buffer, base: number): TxnIndexContents | null {
-  if (bytes.length < TxnIndexHeader.bytes + TXN_INDEX_CRC_BYTES) return null;
-  const body = bytes.length - TXN_INDEX_CRC_BYTES;
-  if (crc32c(bytes, 0, body) !== bytes.readUInt32BE(body)) return null;
-  if (bytes.readUInt16BE(TxnIndexHeader.version) !== TXN_INDEX_VERSION) return null;
-  const endOffset = readInt64(bytes, TxnIndexHeader.endOffset);
+  const file = openStateFile(bytes, TXN_INDEX_VERSION, TxnIndexHeader.bytes);
+  if (file === null) return null;
+  const endOffset = file.offset;
   const openCount = bytes.readUInt32BE(TxnIndexHeader.openCount);
   const abortedCount = bytes.readUInt32BE(TxnIndexHeader.abortedCount);
-  if (body !== TxnIndexHeader.bytes + openCount * TxnOpenEntry.bytes + abortedCount * TxnAbortedEntry.bytes) return null;
-  if (!offsetLike(endOffset) || endOffset < base) return null;
+  if (file.bodyEnd !== TxnIndexHeader.bytes + openCount * TxnOpenEntry.bytes + abortedCount * TxnAbortedEntry.bytes) return null;
+  if (endOffset < base) return null;
   const open: OpenTxns = new Map();
   let at = TxnIndexHeader.bytes;
   for (let i = 0; i < openCount; i++, at += TxnOpenEntry.bytes) {
@@ -83,14 +75,10 @@ export function parseTxnIndex(bytes: Buffer, base: number): TxnIndexContents | n
 
 /** The segment's .txnindex parsed, or null when it is missing or malformed. */
 export async function readTxnIndex(fs: StorageFs, seg: Segment): Promise<TxnIndexContents | null> {
-  try {
-    return parseTxnIndex(await fs.readFile(seg.path('txnindex')), seg.base);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
+  const bytes = await readSegmentFile(fs, seg, 'txnindex');
+  return bytes === null ? null : parseTxnIndex(bytes, seg.base);
 }
 
 export function writeTxnIndex(fs: StorageFs, seg: Segment, endOffset: number, open: Float64Array): Promise<void> {
-  return fs.writeFileAtomic(seg.path('txnindex'), encodeTxnIndex(endOffset, open, seg.aborted));
+  return writeSegmentFile(fs, seg, 'txnindex', encodeTxnIndex(endOffset, open, seg.aborted));
 }

@@ -1,8 +1,8 @@
 /**
- * Recovering a log's transaction index on open (logs opened with `transactions`), after
- * recoverLog has settled the segments. Each segment's .txnindex holds the aborts whose marker
- * it contains and the transactions open at its endOffset, so the state at any segment's end
- * never depends on earlier files:
+ * Recovering a log's transaction index on open (logs opened with `transactions`), as a replayer
+ * of segment-replay.ts. Each segment's .txnindex holds the aborts whose marker it contains and
+ * the transactions open at its endOffset, so the state at any segment's end never depends on
+ * earlier files:
  *
  * - a sealed segment with a sound file costs one small read;
  * - a sealed segment without one (lost, damaged, or written by a Hopper that had no
@@ -18,48 +18,44 @@
  * remaining segment has no sound file and retention deleted the segments before it, a
  * transaction opened in those deleted segments and still open is not known.
  */
+import type { BatchHeader } from '../codec/record-batch.js';
 import type { StorageFs } from '../fs/types.js';
-import { scanBatches } from './scan.js';
+import type { SegmentReplayer } from './segment-replay.js';
 import type { Segment } from './segment.js';
 import { readTxnIndex, writeTxnIndex } from './txn-index-file.js';
 import { noteTxnBatch, type OpenTxns, snapshotOpen } from './txn-tracker.js';
 
-export interface RecoveredTxns {
-  open: OpenTxns;
+export class TxnRecovery implements SegmentReplayer {
+  open: OpenTxns = new Map();
   /** Segments whose .txnindex was missing or unsound and had to be replayed. */
-  rebuilt: number;
-}
+  rebuilt = 0;
+  /** The segment being replayed from its base, its file to be written back. */
+  private rebuilding = false;
 
-export async function recoverTxns(fs: StorageFs, segments: readonly Segment[]): Promise<RecoveredTxns> {
-  let open: OpenTxns = new Map();
-  let rebuilt = 0;
-  for (let i = 0; i < segments.length; i++) {
-    const seg = segments[i]!;
-    const sealed = i < segments.length - 1;
-    const file = await readTxnIndex(fs, seg);
+  constructor(private readonly fs: StorageFs) {}
+
+  async begin(_i: number, seg: Segment, sealed: boolean): Promise<number> {
+    const file = await readTxnIndex(this.fs, seg);
     const fits = file !== null && (sealed ? file.endOffset === seg.endOffset : file.endOffset <= seg.endOffset);
-    if (fits) {
-      seg.aborted = file.aborted;
-      open = file.open;
-      if (!sealed && file.endOffset < seg.endOffset) await replay(seg, file.endOffset, open);
-      continue;
+    this.rebuilding = !fits;
+    if (!fits) {
+      seg.aborted = null;
+      return seg.base;
     }
-    seg.aborted = null;
-    const sound = await replay(seg, seg.base, open);
-    if (!sealed) continue; // written at the next roll or close
-    rebuilt++;
-    // A damaged batch stopped the replay: write nothing, so the next open tries again.
-    if (sound) await writeTxnIndex(fs, seg, seg.endOffset, snapshotOpen(open));
+    seg.aborted = file.aborted;
+    this.open = file.open;
+    return file.endOffset;
   }
-  return { open, rebuilt };
-}
 
-/** Applies the segment's batches from offset `from` on; false when a damaged batch stopped it. */
-async function replay(seg: Segment, from: number, open: OpenTxns): Promise<boolean> {
-  const start = from <= seg.base ? 0 : seg.index.lookup(from - seg.base);
-  const end = seg.readable;
-  const r = await scanBatches(seg.file!, start, end, { verify: !seg.isVerified(start, end) }, (h, _pos, _size, bytes, at) => {
-    if (h.baseOffset + h.lastOffsetDelta >= from) noteTxnBatch(open, h, bytes, at, h.baseOffset, seg);
-  });
-  return r.error === null;
+  apply(h: BatchHeader, bytes: Buffer, at: number, seg: Segment): void {
+    noteTxnBatch(this.open, h, bytes, at, h.baseOffset, seg);
+  }
+
+  async end(_i: number, seg: Segment, sealed: boolean, sound: boolean): Promise<void> {
+    // The active segment's file is written at the next roll or close.
+    if (!this.rebuilding || !sealed) return;
+    this.rebuilt++;
+    // A damaged batch stopped the replay: write nothing, so the next open tries again.
+    if (sound) await writeTxnIndex(this.fs, seg, seg.endOffset, snapshotOpen(this.open));
+  }
 }

@@ -54,6 +54,7 @@ export class MemoryDisk {
 export class MemoryLog implements Log {
   failure: Error | null = null;
   readonly transactions = null;
+  readonly producers = null;
   private closed = false;
 
   constructor(

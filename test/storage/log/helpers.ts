@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeRecords, encodeBatch, forEachBatch } from '../../../src/storage/codec/record-batch.js';
+import { type BatchHeader, decodeRecords, encodeBatch, forEachBatch } from '../../../src/storage/codec/record-batch.js';
 import { diskFs } from '../../../src/storage/fs/disk.js';
 import { SimFs } from '../../../src/storage/fs/sim.js';
 import type { StorageFs } from '../../../src/storage/fs/types.js';
@@ -67,6 +67,27 @@ export async function readAll(log: SegmentLog, maxBytes = 64 * 1024): Promise<Go
     offset = last + 1;
   }
   return out;
+}
+
+/** Visits every batch of the log from logStartOffset, in offset order (an oracle's full scan). */
+export async function eachBatch(log: SegmentLog, visit: (h: BatchHeader, bytes: Buffer, pos: number) => void): Promise<void> {
+  let offset = log.logStartOffset;
+  while (offset < log.nextOffset) {
+    const { bytes } = await log.read(offset, 64 * 1024);
+    if (bytes.length === 0) break;
+    forEachBatch(bytes, (h, pos) => {
+      offset = h.baseOffset + h.lastOffsetDelta + 1;
+      visit(h, bytes, pos);
+    });
+  }
+}
+
+/** Resolves after n turns of the event loop: lets a running workload get that far before a crash. */
+export function ticks(n: number): Promise<void> {
+  return new Promise((resolve) => {
+    const step = (k: number): void => void (k <= 0 ? resolve() : setImmediate(() => step(k - 1)));
+    step(n);
+  });
 }
 
 export class TestClock implements Clock {

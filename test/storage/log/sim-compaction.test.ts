@@ -7,14 +7,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SimFs } from '../../../src/storage/fs/sim.js';
-import { batch, type Got, readAll, simFixtureOn } from './helpers.js';
+import { batch, type Got, readAll, simFixtureOn, ticks } from './helpers.js';
 
 const CFG = { segmentMaxBytes: 700, cleanupPolicy: 'compact' as const, segmentMaxAgeMs: -1, deleteRetentionMs: 0 };
-
-const ticks = (n: number): Promise<void> => new Promise((resolve) => {
-  const step = (left: number): void => void (left <= 0 ? resolve() : setImmediate(() => step(left - 1)));
-  step(n);
-});
 
 async function build(): Promise<{ sim: SimFs; before: Got[]; next: number }> {
   const sim = new SimFs({ seed: 31 });

@@ -8,12 +8,7 @@ import { BatchField, forEachBatch } from '../../../src/storage/codec/record-batc
 import { SimFs } from '../../../src/storage/fs/sim.js';
 import { SeededRandom } from '../../../src/storage/fs/sim-faults.js';
 import type { SegmentLog } from '../../../src/storage/log/index.js';
-import { batch, readAll, records, simFixtureOn } from './helpers.js';
-
-const ticks = (n: number): Promise<void> => new Promise((resolve) => {
-  const step = (left: number): void => void (left <= 0 ? resolve() : setImmediate(() => step(left - 1)));
-  step(n);
-});
+import { batch, readAll, records, simFixtureOn, ticks } from './helpers.js';
 
 interface Acked {
   offset: number;

@@ -6,12 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { controlKey, controlValue, decodeRecords, encodeBatch, forEachBatch, isControl, isTransactional } from '../../../src/storage/codec/record-batch.js';
+import { controlKey, controlValue, decodeRecords, encodeBatch, isControl, isTransactional } from '../../../src/storage/codec/record-batch.js';
 import { SimFs } from '../../../src/storage/fs/sim.js';
 import { SeededRandom } from '../../../src/storage/fs/sim-faults.js';
 import { openLog, type SegmentLog } from '../../../src/storage/log/index.js';
 import type { LogConfig } from '../../../src/storage/types.js';
-import { batch } from './helpers.js';
+import { batch, eachBatch, ticks } from './helpers.js';
 
 const DIR = '/data/topic/0';
 const CFG: Partial<LogConfig> = { segmentMaxBytes: 700, indexIntervalBytes: 120, segmentMaxAgeMs: -1 };
@@ -41,23 +41,17 @@ interface Aborted {
 async function fullScan(log: SegmentLog): Promise<{ open: Map<number, number>; aborted: Aborted[] }> {
   const openTxns = new Map<number, number>();
   const aborted: Aborted[] = [];
-  let offset = log.logStartOffset;
-  while (offset < log.nextOffset) {
-    const { bytes } = await log.read(offset, 64 * 1024);
-    if (bytes.length === 0) break;
-    forEachBatch(bytes, (h, pos) => {
-      offset = h.baseOffset + h.lastOffsetDelta + 1;
-      if (h.producerId < 0 || !isTransactional(h.attributes)) return;
-      if (!isControl(h.attributes)) {
-        if (!openTxns.has(h.producerId)) openTxns.set(h.producerId, h.baseOffset);
-        return;
-      }
-      const first = openTxns.get(h.producerId);
-      openTxns.delete(h.producerId);
-      const type = decodeRecords(bytes, pos)[0]!.key!.readInt16BE(2);
-      if (type === 0 && first !== undefined) aborted.push({ producerId: h.producerId, firstOffset: first, lastOffset: h.baseOffset });
-    });
-  }
+  await eachBatch(log, (h, bytes, pos) => {
+    if (h.producerId < 0 || !isTransactional(h.attributes)) return;
+    if (!isControl(h.attributes)) {
+      if (!openTxns.has(h.producerId)) openTxns.set(h.producerId, h.baseOffset);
+      return;
+    }
+    const first = openTxns.get(h.producerId);
+    openTxns.delete(h.producerId);
+    const type = decodeRecords(bytes, pos)[0]!.key!.readInt16BE(2);
+    if (type === 0 && first !== undefined) aborted.push({ producerId: h.producerId, firstOffset: first, lastOffset: h.baseOffset });
+  });
   return { open: openTxns, aborted };
 }
 
@@ -200,10 +194,6 @@ describe('sim: transaction index', () => {
   });
 
   it('survives crashes at random moments (torn tails, rolling segments, 30 seeds)', async () => {
-    const ticks = (n: number): Promise<void> => new Promise((resolve) => {
-      const step = (k: number): void => void (k <= 0 ? resolve() : setImmediate(() => step(k - 1)));
-      step(n);
-    });
     for (let seed = 1; seed <= 30; seed++) {
       const sim = new SimFs({ seed });
       const rng = new SeededRandom(seed * 104_729);

@@ -4,6 +4,12 @@
  * records in order; acks only return credit (a stream keeps its records), as in RabbitMQ.
  * Each delivery carries its offset in the `x-stream-offset` header.
  *
+ * A consumer sees what a read_committed Kafka consumer would (core/topic/committed-read.ts):
+ * it reads up to the partition's last stable offset, so records of a Kafka transaction arrive
+ * once it commits (in offset order with the rest), never if it aborts, and control batches
+ * (transaction markers) never. A consumer held at an open transaction is woken by the marker's
+ * append, which moves the last stable offset.
+ *
  * x-stream-offset: "first", "last", "next" (default), an offset (integer) or a timestamp
  * (AMQP 'T', seconds). Credit is the channel's basic.qos prefetch (1000 if none), so a slow
  * consumer holds at most that many records. A consumer that has caught up with every partition
@@ -15,10 +21,12 @@
  */
 import { HopperError } from '../../../core/errors.js';
 import type { PartitionWaiters } from '../../../core/topic/partition-waiters.js';
+import { batchesBefore, committedEnd, isAbortedBatch } from '../../../core/topic/committed-read.js';
 import type { Topic } from '../../../core/topic/topic.js';
 import type { Message, TypedValue } from '../../../core/message.js';
-import { decodeMessages } from '../../../storage/codec/message-codec.js';
-import { forEachBatch } from '../../../storage/codec/record-batch.js';
+import { decodeMessages, type DecodeMessagesOptions } from '../../../storage/codec/message-codec.js';
+import { type BatchHeader, forEachBatch } from '../../../storage/codec/record-batch.js';
+import type { AbortedTxn } from '../../../storage/types.js';
 import { encodeMessage } from '../codec/encode.js';
 import type { MethodByName } from '../codec/methods/registry.js';
 import { preconditionFailed } from '../mapping/errors.js';
@@ -121,7 +129,7 @@ class StreamConsumer implements AmqpConsumer, DeliveryOwner {
       const cur = this.cursors[this.next]!;
       this.next = (this.next + 1) % this.cursors.length;
       if (cur.pending.length === 0) {
-        if (cur.offset >= this.topic.partition(cur.partition).ackedOffset) {
+        if (cur.offset >= committedEnd(this.topic.partition(cur.partition))) {
           idle++;
           continue;
         }
@@ -149,17 +157,20 @@ class StreamConsumer implements AmqpConsumer, DeliveryOwner {
     const log = this.topic.partition(cur.partition);
     if (cur.offset < log.logStartOffset) cur.offset = log.logStartOffset; // retention moved on
     const from = cur.offset;
-    const acked = log.ackedOffset;
+    // The last stable offset never falls, so what is below it now stays committed or aborted.
+    const end = committedEnd(log);
     log
       .read(from, READ_BYTES)
       .then((r) => {
         this.reading = false;
         if (this.stopped) return;
+        const kept = batchesBefore(r.bytes, end);
+        const aborted = kept.lastOffset < 0 || log.transactions === null ? NO_ABORTS : log.transactions.abortedIn(from, kept.lastOffset);
         // A batch that cannot be decoded throws here: handled as a failed read.
-        for (const rec of decodeMessages(r.bytes, from)) cur.pending.push(rec);
-        // Nothing to deliver (transaction markers, records compacted away): skip what was read,
-        // or, for an empty read, up to the end acknowledged when it began (nothing below it is left).
-        if (cur.pending.length === 0) cur.offset = Math.max(cur.offset, r.bytes.length > 0 ? endOf(r.bytes) : acked);
+        for (const rec of decodeMessages(kept.bytes, from, aborted.length === 0 ? NO_OPTIONS : skipAborted(aborted))) cur.pending.push(rec);
+        // Nothing to deliver (markers, aborted records, records compacted away): skip what was
+        // read, or, when nothing was, up to the end it read to (nothing below it is left).
+        if (cur.pending.length === 0) cur.offset = Math.max(cur.offset, kept.bytes.length > 0 ? endOf(kept.bytes) : end);
       })
       .then(this.wake, (e: unknown) => {
         this.reading = false;
@@ -220,6 +231,13 @@ class StreamConsumer implements AmqpConsumer, DeliveryOwner {
   close(): void {
     this.stop();
   }
+}
+
+const NO_ABORTS: readonly AbortedTxn[] = [];
+const NO_OPTIONS: DecodeMessagesOptions = {};
+
+function skipAborted(aborted: readonly AbortedTxn[]): DecodeMessagesOptions {
+  return { skipBatch: (h: BatchHeader) => isAbortedBatch(h, aborted) };
 }
 
 /** The offset after the last whole batch in `bytes` (a log read). */

@@ -20,7 +20,6 @@ export const deleteTopicsHandler = defineHandler(DeleteTopics, async (req, { kaf
     try {
       conn.session?.checkTopic(name, 'write');
       await kafka.vhost.deleteTopic(name);
-      kafka.producers.forgetTopic(name);
     } catch (e) {
       out.errorCode = kafkaCode(e);
       out.errorMessage = errorMessage(e);

@@ -16,7 +16,7 @@ import { ZERO_UUID } from '../codec/schema.js';
 import { defineHandler, type RequestContext } from '../server/handler.js';
 import { kafkaCode, type KafkaContext } from '../server/context.js';
 import { PartitionWaiters } from '../../../core/topic/partition-waiters.js';
-import { forEachBatch, LOG_OVERHEAD } from '../../../storage/codec/record-batch.js';
+import { batchesBefore, committedEnd } from '../../../core/topic/committed-read.js';
 import { transactions } from '../txn/service.js';
 
 const EMPTY_RECORDS = Buffer.alloc(0);
@@ -38,8 +38,7 @@ function readableEnds(kafka: KafkaContext, wanted: readonly Wanted[], readCommit
         continue;
       }
       const log = topic.partition(p.partition);
-      const txns = readCommitted ? log.transactions : null;
-      out.push(txns === null ? log.ackedOffset : Math.min(log.ackedOffset, txns.lastStableOffset()));
+      out.push(readCommitted ? committedEnd(log) : log.ackedOffset);
     }
   }
   return out;
@@ -66,20 +65,6 @@ interface PartitionData {
   abortedTransactions: { producerId: number; firstOffset: number }[] | null;
   preferredReadReplica: number;
   records: Buffer | null;
-}
-
-/** The whole batches of bytes that end before `end`. */
-function batchesBefore(bytes: Buffer, end: number): { bytes: Buffer; lastOffset: number } {
-  let cut = 0;
-  let lastOffset = -1;
-  forEachBatch(bytes, (h, pos) => {
-    const last = h.baseOffset + h.lastOffsetDelta;
-    if (last >= end) return false;
-    cut = pos + h.batchLength + LOG_OVERHEAD;
-    lastOffset = last;
-    return undefined;
-  }, { verifyCrc: false });
-  return { bytes: bytes.subarray(0, cut), lastOffset };
 }
 
 async function readAll(kafka: KafkaContext, wanted: readonly Wanted[], maxBytes: number, rc: RequestContext, readCommitted: boolean) {

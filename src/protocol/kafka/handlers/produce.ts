@@ -3,7 +3,9 @@
  * size limit) and appended as received, without re-encoding. acks=1 and acks=-1 are answered
  * once the append promise resolves (fsynced under the default policy); acks=0 gets no answer.
  * Appends wake long-polling fetches of the partition. Batches of idempotent producers are
- * checked against their sequence numbers first (../server/producer-state.ts). Transactional
+ * checked against the partition log's producer state first (Log.producers): a retried batch is
+ * answered with its original offset, once that is acknowledged, without a second append; a gap
+ * is OUT_OF_ORDER_SEQUENCE_NUMBER, an older epoch INVALID_PRODUCER_EPOCH. Transactional
  * batches are accepted only from the current epoch of a producer whose ongoing transaction
  * includes the partition (else INVALID_PRODUCER_EPOCH / INVALID_TXN_STATE); the partition's log
  * notes where each producer's transaction begins as it assigns the offset (Log.transactions).
@@ -12,8 +14,8 @@
  */
 import { Produce } from '../api/produce.js';
 import { KafkaError } from '../codec/error-codes.js';
-import { BatchField, batchSizeAt, checkBatch, isControl, isTransactional, readBatchHeader } from '../../../storage/codec/record-batch.js';
-import { CRC_CHECKED } from '../../../storage/types.js';
+import { type BatchHeader, BatchField, batchSizeAt, checkBatch, isControl, isTransactional, readBatchHeader } from '../../../storage/codec/record-batch.js';
+import { CRC_CHECKED, ProducerCheck } from '../../../storage/types.js';
 import { defineHandler } from '../server/handler.js';
 import { errorMessage, kafkaCode, type KafkaContext } from '../server/context.js';
 import type { Topic } from '../../../core/topic/topic.js';
@@ -64,10 +66,6 @@ async function producePartition(kafka: KafkaContext, topic: Topic, index: number
       answer.errorMessage = 'clients may not write control batches';
       return answer;
     }
-    if (batches.some((b) => readBatchHeader(b, 0).producerId >= 0)) {
-      const ready = kafka.producers.ready(topic.name, index, log);
-      if (ready) await ready;
-    }
     const offsets: Promise<number>[] = [];
     for (const b of batches) {
       const h = readBatchHeader(b, 0);
@@ -84,19 +82,19 @@ async function producePartition(kafka: KafkaContext, topic: Topic, index: number
           return answer;
         }
       }
-      const c = kafka.producers.check(topic.name, index, h.producerId, h.producerEpoch, h.baseSequence, h.lastOffsetDelta + 1);
-      if (c.kind === 'error') {
-        answer.errorCode = c.errorCode;
+      // The check and the append (which records the batch in the producer state) are one
+      // synchronous step, so the next batch, in this request or a pipelined one, is judged after it.
+      const c = log.producers === null ? ProducerCheck.OK : log.producers.check(h.producerId, h.producerEpoch, h.baseSequence, h.lastOffsetDelta + 1);
+      if (c >= 0) {
+        offsets.push(duplicateOf(topic, index, c, h));
+        continue;
+      }
+      if (c !== ProducerCheck.OK) {
+        answer.errorCode = c === ProducerCheck.FENCED ? KafkaError.INVALID_PRODUCER_EPOCH : KafkaError.OUT_OF_ORDER_SEQUENCE_NUMBER;
         if (offsets.length > 0) await Promise.allSettled(offsets);
         return answer;
       }
-      if (c.kind === 'duplicate') {
-        offsets.push(c.baseOffset);
-        continue;
-      }
-      const appended = topic.appendBatch(index, b, CRC_CHECKED).then((r) => r.baseOffset);
-      c.record(appended);
-      offsets.push(appended);
+      offsets.push(topic.appendBatch(index, b, CRC_CHECKED).then((r) => r.baseOffset));
     }
     // allSettled, not all: the answer (and the release of the request's bytes) waits for every append.
     const settled = await Promise.allSettled(offsets);
@@ -108,6 +106,21 @@ async function producePartition(kafka: KafkaContext, topic: Topic, index: number
     answer.errorMessage = errorMessage(e);
   }
   return answer;
+}
+
+/**
+ * A duplicate is answered with the original batch's base offset once that batch is acknowledged:
+ * at once when it is (a retry after a timeout or a restart), else after a flush of the log,
+ * which resolves once everything appended so far, the original included, is durable, and
+ * rejects if the log failed (the original was then never acknowledged either). Its records go
+ * to the queues bound to the topic again (Topic.forwardAgain), as the original's may not have.
+ */
+async function duplicateOf(topic: Topic, index: number, baseOffset: number, h: BatchHeader): Promise<number> {
+  const log = topic.partition(index);
+  if (baseOffset + h.lastOffsetDelta >= log.ackedOffset) await log.flush();
+  // Transactional records are forwarded when their transaction commits.
+  if (!isTransactional(h.attributes)) await topic.forwardAgain(index, baseOffset);
+  return baseOffset;
 }
 
 /** Resolves true once no alarm is raised, or false after timeoutMs with one still raised. */

@@ -13,7 +13,6 @@ import type { ApiRegistry } from '../api/registry.js';
 import { FramePool } from '../codec/frame-pool.js';
 import { GroupCoordinator } from '../groups/coordinator.js';
 import type { KafkaEndpointOptions } from './options.js';
-import { ProducerStates } from './producer-state.js';
 import { topicIdOf } from './topic-ids.js';
 
 export const NODE_ID = 0;
@@ -25,7 +24,6 @@ export interface AdvertisedNode {
 }
 
 export class KafkaContext {
-  readonly producers = new ProducerStates();
   readonly framePool = new FramePool();
   private closed = false;
   /** The wake-ups of fetches waiting now, so that closing the endpoint answers them at once. */

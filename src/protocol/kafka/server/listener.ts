@@ -7,6 +7,7 @@ import type { Broker } from '../../../core/broker/broker.js';
 import { silentLogger, type Logger } from '../../../server/logger.js';
 import { createRegistry, kafkaApis } from '../api/registry.js';
 import { kafkaHandlers } from '../handlers/index.js';
+import { closeTransactions } from '../txn/service.js';
 import { KafkaConnection } from './connection.js';
 import { KafkaContext } from './context.js';
 import { defaultKafkaEndpointOptions, type KafkaEndpointOptions } from './options.js';
@@ -53,14 +54,16 @@ export async function listenKafka(broker: Broker, opts: Partial<KafkaEndpointOpt
   return {
     port,
     context,
-    close: () =>
-      new Promise<void>((resolve) => {
-        clearInterval(tick);
-        context.groups.shutdown();
-        context.close();
-        server.close(() => resolve());
-        for (const c of connections) c.destroy();
-        for (const s of sockets) s.destroy();
-      }),
+    close: async () => {
+      clearInterval(tick);
+      context.groups.shutdown();
+      context.close();
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const c of connections) c.destroy();
+      for (const s of sockets) s.destroy();
+      await stopped;
+      // After the sockets: no new request can start a transaction operation now.
+      await closeTransactions(context);
+    },
   };
 }

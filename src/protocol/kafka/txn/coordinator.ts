@@ -98,6 +98,12 @@ export class TxnCoordinator {
     return run;
   }
 
+  /** Resolves once no operation is under way (the service waits for it before closing its log). */
+  async idle(): Promise<void> {
+    // An operation queued behind the ones awaited is awaited on the next round.
+    while (this.locks.size > 0) await Promise.allSettled([...this.locks.values()]);
+  }
+
   /** The error for a request of (producerId, epoch) on this id, or NONE. */
   private checkProducer(r: TxnRecord | undefined, producerId: number, epoch: number): number {
     if (!r || r.producerId !== producerId) return KafkaError.INVALID_PRODUCER_ID_MAPPING;

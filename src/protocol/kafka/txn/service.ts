@@ -9,12 +9,18 @@
  * per change, key = transactional id, value = the TxnRecord as JSON; on open the log is read
  * start to end and the latest record per id wins. The service is created on first use (any
  * transactional request, or a read_committed fetch / list-offsets), and from then on a timer
- * aborts expired transactions. The timer stops once the endpoint closes.
- * The state log itself is not closed with the endpoint (appends are fsynced as they resolve).
+ * aborts expired transactions.
+ *
+ * Closing the endpoint closes the service (closeTransactions): the timer stops, the operations
+ * under way (a tick's aborts, requests already being handled) finish, then the state log is
+ * closed, so none of their writes races the close; a write that comes later still is refused by
+ * the closed log (CLOSED), and a later transactions() call is refused, so no new state log is
+ * opened behind the endpoint's back.
  */
 import { join } from 'node:path';
 import { controlKey, controlValue, decodeRecords, encodeBatch, forEachBatch } from '../../../storage/codec/record-batch.js';
 import { CRC_CHECKED, type Log } from '../../../storage/types.js';
+import { HopperError } from '../../../core/errors.js';
 import { paths } from '../../../core/paths.js';
 import type { KafkaContext } from '../server/context.js';
 import { TxnCoordinator, type TopicPartition, type TxnRecord } from './coordinator.js';
@@ -27,12 +33,15 @@ export const COORDINATOR_EPOCH = 0;
 
 export interface TxnService {
   readonly coordinator: TxnCoordinator;
+  /** Stops the timer, waits for the operations under way, closes the state log. Idempotent. */
+  close(): Promise<void>;
 }
 
 const services = new WeakMap<KafkaContext, Promise<TxnService>>();
 
 /** The endpoint's transaction service, its state recovered from the state log the first time. */
 export function transactions(kafka: KafkaContext): Promise<TxnService> {
+  if (kafka.isClosed) return Promise.reject(new HopperError('CLOSED', 'the Kafka endpoint is closed'));
   let s = services.get(kafka);
   if (!s) {
     s = open(kafka);
@@ -40,6 +49,19 @@ export function transactions(kafka: KafkaContext): Promise<TxnService> {
     s.catch(() => services.delete(kafka));
   }
   return s;
+}
+
+/** Closes the endpoint's transaction service if it was started (or is starting). */
+export async function closeTransactions(kafka: KafkaContext): Promise<void> {
+  const s = services.get(kafka);
+  if (!s) return;
+  let service: TxnService;
+  try {
+    service = await s;
+  } catch {
+    return; // it never opened: nothing to close
+  }
+  await service.close();
 }
 
 export function stateLogDir(kafka: KafkaContext): string {
@@ -89,21 +111,29 @@ async function open(kafka: KafkaContext): Promise<TxnService> {
       await (await kafka.vhost.groupOffsets()).commit(group, commits, clock.now());
     },
   });
-  coordinator.recover(await readState(log));
-  let running = false;
+  try {
+    coordinator.recover(await readState(log));
+  } catch (e) {
+    await log.close().catch(() => undefined); // the read error is the one to report
+    throw e;
+  }
+  /** The tick under way, if any (tick() never rejects). */
+  let ticking: Promise<void> | null = null;
   const timer = setInterval(() => {
-    if (kafka.isClosed) {
-      clearInterval(timer);
-      return;
-    }
-    if (running) return;
-    running = true;
-    void coordinator.tick().finally(() => {
-      running = false;
+    if (ticking !== null) return;
+    ticking = coordinator.tick().finally(() => {
+      ticking = null;
     });
   }, TXN_TICK_MS);
   timer.unref();
-  return { coordinator };
+  let closing: Promise<void> | null = null;
+  const close = async (): Promise<void> => {
+    clearInterval(timer);
+    if (ticking !== null) await ticking;
+    await coordinator.idle();
+    await log.close();
+  };
+  return { coordinator, close: () => (closing ??= close()) };
 }
 
 /**

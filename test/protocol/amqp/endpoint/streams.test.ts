@@ -1,8 +1,9 @@
 /**
  * Stream consumers (queues declared with x-queue-type=stream, which are topics), with AMQP and
  * Kafka clients on one broker: a caught-up consumer waits for the next append (from either
- * protocol) instead of polling, keeps its prefetch credit, and is cancelled when the stream is
- * deleted, by AMQP queue.delete or Kafka DeleteTopics.
+ * protocol) instead of polling, keeps its prefetch credit, sees what a read_committed Kafka
+ * consumer sees of transactions, and is cancelled when the stream is deleted, by AMQP
+ * queue.delete or Kafka DeleteTopics.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -135,5 +136,46 @@ test('deleting a stream cancels its consumers (basic.cancel), by AMQP queue.dele
 
   // The channel stays open and usable.
   await ch.assertQueue('streams.after', { durable: false });
+  await c.close();
+});
+
+test('a stream consumer sees what read_committed sees: a transaction once it commits, never an aborted one, never a marker', async () => {
+  const c = await b.connect();
+  const ch = await c.createChannel();
+  await ch.assertQueue('streams.txn', { durable: true, arguments: { 'x-queue-type': 'stream' } });
+  const live = await collect(ch, 'streams.txn', { noAck: true, arguments: { 'x-stream-offset': 'first' } });
+  const plain = kafka.producer();
+  const txp = kafka.producer({ transactionalId: 'streams-txn', idempotent: true, maxInFlightRequests: 1 });
+  await plain.connect();
+  await txp.connect();
+  const body = (msgs: { content: Buffer }[]) => msgs.map((m) => m.content.toString());
+
+  await plain.send({ topic: 'streams.txn', messages: [{ value: 'p0' }] });
+  const aborted = await txp.transaction();
+  await aborted.send({ topic: 'streams.txn', messages: [{ value: 'a1' }, { value: 'a2' }] });
+  await aborted.abort();
+  const open = await txp.transaction();
+  await open.send({ topic: 'streams.txn', messages: [{ value: 'c1' }] });
+  await plain.send({ topic: 'streams.txn', messages: [{ value: 'p1' }] });
+  await waitFor(() => live.msgs.length === 1, 5000, 'the record before the open transaction');
+  // Held at the last stable offset (the open transaction's first record), waiting for an append.
+  await waitFor(() => waiting('streams.txn') === 1, 2000, 'the consumer waiting at the open transaction');
+  await sleep(100);
+  assert.deepEqual(body(live.msgs), ['p0'], 'nothing of or after the open transaction yet');
+
+  await open.commit();
+  await waitFor(() => live.msgs.length === 3, 5000, 'the committed transaction and what follows it');
+  await sleep(100);
+  assert.deepEqual(body(live.msgs), ['p0', 'c1', 'p1'], 'in offset order, aborted records and markers skipped');
+  const offsets = live.msgs.map((m) => Number(m.properties.headers?.['x-stream-offset']));
+  assert.ok(offsets[1]! > offsets[0]! + 3, 'the aborted records and the abort marker lie between');
+
+  // A consumer reading it all afterwards sees the same.
+  const later = await collect(ch, 'streams.txn', { noAck: true, arguments: { 'x-stream-offset': 'first' } });
+  await waitFor(() => later.msgs.length === 3, 5000, 'the late reader');
+  await sleep(100);
+  assert.deepEqual(body(later.msgs), ['p0', 'c1', 'p1']);
+  await plain.disconnect();
+  await txp.disconnect();
   await c.close();
 });

@@ -4,6 +4,7 @@ import { Partitioners } from 'kafkajs';
 import { InitProducerId } from '../../../../src/protocol/kafka/api/init-producer-id.js';
 import { Produce } from '../../../../src/protocol/kafka/api/produce.js';
 import { KafkaError } from '../../../../src/protocol/kafka/codec/error-codes.js';
+import { makeMessage } from '../../../../src/core/message.js';
 import { encodeBatch } from '../../../../src/storage/codec/record-batch.js';
 import { RawClient } from './raw-client.js';
 import { startHarness, type Harness } from './harness.js';
@@ -45,6 +46,30 @@ describe('idempotent producers', () => {
     const stale = await produce(batch(5, 1, 0));
     assert.equal(stale.errorCode, KafkaError.INVALID_PRODUCER_EPOCH);
     assert.equal(h.broker.vhost('/').topic('idem').partition(0).nextOffset, 6);
+    c.close();
+  });
+
+  it('a retry after a failed forward to a bound queue is not appended twice, and reaches the queue', async () => {
+    const v = h.broker.vhost('/');
+    await v.createTopic('idem-fwd', { partitions: 1 });
+    await v.declareQueue('idem-fwd-q', { options: { maxLength: 1, overflow: 'reject-publish' } });
+    await v.bind('amq.kafka.idem-fwd', { kind: 'queue', name: 'idem-fwd-q' }, '#');
+    await v.publish('', 'idem-fwd-q', makeMessage('filler')); // the queue is full
+    const c = await RawClient.open(h.listener.port);
+    const records = encodeBatch([{ key: null, value: Buffer.from('once'), timestamp: Date.now() }], { producerId: 77_001, producerEpoch: 0, baseSequence: 0 });
+    const produce = async () => {
+      c.send(Produce, 9, { acks: -1, timeoutMs: 1000, topicData: [{ name: 'idem-fwd', partitionData: [{ index: 0, records: Buffer.from(records) }] }] });
+      return (await c.receive(Produce, 9)).body.responses[0]!.partitionResponses[0]!;
+    };
+    const first = await produce();
+    assert.notEqual(first.errorCode, 0, 'the forward to the full queue failed');
+    assert.equal(v.topic('idem-fwd').partition(0).nextOffset, 1, 'the record is in the log');
+    await v.queue('idem-fwd-q').purge();
+    const retry = await produce();
+    assert.deepEqual([retry.errorCode, retry.baseOffset], [0, 0], 'the retry is a duplicate');
+    assert.equal(v.topic('idem-fwd').partition(0).nextOffset, 1, 'not appended twice');
+    const got = await v.queue('idem-fwd-q').receive({ max: 10, waitMs: 0 });
+    assert.deepEqual(got.map((d) => d.message.value!.toString()), ['once'], 'and now in the queue');
     c.close();
   });
 
