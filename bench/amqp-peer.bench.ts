@@ -17,7 +17,8 @@
  * - fanout: one publisher to a durable fanout exchange bound to --fanout-queues durable queues,
  *   one consumer each (deliveries/s).
  *
- * Hopper runs as a separate process (`node dist/src/cli/main.js start`, fresh data dir, fsync
+ * Hopper runs as a separate process (`node <HOPPER_NODE_FLAGS> dist/src/cli/main.js start`, as
+ * `npm start` runs it; fresh data dir, fsync
  * always — the default); --cpu-prof DIR runs it under `node --cpu-prof` and prints the top
  * self-time functions. RabbitMQ is started with `rabbitmq-server -detached` and stopped at the
  * end (left running if it was already up); it is skipped with a message if not installed.
@@ -28,6 +29,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HOPPER_NODE_FLAGS } from '../src/cli/node-flags.js';
 import { fmt } from './lib/rate.js';
 import { fanoutScenario, mainScenario, multiScenario, type Result } from './lib/amqp-workload.js';
 
@@ -148,7 +150,7 @@ async function startHopper(a: Args): Promise<Broker> {
   const cli = join(repoRoot, 'dist/src/cli/main.js');
   const data = mkdtempSync(join(tmpdir(), 'hopper-peer-'));
   const port = await freePort();
-  const nodeArgs: string[] = [];
+  const nodeArgs: string[] = [...HOPPER_NODE_FLAGS];
   if (a.cpuProf) {
     mkdirSync(a.cpuProf, { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${a.cpuProf}`);
@@ -344,7 +346,7 @@ async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
   const rows: Row[] = [];
   if (a.brokers.includes('hopper')) {
-    console.log(`Hopper: node dist/src/cli/main.js start (fsync always)${a.cpuProf ? ', --cpu-prof' : ''}`);
+    console.log(`Hopper: node ${HOPPER_NODE_FLAGS.join(' ')} dist/src/cli/main.js start (fsync always)${a.cpuProf ? ', --cpu-prof' : ''}`);
     const h = await startHopper(a);
     try {
       await runBroker(h, a, rows);

@@ -13,7 +13,8 @@
  *   latency  @platformatic/kafka (or --client kafkajs) producer, acks=all, pacing sends at
  *            --rate-mbs MB/s for --latency-seconds to a second topic: every 5 ms it sends the records due; a send's latency runs from when it was due
  *            (not when it went out) to its ack, so a stalled broker is not hidden
- * Hopper runs as `node dist/src/cli/main.js start` with fsync=always (the default). --profile
+ * Hopper runs as `node <HOPPER_NODE_FLAGS> dist/src/cli/main.js start` (as `npm start` does) with
+ * fsync=always (the default). --profile
  * starts it under `node --cpu-prof` and prints where its CPU time went in each phase. Needs `npx tsc -p .`.
  * MB below = 10^6 bytes.
  */
@@ -25,6 +26,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Producer as PlatProducer } from '@platformatic/kafka';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { HOPPER_NODE_FLAGS } from '../src/cli/node-flags.js';
 import { summariseCpuProfile } from './lib/cpuprofile.js';
 
 const RECORD = 1024;
@@ -255,7 +257,7 @@ async function main(): Promise<void> {
   await rf.close();
 
   const port = await freePort();
-  const nodeArgs = args.profile ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
+  const nodeArgs = [...HOPPER_NODE_FLAGS, ...(args.profile ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [])];
   const hopper = spawn(process.execPath, [...nodeArgs, 'dist/src/cli/main.js', 'start', '--data', dataDir, '--kafka-port', String(port), '--http-port=-1', '--amqp-port=-1', '--fsync', args.fsync], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --initial-old-space-size=64
 /**
  * The `hopper` command. `hopper start` runs the broker in the foreground until SIGINT/SIGTERM.
  */
