@@ -7,6 +7,8 @@
  *
  * Steps, all in one temp folder (default: a new folder under /tmp) on the same disk:
  *   disk     sequential write rate: --disk-mib MiB in 1 MiB writes, one fdatasync at the end
+ *   disk alone  write + fdatasync of the latency phase's bytes every 5 ms, for --latency-seconds
+ *            (the floor under Hopper's produce latency at that rate)
  *   produce  kcat -P -X acks=all, --records 1 KiB records from a pre-generated file
  *   consume  kcat -C from the beginning of the same topic, --records records (kcat prints only
  *            each offset; records counted)
@@ -87,6 +89,34 @@ async function diskWriteMBs(dir: string, mib: number): Promise<number> {
   await fh.close();
   await rm(path);
   return (mib * (1 << 20)) / MB / s;
+}
+
+/**
+ * The disk alone at the latency phase's pace: every 5 ms the bytes due are written and
+ * fdatasynced, each timed from when it was due. What Hopper's produce latency at that rate
+ * cannot go below: a stalled fsync delays every write due meanwhile.
+ */
+async function diskPacedLatency(dir: string, rateMBs: number, seconds: number): Promise<{ p50: number; p99: number; max: number }> {
+  const TICK_MS = 5;
+  const path = join(dir, 'disk-latency-probe');
+  const buf = Buffer.alloc(Math.round((rateMBs * MB * TICK_MS) / 1000), 0x5a);
+  const fh = await open(path, 'w');
+  const lat = new Float64Array(Math.ceil((seconds * 1000) / TICK_MS));
+  const t0 = performance.now();
+  let pos = 0;
+  for (let i = 0; i < lat.length; i++) {
+    const due = t0 + i * TICK_MS;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    await fh.write(buf, 0, buf.length, pos);
+    pos += buf.length;
+    await fh.datasync();
+    lat[i] = performance.now() - due;
+  }
+  await fh.close();
+  await rm(path);
+  lat.sort();
+  return { p50: percentile(lat, 0.5), p99: percentile(lat, 0.99), max: percentile(lat, 1) };
 }
 
 /** One record per line: 1,024 printable bytes then '\n' (kcat -l splits on newlines). */
@@ -246,6 +276,7 @@ async function main(): Promise<void> {
   console.log(`dir ${dir}; ${fmt(args.records)} × 1 KiB records, acks=all, fsync=${args.fsync}, linger.ms=${args.lingerMs}, batch.size=${args.batchSize}`);
 
   const diskMBs = await diskWriteMBs(dir, args.diskMiB);
+  const diskLat = await diskPacedLatency(dir, args.rateMBs, args.latencySeconds);
   console.log(`disk sequential write (${args.diskMiB} × 1 MiB + fdatasync): ${fmt(diskMBs)} MB/s`);
 
   const recordFile = join(dir, 'records.txt');
@@ -296,6 +327,7 @@ async function main(): Promise<void> {
     phases.push(['produce (kcat)', [t0, t1]], ['consume (kcat)', [t1, t2]], [`latency at ${args.rateMBs} MB/s`, [t2, nowUs()]]);
     const rows: [string, string, string][] = [
       ['disk sequential write', `${fmt(diskMBs)} MB/s`, '(~890 MB/s assumed)'],
+      [`disk alone: write + fdatasync every 5 ms at ${args.rateMBs} MB/s`, `p50 ${fmt(diskLat.p50, 2)} ms, p99 ${fmt(diskLat.p99, 2)} ms, max ${fmt(diskLat.max, 1)} ms`, '(floor for the latency row)'],
       ['produce (kcat, acks=all)', `${fmt(prodBytes / MB / prod.seconds)} MB/s, ${fmt(args.records / prod.seconds)} msg/s`, '≥ 300 MB/s'],
       ['consume from beginning (kcat)', `${fmt(consBytes / MB / cons.seconds)} MB/s, ${fmt(cons.lines / cons.seconds)} msg/s`, '≥ 600 MB/s'],
       [`produce latency at ${args.rateMBs} MB/s (${args.client})`, `p50 ${fmt(lat.p50, 2)} ms, p99 ${fmt(lat.p99, 2)} ms, max ${fmt(lat.max, 1)} ms (sent ${fmt(lat.sentMBs, 1)} MB/s${lat.errors ? `, ${lat.errors} errors` : ''}; client event-loop delay p99 ${fmt(lat.loopP99, 1)} ms, max ${fmt(lat.loopMax, 1)} ms)`, 'p99 < 10 ms'],
