@@ -1,8 +1,8 @@
 /**
  * Reusable memory for request frames that arrive in several socket chunks (every large
- * Produce request does). Without it each such frame is a fresh allocation of its full size,
- * and V8 starts a full mark-compact for about every 64 MiB of new ArrayBuffer memory: at
- * hundreds of MB/s of produce that was a third of the broker's CPU.
+ * Produce request does). Without it each such frame is a fresh allocation of its full size:
+ * malloc and free of a GB per GB produced, and external-memory pressure that makes V8 run
+ * full collections (67 per GB produced without the pool, 51 with it; bench/RESULTS.md).
  *
  * Buffers come in power-of-two capacities from minBufferBytes up; a frame gets a view of the
  * first `size` bytes of one. `release` takes a frame back once nothing refers to its bytes any
