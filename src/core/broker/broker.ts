@@ -4,7 +4,6 @@
  * through a Session (broker.login) that checks permissions first.
  */
 import { readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { silentLogger } from '../../server/logger.js';
 import { diskFs } from '../../storage/fs/index.js';
@@ -47,19 +46,20 @@ export class Broker {
 
   static async open(options: BrokerOptions): Promise<Broker> {
     const dataDir = resolve(options.dataDir);
-    await mkdir(dataDir, { recursive: true });
+    const fs = options.fs ?? diskFs;
+    await fs.mkdirp(dataDir);
     const logger = options.logger ?? silentLogger;
     const fsync = options.fsync ?? { kind: 'always' };
     const ctx = new BrokerContext(
       dataDir,
-      options.fs ?? diskFs,
+      fs,
       options.clock ?? systemClock,
       logger,
       fsync,
       options.maxMessageBytes ?? 16 * 1024 * 1024,
       options.segmentMaxBytes ?? 128 * 1024 * 1024,
     );
-    const catalogue = await Catalogue.open(paths.catalogue(dataDir), options.defaultUser === undefined ? {} : { defaultUser: options.defaultUser });
+    const catalogue = await Catalogue.open(paths.catalogue(dataDir), options.defaultUser === undefined ? { fs } : { fs, defaultUser: options.defaultUser });
     const broker = new Broker(ctx, catalogue, new AccessControl(catalogue));
     try {
       for (const v of catalogue.vhosts()) await broker.openVhost(v.name, restoreRouter(catalogue, v.name));

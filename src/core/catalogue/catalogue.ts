@@ -13,6 +13,8 @@
  * were told they failed. Restart to recover from the last durable version.
  */
 import { randomBytes } from 'node:crypto';
+import { diskFs } from '../../storage/fs/disk.js';
+import type { StorageFs } from '../../storage/fs/types.js';
 import { HopperError } from '../errors.js';
 import { validateExchangeName, validateQueueName, validateTopicName, validateUserName, validateVhostName } from '../names.js';
 import { hashPassword, type ScryptParams } from '../auth/password.js';
@@ -21,7 +23,7 @@ import type { PermissionRecord, UserRecord, UserStore } from '../auth/types.js';
 import { predeclaredExchanges } from '../exchange/defaults.js';
 import { resolveExchangeSpec } from '../exchange/exchange.js';
 import { decodeCatalogue, encodeCatalogue } from './codec.js';
-import { backupPath, nodeCatalogueFs, readForRecovery, writeAtomically, type CatalogueFs } from './file.js';
+import { backupPath, readForRecovery, writeAtomically } from './file.js';
 import { effectivePolicy, validatePolicy, type PolicyTarget } from './policies.js';
 import { SaveQueue } from './save-queue.js';
 import { bindingKey, CatalogueState, permissionKey, VhostEntry } from './state.js';
@@ -35,8 +37,8 @@ export interface DefaultUser {
 }
 
 export interface CatalogueOptions {
-  /** File operations (tests inject failures). */
-  fs?: CatalogueFs;
+  /** Where the file lives: the broker's StorageFs (the real disk by default, the simulator in crash tests). */
+  fs?: StorageFs;
   /** Created with a fresh catalogue. Default '/'; null for none. */
   defaultVhost?: string | null;
   /**
@@ -72,7 +74,7 @@ export class Catalogue implements UserStore {
   private constructor(
     /** null: in memory only, every mutation is "durable" at once. */
     readonly path: string | null,
-    private readonly fs: CatalogueFs,
+    private readonly fs: StorageFs,
     private readonly st: CatalogueState,
     readonly recovery: RecoveryInfo,
   ) {
@@ -86,7 +88,7 @@ export class Catalogue implements UserStore {
    * none. Refuses (STORAGE_FAILED) a damaged file, naming the backup to recover from.
    */
   static async open(path: string, options: CatalogueOptions = {}): Promise<Catalogue> {
-    const fs = options.fs ?? nodeCatalogueFs;
+    const fs = options.fs ?? diskFs;
     let read;
     try {
       read = await readForRecovery(fs, path);
@@ -116,7 +118,7 @@ export class Catalogue implements UserStore {
 
   /** A catalogue that is never written (tests, embedded brokers without a data dir). */
   static async inMemory(options: Omit<CatalogueOptions, 'fs'> = {}): Promise<Catalogue> {
-    const c = new Catalogue(null, nodeCatalogueFs, new CatalogueState(), { fresh: true, strayTmpRemoved: false, generation: 0 });
+    const c = new Catalogue(null, diskFs, new CatalogueState(), { fresh: true, strayTmpRemoved: false, generation: 0 });
     await c.createDefaults(options);
     return c;
   }

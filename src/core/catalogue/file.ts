@@ -1,63 +1,29 @@
 /**
- * The catalogue file on disk, replaced atomically:
- *   1. write <path>.tmp and fsync it;
+ * The catalogue file, replaced atomically through the broker's StorageFs (so a broker on the
+ * simulated filesystem keeps its catalogue there too, and crash tests cover it):
+ *   1. write <path>.tmp and datasync it;
  *   2. hard-link the current <path> as <path>.bak (copy where links are unsupported);
  *   3. rename <path>.tmp over <path>;
- *   4. fsync the directory, making the rename (and the .bak) durable.
+ *   4. sync the directory, making the rename (and the .bak) durable.
  * At every instant <path> holds a complete version (old or new); a crash leaves at most a
  * stray .tmp, whose content no caller was ever told is saved, so recovery deletes it.
+ *
+ * Not StorageFs.writeFileAtomic: the backup has to be taken between steps 1 and 3. Taken
+ * before step 1, a failed write would leave .bak a link to the current file, so the one
+ * damage it guards against (a corrupt <path>) would corrupt the backup too.
  */
-import { promises as fsp } from 'node:fs';
 import { dirname } from 'node:path';
+import { writeFileSynced } from '../../storage/fs/atomic.js';
+import { ATOMIC_TMP_SUFFIX, type StorageFs } from '../../storage/fs/types.js';
 
-/** The file operations the catalogue needs; tests substitute one that fails or counts. */
-export interface CatalogueFs {
-  /** Rejects with code ENOENT if absent. */
-  readFile(path: string): Promise<Buffer>;
-  /** Creates or truncates `path`, writes `data` and fsyncs it before resolving. */
-  writeFileSynced(path: string, data: Buffer): Promise<void>;
-  rename(from: string, to: string): Promise<void>;
-  link(existing: string, newPath: string): Promise<void>;
-  copyFile(from: string, to: string): Promise<void>;
-  /** Rejects with code ENOENT if absent. */
-  unlink(path: string): Promise<void>;
-  fsyncDir(dir: string): Promise<void>;
-}
-
-export const nodeCatalogueFs: CatalogueFs = {
-  readFile: (p) => fsp.readFile(p),
-  async writeFileSynced(p, data) {
-    const fh = await fsp.open(p, 'w', 0o600);
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-  },
-  rename: (a, b) => fsp.rename(a, b),
-  link: (a, b) => fsp.link(a, b),
-  copyFile: (a, b) => fsp.copyFile(a, b),
-  unlink: (p) => fsp.unlink(p),
-  async fsyncDir(dir) {
-    const fh = await fsp.open(dir, 'r');
-    try {
-      await fh.sync();
-    } catch (e) {
-      // Some platforms cannot fsync a directory (EISDIR/EINVAL/EPERM); the rename is then as
-      // durable as that platform allows.
-      if (!['EISDIR', 'EINVAL', 'EPERM', 'EBADF'].includes(errCode(e) ?? '')) throw e;
-    } finally {
-      await fh.close();
-    }
-  },
-};
+/** The catalogue holds password hashes: readable by the broker's user only. */
+const FILE_PERM = 0o600;
 
 export function errCode(e: unknown): string | undefined {
   return (e as NodeJS.ErrnoException | null)?.code;
 }
 
-export const tmpPath = (path: string) => `${path}.tmp`;
+export const tmpPath = (path: string) => `${path}${ATOMIC_TMP_SUFFIX}`;
 export const backupPath = (path: string) => `${path}.bak`;
 
 async function ignoreMissing(p: Promise<void>): Promise<boolean> {
@@ -70,19 +36,23 @@ async function ignoreMissing(p: Promise<void>): Promise<boolean> {
   }
 }
 
-export async function writeAtomically(fs: CatalogueFs, path: string, data: Buffer): Promise<void> {
+async function copy(fs: StorageFs, from: string, to: string): Promise<void> {
+  await writeFileSynced(fs, to, await fs.readFile(from), FILE_PERM);
+}
+
+export async function writeAtomically(fs: StorageFs, path: string, data: Uint8Array): Promise<void> {
   const tmp = tmpPath(path);
   const bak = backupPath(path);
-  await fs.writeFileSynced(tmp, data);
+  await writeFileSynced(fs, tmp, data, FILE_PERM);
   await ignoreMissing(fs.unlink(bak));
   try {
     await fs.link(path, bak);
   } catch (e) {
     // ENOENT: first save, nothing to back up. Other errors: no hard links here.
-    if (errCode(e) !== 'ENOENT') await ignoreMissing(fs.copyFile(path, bak));
+    if (errCode(e) !== 'ENOENT') await ignoreMissing(copy(fs, path, bak));
   }
   await fs.rename(tmp, path);
-  await fs.fsyncDir(dirname(path));
+  await fs.syncDir(dirname(path));
 }
 
 export interface ReadOutcome {
@@ -97,21 +67,14 @@ export interface ReadOutcome {
  * the file was removed by hand or lost, and starting empty would silently drop every
  * definition, so we refuse.
  */
-export async function readForRecovery(fs: CatalogueFs, path: string): Promise<ReadOutcome> {
+export async function readForRecovery(fs: StorageFs, path: string): Promise<ReadOutcome> {
   const strayTmpRemoved = await ignoreMissing(fs.unlink(tmpPath(path)));
   try {
     return { data: await fs.readFile(path), strayTmpRemoved };
   } catch (e) {
     if (errCode(e) !== 'ENOENT') throw e;
   }
-  let backupExists = true;
-  try {
-    await fs.readFile(backupPath(path));
-  } catch (e) {
-    if (errCode(e) !== 'ENOENT') throw e;
-    backupExists = false;
-  }
-  if (backupExists) {
+  if (await fs.exists(backupPath(path))) {
     throw new Error(`catalogue ${path} is missing but its backup ${backupPath(path)} exists; copy the backup to ${path} to recover, or delete it to start empty`);
   }
   return { data: null, strayTmpRemoved };

@@ -2,5 +2,4 @@
 export { Catalogue, guestUser, newObjectId, type CatalogueOptions, type DefaultUser, type RecoveryInfo } from './catalogue.js';
 export { restoreRouter, type RestoreHooks } from './restore.js';
 export { effectivePolicy, type PolicyTarget } from './policies.js';
-export { nodeCatalogueFs, type CatalogueFs } from './file.js';
 export type * from './types.js';

@@ -9,7 +9,17 @@ import { ATOMIC_TMP_SUFFIX, type StorageFs } from './types.js';
 
 export async function writeFileAtomicVia(fs: StorageFs, path: string, data: Uint8Array): Promise<void> {
   const tmp = path + ATOMIC_TMP_SUFFIX;
-  const file = await fs.open(tmp, 'create');
+  await writeFileSynced(fs, tmp, data);
+  await fs.rename(tmp, path);
+  await fs.syncDir(dirname(path));
+}
+
+/**
+ * Creates or truncates `path` and makes `data` durable in it; the entry itself is durable only
+ * after syncDir. The first half of writeFileAtomicVia, for callers that do more before the rename.
+ */
+export async function writeFileSynced(fs: StorageFs, path: string, data: Uint8Array, perm?: number): Promise<void> {
+  const file = await fs.open(path, 'create', perm);
   try {
     await file.truncate(0);
     await file.write(data, 0);
@@ -19,6 +29,4 @@ export async function writeFileAtomicVia(fs: StorageFs, path: string, data: Uint
     throw err;
   }
   await file.close();
-  await fs.rename(tmp, path);
-  await fs.syncDir(dirname(path));
 }

@@ -72,9 +72,11 @@ class DiskFile implements StorageFile {
   }
 }
 
+const DIR_SYNC_UNSUPPORTED = new Set(['EISDIR', 'EINVAL', 'EPERM', 'EBADF']);
+
 export class DiskFs implements StorageFs {
-  async open(path: string, mode: OpenMode): Promise<StorageFile> {
-    return new DiskFile(path, await fsp.open(path, OPEN_FLAGS[mode], 0o644));
+  async open(path: string, mode: OpenMode, perm = 0o644): Promise<StorageFile> {
+    return new DiskFile(path, await fsp.open(path, OPEN_FLAGS[mode], perm));
   }
 
   readdir(dir: string): Promise<string[]> {
@@ -93,10 +95,18 @@ export class DiskFs implements StorageFs {
     return fsp.rename(from, to);
   }
 
+  link(existing: string, newPath: string): Promise<void> {
+    return fsp.link(existing, newPath);
+  }
+
   async syncDir(dir: string): Promise<void> {
     const fh = await fsp.open(dir, constants.O_RDONLY);
     try {
       await fh.sync();
+    } catch (e) {
+      // Some platforms and filesystems cannot fsync a directory; the entries are then as
+      // durable as that platform allows, and failing every save there would help no one.
+      if (!DIR_SYNC_UNSUPPORTED.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
     } finally {
       await fh.close();
     }

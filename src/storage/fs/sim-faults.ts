@@ -16,6 +16,7 @@ export type SimOp =
   | 'mkdir'
   | 'unlink'
   | 'rename'
+  | 'link'
   | 'syncDir'
   | 'readFile'
   | 'stat';

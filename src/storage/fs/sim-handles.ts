@@ -120,6 +120,9 @@ export class SimMount implements StorageFs {
   rename(from: string, to: string): Promise<void> {
     return this.sim.doRename(this.epoch, from, to);
   }
+  link(existing: string, newPath: string): Promise<void> {
+    return this.sim.doLink(this.epoch, existing, newPath);
+  }
   syncDir(dir: string): Promise<void> {
     return this.sim.doSyncDir(this.epoch, dir);
   }

@@ -175,6 +175,9 @@ export class SimFs implements StorageFs {
   rename(from: string, to: string): Promise<void> {
     return this.doRename(null, from, to);
   }
+  link(existing: string, newPath: string): Promise<void> {
+    return this.doLink(null, existing, newPath);
+  }
   syncDir(dir: string): Promise<void> {
     return this.doSyncDir(null, dir);
   }
@@ -254,6 +257,20 @@ export class SimFs implements StorageFs {
     if (src === undefined || dst === undefined || inode === undefined) throw errnoError('ENOENT', 'rename', f);
     src.entries.delete(posix.basename(f));
     dst.entries.set(posix.basename(t), inode);
+  }
+
+  /** @internal */
+  async doLink(epoch: number | null, existing: string, newPath: string): Promise<void> {
+    const e = norm(existing);
+    const n = norm(newPath);
+    await this.enter(epoch, 'link', n);
+    const inode = this.dirs.get(posix.dirname(e))?.entries.get(posix.basename(e));
+    if (inode === undefined) throw errnoError(this.dirs.has(e) ? 'EPERM' : 'ENOENT', 'link', e);
+    const dst = this.dirs.get(posix.dirname(n));
+    if (dst === undefined) throw errnoError('ENOENT', 'link', n);
+    if (dst.entries.has(posix.basename(n)) || this.dirs.has(n)) throw errnoError('EEXIST', 'link', n);
+    // Both names share the inode, so writes through either are seen through both.
+    dst.entries.set(posix.basename(n), inode);
   }
 
   /** @internal */

@@ -29,13 +29,23 @@ export interface StorageFile {
 }
 
 export interface StorageFs {
-  open(path: string, mode: OpenMode): Promise<StorageFile>;
+  /**
+   * `perm` sets the permission bits of a file this call creates (default 0o644, less the umask);
+   * the simulator has no permissions and ignores it.
+   */
+  open(path: string, mode: OpenMode, perm?: number): Promise<StorageFile>;
   /** Names (not paths) in `dir`, in no particular order. */
   readdir(dir: string): Promise<string[]>;
   mkdirp(dir: string): Promise<void>;
   unlink(path: string): Promise<void>;
   /** Atomic replace of `to` if it exists. */
   rename(from: string, to: string): Promise<void>;
+  /**
+   * A second name for the file at `existing` (a hard link: same bytes, not a copy). Fails with
+   * EEXIST if `newPath` exists; durable, like any new entry, only after syncDir. Filesystems
+   * without hard links fail with their own code (EPERM, ENOTSUP, ...).
+   */
+  link(existing: string, newPath: string): Promise<void>;
   /** Makes the directory's entries (creates, renames, unlinks) durable. */
   syncDir(dir: string): Promise<void>;
   exists(path: string): Promise<boolean>;

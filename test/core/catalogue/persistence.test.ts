@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Catalogue } from '../../../src/core/catalogue/catalogue.js';
 import { decodeCatalogue } from '../../../src/core/catalogue/codec.js';
-import { nodeCatalogueFs, type CatalogueFs } from '../../../src/core/catalogue/file.js';
 import type { ScryptParams } from '../../../src/core/auth/password.js';
 import { isHopperError } from '../../../src/core/errors.js';
+import { SimFs } from '../../../src/storage/fs/sim.js';
+import type { OpenMode, StorageFile } from '../../../src/storage/fs/types.js';
 
 const fast: ScryptParams = { N: 1024, r: 8, p: 1, keyLengthBytes: 32, saltLengthBytes: 16 };
 const storageFailed = (e: unknown) => isHopperError(e, 'STORAGE_FAILED');
@@ -74,44 +75,34 @@ test('a missing file with a backup present is refused rather than started empty'
   await assert.rejects(Catalogue.open(path), (e) => storageFailed(e) && /missing but its backup/.test((e as Error).message));
 });
 
-/** A file system that records the content durable at <path> and can be made to fail or stall. */
-class TestFs implements CatalogueFs {
+/** The simulator, with the catalogue's .tmp writes counted and, while `gate` is set, stalled. */
+class GatedSim extends SimFs {
   writes = 0;
-  durable: Buffer | null = null;
-  failWrite: ((n: number) => Error | null) = () => null;
-  crashBeforeRename = false;
   gate: Promise<void> | null = null;
-  private pendingRename = new Map<string, Buffer>();
 
-  readFile = nodeCatalogueFs.readFile;
-  link = nodeCatalogueFs.link;
-  copyFile = nodeCatalogueFs.copyFile;
-  unlink = nodeCatalogueFs.unlink;
-
-  async writeFileSynced(p: string, data: Buffer): Promise<void> {
-    this.writes++;
-    if (this.gate) await this.gate;
-    const err = this.failWrite(this.writes);
-    if (err) throw err;
-    await nodeCatalogueFs.writeFileSynced(p, data);
-    this.pendingRename.set(p, data);
-  }
-  async rename(from: string, to: string): Promise<void> {
-    if (this.crashBeforeRename) throw Object.assign(new Error('simulated crash'), { code: 'EIO' });
-    await nodeCatalogueFs.rename(from, to);
-    this.durable = this.pendingRename.get(from) ?? null;
-  }
-  async fsyncDir(dir: string): Promise<void> {
-    await nodeCatalogueFs.fsyncDir(dir);
+  override async open(path: string, mode: OpenMode): Promise<StorageFile> {
+    if (path.endsWith('.tmp')) {
+      this.writes++;
+      if (this.gate) await this.gate;
+    }
+    return super.open(path, mode);
   }
 }
 
-const durableQueues = (fs: TestFs) => decodeCatalogue(fs.durable!).snapshot.queues.map((q) => q.name);
+const simPath = '/data/catalogue.json';
 
-test('concurrent mutations share saves, and each resolves only once a save holding it is durable', async (t) => {
-  const path = await tempPath(t);
-  const fs = new TestFs();
-  const c = await Catalogue.open(path, { scrypt: fast, fs });
+async function gatedSim(): Promise<GatedSim> {
+  const fs = new GatedSim({ seed: 7 });
+  await fs.mkdirp('/data');
+  return fs;
+}
+
+/** Queue names in the version that would survive a crash now. */
+const durableQueues = (fs: SimFs) => decodeCatalogue(fs.durableBytes(simPath)).snapshot.queues.map((q) => q.name);
+
+test('concurrent mutations share saves, and each resolves only once a save holding it is durable', async () => {
+  const fs = await gatedSim();
+  const c = await Catalogue.open(simPath, { scrypt: fast, fs });
   const baseline = fs.writes;
 
   let release!: () => void;
@@ -140,32 +131,49 @@ test('concurrent mutations share saves, and each resolves only once a save holdi
   assert.equal(await c.flush(), undefined);
 });
 
-test('a failed save rejects its mutations and turns the catalogue read-only; disk keeps the last good version', async (t) => {
-  const path = await tempPath(t);
-  const fs = new TestFs();
-  const c = await Catalogue.open(path, { scrypt: fast, fs });
+test('a failed save rejects its mutations and turns the catalogue read-only; disk keeps the last good version', async () => {
+  const fs = await gatedSim();
+  const c = await Catalogue.open(simPath, { scrypt: fast, fs });
   await c.putQueue(queue('good'));
-  fs.failWrite = () => Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
+  fs.failNext('write', 'EIO', { path: `${simPath}.tmp` });
   await assert.rejects(c.putQueue(queue('lost')), storageFailed);
   await assert.rejects(c.putQueue(queue('after')), storageFailed);
   assert.equal(c.queue('/', 'after'), undefined, 'refused before being applied');
-  fs.failWrite = () => null;
   await assert.rejects(c.save(), storageFailed, 'no retry after a failure');
-  const c2 = await Catalogue.open(path, { scrypt: fast });
+  const c2 = await Catalogue.open(simPath, { scrypt: fast, fs });
   assert.deepEqual(c2.queues('/').map((q) => q.name), ['good']);
 });
 
-test('a crash between writing the .tmp and the rename leaves the previous version intact', async (t) => {
-  const path = await tempPath(t);
-  const fs = new TestFs();
-  const c = await Catalogue.open(path, { scrypt: fast, fs });
+test('a crash between writing the .tmp and the rename leaves the previous version intact', async () => {
+  const fs = await gatedSim();
+  const c = await Catalogue.open(simPath, { scrypt: fast, fs });
   await c.putQueue(queue('before'));
-  fs.crashBeforeRename = true;
+  fs.failNext('rename', 'EIO', { path: `${simPath}.tmp` });
   await assert.rejects(c.putQueue(queue('during')), storageFailed);
-  assert.equal(await exists(`${path}.tmp`), true, 'the complete new version sits in .tmp');
-  const c2 = await Catalogue.open(path, { scrypt: fast });
+  assert.equal(await fs.exists(`${simPath}.tmp`), true, 'the complete new version sits in .tmp');
+  const c2 = await Catalogue.open(simPath, { scrypt: fast, fs });
   assert.equal(c2.recovery.strayTmpRemoved, true);
   assert.deepEqual(c2.queues('/').map((q) => q.name), ['before']);
+});
+
+test('on the real disk the file and its backup are private to the broker (they hold password hashes)', async (t) => {
+  const path = await tempPath(t);
+  const c = await Catalogue.open(path, { scrypt: fast });
+  await c.putQueue(queue('q'));
+  await c.close();
+  assert.equal((await stat(path)).mode & 0o777, 0o600);
+  assert.equal((await stat(`${path}.bak`)).mode & 0o777, 0o600);
+});
+
+test('where hard links are refused, the backup is a copy of the previous version', async () => {
+  const fs = await gatedSim();
+  const c = await Catalogue.open(simPath, { scrypt: fast, fs });
+  await c.putQueue(queue('q1'));
+  const previous = fs.fileBytes(simPath);
+  fs.link = () => Promise.reject(Object.assign(new Error('EPERM: operation not permitted, link'), { code: 'EPERM' }));
+  await c.putQueue(queue('q2'));
+  assert.deepEqual(fs.fileBytes(`${simPath}.bak`), previous);
+  assert.deepEqual(durableQueues(fs), ['q1', 'q2']);
 });
 
 test('an in-memory catalogue resolves at once and writes nothing', async () => {

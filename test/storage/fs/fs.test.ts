@@ -81,6 +81,21 @@ function fsContract(name: string, make: () => Place): void {
         await assert.rejects(fs.unlink(join(root, 'nothing')), { code: 'ENOENT' });
         assert.deepEqual(await fs.readdir(root), []);
       }));
+
+    it('link: a second name for the same bytes, kept when the first name is replaced', () =>
+      withFs(async (fs, root) => {
+        await fs.writeFileAtomic(join(root, 'cur'), Buffer.from('v1'));
+        await fs.link(join(root, 'cur'), join(root, 'prev'));
+        const f = await fs.open(join(root, 'cur'), 'write');
+        await f.write(Buffer.from('V'), 0);
+        await f.close();
+        assert.equal((await fs.readFile(join(root, 'prev'))).toString(), 'V1', 'one file, two names');
+        await fs.writeFileAtomic(join(root, 'cur'), Buffer.from('v2'));
+        assert.equal((await fs.readFile(join(root, 'prev'))).toString(), 'V1');
+        assert.equal((await fs.readFile(join(root, 'cur'))).toString(), 'v2');
+        await assert.rejects(fs.link(join(root, 'cur'), join(root, 'prev')), { code: 'EEXIST' });
+        await assert.rejects(fs.link(join(root, 'missing'), join(root, 'other')), { code: 'ENOENT' });
+      }));
   });
 }
 

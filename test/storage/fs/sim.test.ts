@@ -39,6 +39,22 @@ describe('SimFs crash model', () => {
     assert.deepEqual(sim.list('/d'), []);
   });
 
+  it('a hard link is an entry like any other: durable only after syncDir, sharing the inode', async () => {
+    const sim = new SimFs();
+    await sim.mkdirp('/d');
+    await sim.writeFileAtomic('/d/f', Buffer.from('old'));
+    await sim.link('/d/f', '/d/f.bak');
+    sim.crash();
+    assert.deepEqual(sim.list('/d'), ['f'], 'an unsynced link is lost');
+    await sim.link('/d/f', '/d/f.bak');
+    await sim.writeFileAtomic('/d/f', Buffer.from('new')); // its syncDir makes the link durable too
+    sim.crash({ torn: true });
+    assert.equal(sim.fileBytes('/d/f').toString(), 'new');
+    assert.equal(sim.fileBytes('/d/f.bak').toString(), 'old');
+    sim.failNext('link', 'EIO');
+    await assert.rejects(sim.link('/d/f', '/d/g'), { code: 'EIO' });
+  });
+
   it('a torn crash keeps a seeded part of an unsynced appended tail', async () => {
     const lengths = new Set<number>();
     for (let seed = 1; seed <= 20; seed++) {
