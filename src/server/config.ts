@@ -33,6 +33,8 @@ export interface AmqpListenerConfig extends ListenerConfig {
   handshakeTimeoutMs: number;
   /** Open AMQP connections; further ones are closed at once (0: no limit). */
   maxConnections: number;
+  /** Messages of the synthetic session run at start before clients are accepted (./warm-up.ts); 0: none. */
+  warmUpMessages: number;
 }
 
 export interface ServerConfig {
@@ -62,7 +64,7 @@ export const defaultConfig: ServerConfig = {
   maxMessageBytes: 16 * 1024 * 1024,
   segmentMaxBytes: 128 * 1024 * 1024,
   http: { host: '127.0.0.1', port: 8080 },
-  amqp: { host: '127.0.0.1', port: 5672, frameMaxBytes: 131_072, channelMax: 2047, heartbeatSec: 60, handshakeTimeoutMs: 10_000, maxConnections: 10_000 },
+  amqp: { host: '127.0.0.1', port: 5672, frameMaxBytes: 131_072, channelMax: 2047, heartbeatSec: 60, handshakeTimeoutMs: 10_000, maxConnections: 10_000, warmUpMessages: 20_000 },
   kafka: { host: '127.0.0.1', port: 9092, autoCreateTopics: true, numPartitions: 1, saslRequired: false },
   memoryHighWatermarkBytes: 0,
   diskFreeLimitBytes: 50_000_000,
@@ -80,6 +82,7 @@ export const envVars = {
   HOPPER_HTTP_PORT: 'http.port',
   HOPPER_AMQP_HOST: 'amqp.host',
   HOPPER_AMQP_PORT: 'amqp.port',
+  HOPPER_AMQP_WARM_UP_MESSAGES: 'amqp.warmUpMessages',
   HOPPER_KAFKA_HOST: 'kafka.host',
   HOPPER_KAFKA_PORT: 'kafka.port',
   HOPPER_KAFKA_AUTO_CREATE_TOPICS: 'kafka.autoCreateTopics',
@@ -120,6 +123,7 @@ function applySetting(cfg: ServerConfig, path: string, raw: unknown, source: str
     case 'amqp.heartbeatSec': cfg.amqp.heartbeatSec = int(0); break;
     case 'amqp.handshakeTimeoutMs': cfg.amqp.handshakeTimeoutMs = int(1); break;
     case 'amqp.maxConnections': cfg.amqp.maxConnections = int(0); break;
+    case 'amqp.warmUpMessages': cfg.amqp.warmUpMessages = int(0); break;
     case 'kafka.host': cfg.kafka.host = str(); break;
     case 'kafka.port': cfg.kafka.port = int(-1); break;
     case 'kafka.autoCreateTopics':

@@ -8,6 +8,7 @@ import { Broker } from '../core/broker/broker.js';
 import { listenAmqp, type AmqpListener } from '../protocol/amqp/server/listener.js';
 import { healthRoute, listenHttp, type HttpListener } from '../protocol/http/listener.js';
 import { listenKafka, type KafkaListener } from '../protocol/kafka/server/listener.js';
+import { warmUpAmqp } from './warm-up.js';
 import { describeConfig, type ServerConfig } from './config.js';
 import type { Logger } from './logger.js';
 
@@ -53,6 +54,14 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     }
     if (config.amqp.port >= 0) {
       const a = config.amqp;
+      if (a.warmUpMessages > 0) {
+        const t0 = Date.now();
+        const n = await warmUpAmqp(a.warmUpMessages).catch((e: unknown) => {
+          log.warn(`amqp warm-up failed (start-up goes on): ${(e as Error).message}`);
+          return 0;
+        });
+        log.info(`amqp warm-up: ${n} messages in ${Date.now() - t0} ms`);
+      }
       amqp = await listenAmqp(broker, {
         host: a.host, port: a.port, logger: log,
         frameMaxBytes: a.frameMaxBytes, channelMax: a.channelMax, heartbeatSec: a.heartbeatSec, handshakeTimeoutMs: a.handshakeTimeoutMs, maxConnections: a.maxConnections,
