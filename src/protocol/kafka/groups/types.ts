@@ -1,18 +1,21 @@
 /** Values the group coordinator hands back to handlers: Kafka error codes and results. */
+import { KafkaError } from '../codec/error-codes.js';
+
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 
+/** The Kafka error codes the coordinator answers with (the numbers live in ../codec/error-codes.ts). */
 export const GroupError = {
-  NONE: 0,
-  ILLEGAL_GENERATION: 22,
-  INCONSISTENT_GROUP_PROTOCOL: 23,
-  INVALID_GROUP_ID: 24,
-  UNKNOWN_MEMBER_ID: 25,
-  INVALID_SESSION_TIMEOUT: 26,
-  REBALANCE_IN_PROGRESS: 27,
-  COORDINATOR_NOT_AVAILABLE: 15,
-  NON_EMPTY_GROUP: 68,
-  GROUP_ID_NOT_FOUND: 69,
-  FENCED_INSTANCE_ID: 82,
+  NONE: KafkaError.NONE,
+  ILLEGAL_GENERATION: KafkaError.ILLEGAL_GENERATION,
+  INCONSISTENT_GROUP_PROTOCOL: KafkaError.INCONSISTENT_GROUP_PROTOCOL,
+  INVALID_GROUP_ID: KafkaError.INVALID_GROUP_ID,
+  UNKNOWN_MEMBER_ID: KafkaError.UNKNOWN_MEMBER_ID,
+  INVALID_SESSION_TIMEOUT: KafkaError.INVALID_SESSION_TIMEOUT,
+  REBALANCE_IN_PROGRESS: KafkaError.REBALANCE_IN_PROGRESS,
+  COORDINATOR_NOT_AVAILABLE: KafkaError.COORDINATOR_NOT_AVAILABLE,
+  NON_EMPTY_GROUP: KafkaError.NON_EMPTY_GROUP,
+  GROUP_ID_NOT_FOUND: KafkaError.GROUP_ID_NOT_FOUND,
+  FENCED_INSTANCE_ID: KafkaError.FENCED_INSTANCE_ID,
 } as const;
 
 export interface JoinRequest {
