@@ -89,6 +89,38 @@ test('snappy interop: @platformatic/kafka WASM snappy both ways; encode is plain
   assert.deepEqual(ours, snappyCompressRaw(data));
 });
 
+test('snappy decoding is bounds-checked: hostile blocks fail fast, valid ones of every shape decode', () => {
+  // Found by the record-batch fuzz test: snappyjs's decoder looped for ever on this payload (a
+  // 4-byte literal length that goes negative). It must be refused, at once.
+  const hang = Buffer.from('3600f4fce886abb10a000e88af5bfefcf71a06bb61d60202750468763600000202f810b04cc4f1d93c14ba0400046876086a297d42046876', 'hex');
+  assert.throws(() => decompress(2, hang), /snappy/);
+  // Output short of the declared length, a copy reaching before the output, a literal past the end.
+  assert.throws(() => decompress(2, Buffer.from([10, 0x08, 0x61, 0x62, 0x63])), /decoded, 10 declared/);
+  assert.throws(() => decompress(2, Buffer.from([8, 0x00, 0x61, 0x01, 0x05])), /copy offset 5/);
+  assert.throws(() => decompress(2, Buffer.from([8, 0xf0, 0xff, 0xff, 0xff, 0x7f, 0x61])), /literal runs past/);
+  // A copy with a 4-byte offset (encoders work in 64 KiB fragments and never write one): 'a' then
+  // four more from 1 back.
+  assert.deepEqual(decompress(2, Buffer.from([5, 0x00, 0x61, 0x0f, 1, 0, 0, 0])), Buffer.from('aaaaa'));
+  // Independent encoders (snappyjs and @platformatic/kafka's WASM): literals of every length
+  // encoding and copies with 1- and 2-byte offsets, overlapping ones included.
+  for (const data of [Buffer.alloc(0), Buffer.from('a'), text(61), text(300), randomBytes(70_000), Buffer.alloc(100_000, 7)]) {
+    assert.deepEqual(decompress(2, snappyCompressRaw(data)), data);
+    assert.deepEqual(decompress(2, snappyCompress(data)), data);
+  }
+  // Random damage to a valid block: an exact result or an error, never a hang or a wrong length.
+  const data = text(20_000);
+  const good = snappyCompressRaw(data);
+  for (let i = 0; i < 3000; i++) {
+    const bad = Buffer.from(good);
+    for (let k = 0; k < 3; k++) bad[1 + ((i * 7919 + k * 104_729) % (bad.length - 1))] = (i * 31 + k * 17) & 0xff;
+    try {
+      assert.equal(decompress(2, bad).length, data.length);
+    } catch (e) {
+      assert.match((e as Error).message, /snappy/);
+    }
+  }
+});
+
 test('lz4 interop: @platformatic/kafka WASM lz4 frames both ways; frame options we do not write', () => {
   for (const data of [text(100 * 1024), randomBytes(10_000), Buffer.alloc(3 * 1024 * 1024, 7)]) {
     assert.deepEqual(decompress(3, lz4Compress(data)), data);
