@@ -2,19 +2,25 @@
  * Kafka endpoint end to end (issue 4): a Hopper process, kcat (librdkafka) as load generator.
  *
  *   node dist/bench/kafka.bench.js [--records 1000000] [--latency-seconds 10] [--rate-mbs 50]
- *        [--disk-mib 512] [--dir DIR] [--profile]
+ *        [--disk-mib 512] [--dir DIR] [--profile] [--warmup-seconds 2]
  *        [--client platformatic|kafkajs] [--max-inflight 5] [--fsync always] [--linger-ms 5] [--batch-size 1000000]
  *
  * Steps, all in one temp folder (default: a new folder under /tmp) on the same disk:
  *   disk     sequential write rate: --disk-mib MiB in 1 MiB writes, one fdatasync at the end
- *   disk alone  write + fdatasync of the latency phase's bytes every 5 ms, for --latency-seconds
- *            (the floor under Hopper's produce latency at that rate)
  *   produce  kcat -P -X acks=all, --records 1 KiB records from a pre-generated file
  *   consume  kcat -C from the beginning of the same topic, --records records (kcat prints only
  *            each offset; records counted)
+ *   disk alone  write + fdatasync of the latency phase's bytes every 5 ms, for --latency-seconds
+ *            (the floor under Hopper's produce latency at that rate, taken right before it:
+ *            this disk's fsync stalls come and go)
  *   latency  @platformatic/kafka (or --client kafkajs) producer, acks=all, pacing sends at
- *            --rate-mbs MB/s for --latency-seconds to a second topic: every 5 ms it sends the records due; a send's latency runs from when it was due
- *            (not when it went out) to its ack, so a stalled broker is not hidden
+ *            --rate-mbs MB/s to a second topic: every 5 ms it sends the records due; a send's
+ *            latency runs from when it was due (not when it went out) to its ack, so a stalled
+ *            broker is not hidden. The first --warmup-seconds at that pace are not measured (the
+ *            client's code is cold: kafka-producer-perf-test's --warmup-records does the same),
+ *            the next --latency-seconds are.
+ * The disk probes' files are deleted only at the end, with the folder: this disk is mounted with
+ * online discard, and freeing a GB of blocks during a measured phase adds device work there.
  * Hopper runs as `node <HOPPER_NODE_FLAGS> dist/src/cli/main.js start` (as `npm start` does) with
  * fsync=always (the default). --profile
  * starts it under `node --cpu-prof` and prints where its CPU time went in each phase. Needs `npx tsc -p .`.
@@ -37,6 +43,7 @@ const MB = 1e6;
 interface Args {
   records: number;
   latencySeconds: number;
+  warmupSeconds: number;
   rateMBs: number;
   diskMiB: number;
   dir: string | null;
@@ -51,12 +58,13 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { records: 1_000_000, latencySeconds: 10, rateMBs: 50, diskMiB: 512, dir: null, profile: false, lingerMs: 5, batchSize: 1_000_000, client: 'platformatic', maxInflight: 5, fsync: 'always' };
+  const a: Args = { records: 1_000_000, latencySeconds: 10, warmupSeconds: 2, rateMBs: 50, diskMiB: 512, dir: null, profile: false, lingerMs: 5, batchSize: 1_000_000, client: 'platformatic', maxInflight: 5, fsync: 'always' };
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i]!;
     const num = (): number => Number(argv[++i]);
     if (f === '--records') a.records = num();
     else if (f === '--latency-seconds') a.latencySeconds = num();
+    else if (f === '--warmup-seconds') a.warmupSeconds = num();
     else if (f === '--rate-mbs') a.rateMBs = num();
     else if (f === '--disk-mib') a.diskMiB = num();
     else if (f === '--dir') a.dir = argv[++i]!;
@@ -77,8 +85,11 @@ function parseArgs(argv: string[]): Args {
 
 const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 
+/** The probes' files, deleted at the end of the run (see the header). */
+const DISK_PROBE_FILES = ['disk-probe', 'disk-latency-probe'];
+
 async function diskWriteMBs(dir: string, mib: number): Promise<number> {
-  const path = join(dir, 'disk-probe');
+  const path = join(dir, DISK_PROBE_FILES[0]!);
   const buf = Buffer.alloc(1 << 20, 0x5a);
   for (let i = 0; i < buf.length; i += 8) buf.writeUInt32LE((i * 2654435761) >>> 0, i);
   const fh = await open(path, 'w');
@@ -87,8 +98,19 @@ async function diskWriteMBs(dir: string, mib: number): Promise<number> {
   await fh.datasync();
   const s = (performance.now() - t0) / 1000;
   await fh.close();
-  await rm(path);
   return (mib * (1 << 20)) / MB / s;
+}
+
+/**
+ * Waits until performance.now() >= t, neither early nor late: latencies count from the due time.
+ * Timers run on the event loop's millisecond clock (one can fire up to 1 ms early, and waiting
+ * for a whole extra millisecond would charge the broker for the client's oversleep), so the last
+ * millisecond is spun on setImmediate, which still lets the loop take in acks meanwhile.
+ */
+async function sleepUntil(t: number): Promise<void> {
+  const left = t - performance.now();
+  if (left > 1) await new Promise((r) => setTimeout(r, Math.floor(left - 1)));
+  while (performance.now() < t) await new Promise((r) => setImmediate(r));
 }
 
 /**
@@ -98,7 +120,7 @@ async function diskWriteMBs(dir: string, mib: number): Promise<number> {
  */
 async function diskPacedLatency(dir: string, rateMBs: number, seconds: number): Promise<{ p50: number; p99: number; max: number }> {
   const TICK_MS = 5;
-  const path = join(dir, 'disk-latency-probe');
+  const path = join(dir, DISK_PROBE_FILES[1]!);
   const buf = Buffer.alloc(Math.round((rateMBs * MB * TICK_MS) / 1000), 0x5a);
   const fh = await open(path, 'w');
   const lat = new Float64Array(Math.ceil((seconds * 1000) / TICK_MS));
@@ -106,15 +128,13 @@ async function diskPacedLatency(dir: string, rateMBs: number, seconds: number): 
   let pos = 0;
   for (let i = 0; i < lat.length; i++) {
     const due = t0 + i * TICK_MS;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    await sleepUntil(due);
     await fh.write(buf, 0, buf.length, pos);
     pos += buf.length;
     await fh.datasync();
     lat[i] = performance.now() - due;
   }
   await fh.close();
-  await rm(path);
   lat.sort();
   return { p50: percentile(lat, 0.5), p99: percentile(lat, 0.99), max: percentile(lat, 1) };
 }
@@ -218,52 +238,55 @@ async function makeSender(client: Args['client'], port: number, topic: string, m
   };
 }
 
-/** Paced producer: `rateMBs` of 1 KiB records for `seconds`, every send timed from when it was due. */
-async function pacedLatency(client: Args['client'], maxInflight: number, port: number, topic: string, rateMBs: number, seconds: number): Promise<LatencyResult> {
-  const producer = await makeSender(client, port, topic, maxInflight);
-  // warm the connection and metadata
-  await producer.send(1);
+interface Paced { samples: number[]; counts: number[]; errors: number; sent: number; seconds: number }
+
+/** Sends `rateMBs` of 1 KiB records for `seconds`, every 5 ms the records due; each send timed from when it was due. */
+async function pace(send: SendBatch, rateMBs: number, seconds: number): Promise<Paced> {
   const perSec = (rateMBs * MB) / RECORD;
   const TICK_MS = 5;
-  const samples: number[] = []; // per record (weighted: one entry per batch, repeated by count below)
-  const counts: number[] = [];
-  let errors = 0;
-  let sent = 0;
+  const r: Paced = { samples: [], counts: [], errors: 0, sent: 0, seconds: 0 }; // one sample per send, weighted by its record count
   const pending = new Set<Promise<void>>();
-  const loop = monitorEventLoopDelay({ resolution: 1 });
-  loop.enable();
   const t0 = performance.now();
   const endAt = t0 + seconds * 1000;
   for (let tick = 0; ; tick++) {
     const dueAt = t0 + tick * TICK_MS;
     if (dueAt >= endAt) break;
-    const wait = dueAt - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    const target = Math.floor(((dueAt - t0 + TICK_MS) / 1000) * perSec);
-    const n = target - sent;
+    await sleepUntil(dueAt);
+    const n = Math.floor(((dueAt - t0 + TICK_MS) / 1000) * perSec) - r.sent;
     if (n <= 0) continue;
-    sent += n;
-    const p: Promise<void> = producer.send(n).then(
-      () => { samples.push(performance.now() - dueAt); counts.push(n); },
-      () => { errors++; },
+    r.sent += n;
+    const p: Promise<void> = send(n).then(
+      () => { r.samples.push(performance.now() - dueAt); r.counts.push(n); },
+      () => { r.errors++; },
     ).finally(() => pending.delete(p));
     pending.add(p);
   }
-  const sendEnd = performance.now();
+  r.seconds = (performance.now() - t0) / 1000;
   await Promise.all(pending);
+  return r;
+}
+
+/** Paced producer: `warmupSeconds` unmeasured, then `seconds` measured (see the header). */
+async function pacedLatency(args: Args, port: number, topic: string): Promise<LatencyResult> {
+  const producer = await makeSender(args.client, port, topic, args.maxInflight);
+  await producer.send(1); // connection and metadata
+  if (args.warmupSeconds > 0) await pace(producer.send, args.rateMBs, args.warmupSeconds);
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  const r = await pace(producer.send, args.rateMBs, args.latencySeconds);
   loop.disable();
   await producer.close();
   // record-weighted percentiles
-  const total = counts.reduce((s, c) => s + c, 0);
-  const order = samples.map((_, i) => i).sort((a, b) => samples[a]! - samples[b]!);
+  const total = r.counts.reduce((s, c) => s + c, 0);
+  const order = r.samples.map((_, i) => i).sort((a, b) => r.samples[a]! - r.samples[b]!);
   const at = (q: number): number => {
     let acc = 0;
     const want = q * total;
-    for (const i of order) { acc += counts[i]!; if (acc >= want) return samples[i]!; }
+    for (const i of order) { acc += r.counts[i]!; if (acc >= want) return r.samples[i]!; }
     return NaN;
   };
-  const sorted = Float64Array.from(samples).sort();
-  return { sentMBs: (sent * RECORD) / MB / ((sendEnd - t0) / 1000), records: sent, p50: at(0.5), p99: at(0.99), max: percentile(sorted, 1), errors, loopP99: loop.percentile(99) / 1e6, loopMax: loop.max / 1e6 };
+  const sorted = Float64Array.from(r.samples).sort();
+  return { sentMBs: (r.sent * RECORD) / MB / r.seconds, records: r.sent, p50: at(0.5), p99: at(0.99), max: percentile(sorted, 1), errors: r.errors, loopP99: loop.percentile(99) / 1e6, loopMax: loop.max / 1e6 };
 }
 
 async function main(): Promise<void> {
@@ -276,7 +299,6 @@ async function main(): Promise<void> {
   console.log(`dir ${dir}; ${fmt(args.records)} × 1 KiB records, acks=all, fsync=${args.fsync}, linger.ms=${args.lingerMs}, batch.size=${args.batchSize}`);
 
   const diskMBs = await diskWriteMBs(dir, args.diskMiB);
-  const diskLat = await diskPacedLatency(dir, args.rateMBs, args.latencySeconds);
   console.log(`disk sequential write (${args.diskMiB} × 1 MiB + fdatasync): ${fmt(diskMBs)} MB/s`);
 
   const recordFile = join(dir, 'records.txt');
@@ -321,8 +343,9 @@ async function main(): Promise<void> {
     console.log(`consume: ${fmt(cons.seconds, 2)} s, ${fmt(cons.lines)} records`);
     if (cons.lines !== args.records) console.log(`WARNING: consumed ${fmt(cons.lines)} records, expected ${fmt(args.records)}`);
 
+    const diskLat = await diskPacedLatency(dir, args.rateMBs, args.latencySeconds);
     const t2 = nowUs();
-    const lat = await pacedLatency(args.client, args.maxInflight, port, 'bench-latency', args.rateMBs, args.latencySeconds);
+    const lat = await pacedLatency(args, port, 'bench-latency');
 
     phases.push(['produce (kcat)', [t0, t1]], ['consume (kcat)', [t1, t2]], [`latency at ${args.rateMBs} MB/s`, [t2, nowUs()]]);
     const rows: [string, string, string][] = [
@@ -330,7 +353,7 @@ async function main(): Promise<void> {
       [`disk alone: write + fdatasync every 5 ms at ${args.rateMBs} MB/s`, `p50 ${fmt(diskLat.p50, 2)} ms, p99 ${fmt(diskLat.p99, 2)} ms, max ${fmt(diskLat.max, 1)} ms`, '(floor for the latency row)'],
       ['produce (kcat, acks=all)', `${fmt(prodBytes / MB / prod.seconds)} MB/s, ${fmt(args.records / prod.seconds)} msg/s`, '≥ 300 MB/s'],
       ['consume from beginning (kcat)', `${fmt(consBytes / MB / cons.seconds)} MB/s, ${fmt(cons.lines / cons.seconds)} msg/s`, '≥ 600 MB/s'],
-      [`produce latency at ${args.rateMBs} MB/s (${args.client})`, `p50 ${fmt(lat.p50, 2)} ms, p99 ${fmt(lat.p99, 2)} ms, max ${fmt(lat.max, 1)} ms (sent ${fmt(lat.sentMBs, 1)} MB/s${lat.errors ? `, ${lat.errors} errors` : ''}; client event-loop delay p99 ${fmt(lat.loopP99, 1)} ms, max ${fmt(lat.loopMax, 1)} ms)`, 'p99 < 10 ms'],
+      [`produce latency at ${args.rateMBs} MB/s (${args.client}, ${args.latencySeconds} s after ${args.warmupSeconds} s warm-up)`, `p50 ${fmt(lat.p50, 2)} ms, p99 ${fmt(lat.p99, 2)} ms, max ${fmt(lat.max, 1)} ms (sent ${fmt(lat.sentMBs, 1)} MB/s${lat.errors ? `, ${lat.errors} errors` : ''}; client event-loop delay p99 ${fmt(lat.loopP99, 1)} ms, max ${fmt(lat.loopMax, 1)} ms)`, 'p99 < 10 ms'],
     ];
     const w0 = Math.max(...rows.map((r) => r[0].length), 7);
     const w1 = Math.max(...rows.map((r) => r[1].length), 6);
@@ -354,6 +377,7 @@ async function main(): Promise<void> {
     }
   }
   if (args.dir === null) await rm(dir, { recursive: true, force: true });
+  else for (const f of DISK_PROBE_FILES) await rm(join(dir, f), { force: true });
 }
 
 main().catch((e) => {
