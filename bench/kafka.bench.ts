@@ -343,11 +343,12 @@ async function main(): Promise<void> {
     console.log(`consume: ${fmt(cons.seconds, 2)} s, ${fmt(cons.lines)} records`);
     if (cons.lines !== args.records) console.log(`WARNING: consumed ${fmt(cons.lines)} records, expected ${fmt(args.records)}`);
 
-    const diskLat = await diskPacedLatency(dir, args.rateMBs, args.latencySeconds);
     const t2 = nowUs();
+    const diskLat = await diskPacedLatency(dir, args.rateMBs, args.latencySeconds);
+    const t3 = nowUs();
     const lat = await pacedLatency(args, port, 'bench-latency');
 
-    phases.push(['produce (kcat)', [t0, t1]], ['consume (kcat)', [t1, t2]], [`latency at ${args.rateMBs} MB/s`, [t2, nowUs()]]);
+    phases.push(['produce (kcat)', [t0, t1]], ['consume (kcat)', [t1, t2]], [`latency at ${args.rateMBs} MB/s`, [t3, nowUs()]]);
     const rows: [string, string, string][] = [
       ['disk sequential write', `${fmt(diskMBs)} MB/s`, '(~890 MB/s assumed)'],
       [`disk alone: write + fdatasync every 5 ms at ${args.rateMBs} MB/s`, `p50 ${fmt(diskLat.p50, 2)} ms, p99 ${fmt(diskLat.p99, 2)} ms, max ${fmt(diskLat.max, 1)} ms`, '(floor for the latency row)'],
