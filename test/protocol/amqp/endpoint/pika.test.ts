@@ -1,25 +1,14 @@
 /** pika (Python) against Hopper, when python3 has pika installed; skipped otherwise. */
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { findPython } from '../../../helpers/python.js';
 import { startBroker } from './helpers.js';
 
 const script = fileURLToPath(new URL('../../../../../test/protocol/amqp/endpoint/pika-check.py', import.meta.url));
 
-function findPython(): string | null {
-  for (const py of ['python3', '/usr/bin/python3']) {
-    try {
-      execFileSync(py, ['-c', 'import pika'], { stdio: 'ignore', timeout: 10_000 });
-      return py;
-    } catch {
-      // not this one
-    }
-  }
-  return null;
-}
-
-const python = findPython();
+const python = findPython('pika');
 
 test('pika: confirms, qos, headers, direct reply-to, transactions', { skip: python === null ? 'pika is not installed' : false }, async () => {
   const b = await startBroker();

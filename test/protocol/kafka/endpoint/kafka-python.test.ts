@@ -17,28 +17,16 @@
  * CreateTopics v3, DescribeConfigs v2, ListGroups v2, OffsetFetch v3).
  */
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { findPython } from '../../../helpers/python.js';
 import { partitionForKey } from '../../../../src/core/topic/partitioner.js';
 import { readStored, startHarness, type Harness } from './harness.js';
 
 const script = fileURLToPath(new URL('../../../../../test/protocol/kafka/endpoint/kafka-python-check.py', import.meta.url));
 
-/** Debian's interpreter first: the one python3-kafka installs into (a python3 earlier on PATH may lack it). */
-function findPython(): string | null {
-  for (const py of ['/usr/bin/python3', 'python3']) {
-    try {
-      execFileSync(py, ['-c', 'import kafka'], { stdio: 'ignore', timeout: 10_000 });
-      return py;
-    } catch {
-      // not this one
-    }
-  }
-  return null;
-}
-
-const python = findPython();
+const python = findPython('kafka');
 const SKIP = python === null ? 'kafka-python is not installed (apt-get install python3-kafka; .ci/run does)' : false;
 
 const N = 30;
