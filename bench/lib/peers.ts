@@ -156,6 +156,7 @@ export async function startRabbit(): Promise<PeerBroker | string> {
     await awaitPort(amqpPort, 30_000);
   } catch (e) {
     spawnSync(bin('rabbitmqctl'), ['stop'], { env, stdio: 'ignore', timeout: 60_000 });
+    if (isolated && have('epmd')) spawnSync('epmd', ['-kill'], { stdio: 'ignore', timeout: 10_000 });
     cleanup();
     return `RabbitMQ did not come up: ${(e as Error).message}`;
   }
@@ -166,6 +167,9 @@ export async function startRabbit(): Promise<PeerBroker | string> {
     kafkaPort: null,
     async stop() {
       spawnSync(bin('rabbitmqctl'), ['stop', join(base, 'pid')], { env, stdio: 'ignore', timeout: 60_000 });
+      // rabbitmq-server started an epmd daemon; in our own namespace it is ours to stop (else it
+      // would keep the namespace alive). On the shared loopback other nodes may be using it.
+      if (isolated && have('epmd')) spawnSync('epmd', ['-kill'], { stdio: 'ignore', timeout: 10_000 });
       cleanup();
     },
   };
