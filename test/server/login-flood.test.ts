@@ -98,7 +98,7 @@ test('a flood of failed logins from one address stalls neither confirms nor othe
     await flooder;
 
     assert.ok(flood.length >= (FLOOD_MS / FLOOD_EVERY_MS) * 0.5, `the flood ran (${flood.length} connections)`);
-    assert.ok(refused >= 3, `the broker refused the flood's logins (${refused} so far)`);
+    assert.ok(refused >= 2, `the broker refused the flood's logins (${refused} so far)`);
     assert.ok(confirmed > 0 && slowestConfirmMs < STALL_MS, `publishes kept being confirmed: ${confirmed}, slowest ${slowestConfirmMs} ms`);
     assert.ok(logins > 0 && slowestLoginMs < STALL_MS, `other addresses kept logging in: ${logins}, slowest ${slowestLoginMs} ms`);
     const q = await ch.checkQueue('flood-q');
