@@ -2,7 +2,7 @@
  * Direct reply-to round trip, Hopper vs RabbitMQ in one run:
  *
  *   npm run bench -- direct-reply [--calls 1000] [--pika-calls 200] [--raw-calls 40] [--warmup 100]
- *        [--brokers hopper,rabbitmq] [--hopper-fsync always|never|interval:<ms>]
+ *        [--broker-warmup 3000] [--brokers hopper,rabbitmq] [--hopper-fsync always|never|interval:<ms>]
  *
  * An RPC as RabbitMQ documents it: the client consumes amq.rabbitmq.reply-to (no-ack) and
  * publishes each request to a queue with reply-to set; a responder on another connection
@@ -23,6 +23,11 @@
  * "direct both ways": two amqplib clients that learned each other's reply-to address ping-pong
  * through direct reply-to only, which isolates that path from the queue's.
  *
+ * Each broker first serves --broker-warmup unmeasured calls (a long-running broker is warm; without
+ * them the first scenario measures Hopper's JIT compiling the paths), and each scenario starts
+ * with --warmup unmeasured calls. --hopper-fsync never shows what the durable rows cost without
+ * the fsync that a durable queue does before it delivers.
+ *
  * Prints a markdown table; ratios are Hopper ÷ RabbitMQ at p50.
  */
 import { spawnSync } from 'node:child_process';
@@ -36,12 +41,13 @@ interface Args {
   pikaCalls: number;
   rawCalls: number;
   warmup: number;
+  brokerWarmup: number;
   brokers: string[];
   hopperFsync: string | undefined;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { calls: 1000, pikaCalls: 200, rawCalls: 40, warmup: 100, brokers: ['hopper', 'rabbitmq'], hopperFsync: undefined };
+  const a: Args = { calls: 1000, pikaCalls: 200, rawCalls: 40, warmup: 100, brokerWarmup: 3000, brokers: ['hopper', 'rabbitmq'], hopperFsync: undefined };
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i]!;
     const v = argv[i + 1];
@@ -50,6 +56,7 @@ function parseArgs(argv: string[]): Args {
       case '--pika-calls': a.pikaCalls = Number(v); i++; break;
       case '--raw-calls': a.rawCalls = Number(v); i++; break;
       case '--warmup': a.warmup = Number(v); i++; break;
+      case '--broker-warmup': a.brokerWarmup = Number(v); i++; break;
       case '--brokers': a.brokers = (v ?? '').split(','); i++; break;
       case '--hopper-fsync': a.hopperFsync = v; i++; break;
       default: throw new Error(`unknown argument ${f}`);
@@ -190,6 +197,10 @@ scenarios.push(
 
 async function benchBroker(b: PeerBroker, a: Args): Promise<Map<string, Stats | Error>> {
   const out = new Map<string, Stats | Error>();
+  if (a.brokerWarmup > 0) {
+    await amqplibCalls(b.amqpPort, true, 'transient', 0, a.brokerWarmup);
+    await amqplibCalls(b.amqpPort, true, 'durable', 0, Math.ceil(a.brokerWarmup / 3));
+  }
   for (const s of scenarios) {
     try {
       const st = stats(await s.run(b.amqpPort, a));
@@ -231,7 +242,7 @@ async function main(): Promise<void> {
   }
   console.log(`\ndirect reply-to round trip, ${stamp}; Hopper fsync ${a.hopperFsync ?? 'always (default)'}; ${rabbitName}`);
   console.log(
-    `sequential calls (amqplib ${a.calls}, pika ${a.pikaCalls}, raw ${a.rawCalls}) after up to ${a.warmup} unmeasured; p50 / p99 in ms; ratio is Hopper ÷ RabbitMQ at p50\n`,
+    `sequential calls (amqplib ${a.calls}, pika ${a.pikaCalls}, raw ${a.rawCalls}) after up to ${a.warmup} unmeasured (and ${a.brokerWarmup} per broker); p50 / p99 in ms; ratio is Hopper ÷ RabbitMQ at p50\n`,
   );
   console.log('| client; request queue | Hopper p50 / p99 ms | RabbitMQ p50 / p99 ms | ratio |');
   console.log('|---|---:|---:|---:|');
