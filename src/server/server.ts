@@ -27,12 +27,14 @@ export interface RunningServer {
 
 export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
   log.info(`opening ${describeConfig(config)}`);
+  const { concurrentHashesMax, ...loginThrottle } = config.auth;
   const broker = await Broker.open({
     dataDir: config.dataDir,
     fsync: config.fsync,
     maxMessageBytes: config.maxMessageBytes,
     segmentMaxBytes: config.segmentMaxBytes,
     logger: log,
+    auth: { concurrentHashesMax, loginThrottle },
   });
   const started = Date.now();
   let http: HttpListener | null = null;

@@ -37,3 +37,13 @@ test('AMQP limits are settings, with their floors checked', () => {
   assert.equal(loadConfig().amqp.channelMax, 2047);
   assert.throws(() => loadConfig({ flags: { 'amqp.frameMaxBytes': '4096' } }), /amqp.frameMaxBytes must be an integer >= 8192/);
 });
+
+test('login throttling and hashing limits are settings', () => {
+  const d = loadConfig().auth;
+  assert.deepEqual(d, { failureDelayMs: 100, failureDelayMaxMs: 5000, failureResetMs: 60_000, failureAddressesMax: 10_000, waitingLoginsPerAddressMax: 1000, concurrentHashesMax: 1 });
+  const cfg = loadConfig({ flags: { 'auth.failureDelayMs': '0', 'auth.failureDelayMaxMs': '2000', 'auth.concurrentHashesMax': '2' } });
+  assert.equal(cfg.auth.failureDelayMs, 0);
+  assert.equal(cfg.auth.failureDelayMaxMs, 2000);
+  assert.equal(cfg.auth.concurrentHashesMax, 2);
+  assert.throws(() => loadConfig({ flags: { 'auth.concurrentHashesMax': '0' } }), /auth.concurrentHashesMax must be an integer >= 1/);
+});

@@ -60,7 +60,7 @@ export class Broker {
       options.segmentMaxBytes ?? 128 * 1024 * 1024,
     );
     const catalogue = await Catalogue.open(paths.catalogue(dataDir), options.defaultUser === undefined ? { fs } : { fs, defaultUser: options.defaultUser });
-    const broker = new Broker(ctx, catalogue, new AccessControl(catalogue));
+    const broker = new Broker(ctx, catalogue, new AccessControl(catalogue, options.auth ?? {}));
     try {
       for (const v of catalogue.vhosts()) await broker.openVhost(v.name, restoreRouter(catalogue, v.name));
     } catch (e) {
@@ -164,6 +164,7 @@ export class Broker {
   close(): Promise<void> {
     this.closed ??= (async () => {
       if (this.retentionTimer) clearInterval(this.retentionTimer);
+      this.access.close();
       const results = await Promise.allSettled([...this.vhostMap.values()].map((v) => v.close()));
       this.vhostMap.clear();
       await this.catalogue.close();

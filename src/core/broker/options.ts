@@ -2,6 +2,7 @@
 import type { Logger } from '../../server/logger.js';
 import type { StorageFs } from '../../storage/fs/index.js';
 import type { Clock, FsyncPolicy } from '../../storage/types.js';
+import type { AccessControlOptions } from '../auth/access-control.js';
 import type { DefaultUser } from '../catalogue/catalogue.js';
 
 export interface BrokerOptions {
@@ -17,6 +18,8 @@ export interface BrokerOptions {
   retentionCheckIntervalMs?: number;
   /** Created with full rights on '/' when the catalogue is new; null creates none. Default guest/guest (loopback only). */
   defaultUser?: DefaultUser | null;
+  /** How failed logins slow their address down, and how many password hashes run at once. */
+  auth?: Pick<AccessControlOptions, 'loginThrottle' | 'concurrentHashesMax'>;
   logger?: Logger;
   /** Seams for tests: the filesystem (disk by default) and the clock. */
   fs?: StorageFs;

@@ -49,7 +49,7 @@ export class Session {
   ) {}
 
   static async login(broker: Broker, req: LoginRequest): Promise<Session> {
-    const user = await broker.access.authenticate(req.user, req.password);
+    const user = await broker.access.authenticate(req.user, req.password, { peerAddress: req.peerAddress });
     return Session.forUser(broker, user, req);
   }
 

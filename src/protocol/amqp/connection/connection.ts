@@ -236,12 +236,16 @@ export class AmqpConnection implements ChannelHost {
     this.onResponse(m.response);
   }
 
-  /** Credentials are checked here (a refusal is 403 before tune, as RabbitMQ answers it). */
+  /**
+   * Credentials are checked here. A refusal is answered as RabbitMQ answers it: connection.close
+   * 403 to a client that announced the authentication_failure_close capability, otherwise the
+   * socket is just closed.
+   */
   private onResponse(response: Buffer): void {
     const creds: Credentials = parseResponse(this.mechanism, response);
     const peer = this.transport.remoteAddress;
     this.hold(
-      this.ctx.broker.access.authenticate(creds.user, creds.password).then(
+      this.ctx.broker.access.authenticate(creds.user, creds.password, { peerAddress: peer }).then(
         (user) => {
           checkLoopback(user, peer);
           if (this.state !== 'start' && this.state !== 'secure') return;
@@ -253,6 +257,7 @@ export class AmqpConnection implements ChannelHost {
       ).catch((e: unknown) => {
         if (!isHopperError(e, 'AUTHENTICATION_FAILED')) throw e;
         this.ctx.logger.info(`amqp ${this.connectionId}: login refused for user '${creds.user}' from ${peer}: ${(e as Error).message}`);
+        if (!clientCapability(this.clientProperties, 'authentication_failure_close')) return this.finish(false);
         throw refused(this.mechanism);
       }),
     );

@@ -94,7 +94,9 @@ test('guest may only log in from loopback (sans-IO connection with a remote peer
   };
   const conn = new AmqpConnection(ctx, transport);
   conn.receive(PROTOCOL_HEADER as Buffer);
-  conn.receive(encodeMethodFrame(0, { method: 'connection.start-ok', clientProperties: {}, mechanism: 'PLAIN', response: Buffer.from('\u0000guest\u0000guest'), locale: 'en_US' }));
+  // The client asks for connection.close on a refused login (else the socket just closes).
+  const clientProperties = { capabilities: { type: 'table' as const, value: { authentication_failure_close: { type: 'bool' as const, value: true } } } };
+  conn.receive(encodeMethodFrame(0, { method: 'connection.start-ok', clientProperties, mechanism: 'PLAIN', response: Buffer.from('\u0000guest\u0000guest'), locale: 'en_US' }));
   conn.receive(encodeMethodFrame(0, { method: 'connection.tune-ok', channelMax: 0, frameMax: 131072, heartbeat: 0 }));
   conn.receive(encodeMethodFrame(0, { method: 'connection.open', virtualHost: '/' }));
   await waitFor(() => ended, 3000, 'the refusal');
