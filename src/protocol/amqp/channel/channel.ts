@@ -41,7 +41,6 @@ export class Channel {
   consumerPrefetchBytes = 0;
   /** basic.qos global=true: unacked consumer deliveries on the whole channel. */
   channelPrefetchCount = 0;
-  private flowActive = true;
   private paused = false;
 
   private lastTag = 0;
@@ -190,9 +189,10 @@ export class Channel {
         this.send({ method: 'tx.rollback-ok' });
         return;
       case 'channel.flow':
-        this.flowActive = m.active;
-        this.updateFlow();
-        this.send({ method: 'channel.flow-ok', active: m.active });
+        // RabbitMQ 3.10 refuses to stop a channel's deliveries this way (consumers use the
+        // prefetch instead) with a connection error, 540 "active=false" (observed).
+        if (!m.active) throw connectionError(ReplyCode.NOT_IMPLEMENTED, 'active=false');
+        this.send({ method: 'channel.flow-ok', active: true });
         return;
       case 'channel.flow-ok':
         return;
@@ -396,12 +396,11 @@ export class Channel {
   }
 
   /**
-   * Pauses or resumes every consumer of the channel: paused while the client asked (flow), while
-   * the socket is over its high-water mark, or while the channel-wide prefetch is used up.
+   * Pauses or resumes every consumer of the channel: paused while the socket is over its
+   * high-water mark, or while the channel-wide prefetch is used up.
    */
   updateFlow(): void {
-    const want =
-      !this.flowActive || this.host.writeBlocked || (this.channelPrefetchCount > 0 && this.unacked.consumerCount >= this.channelPrefetchCount);
+    const want = this.host.writeBlocked || (this.channelPrefetchCount > 0 && this.unacked.consumerCount >= this.channelPrefetchCount);
     if (want === this.paused || this.state !== 'open') return;
     this.paused = want;
     for (const c of [...this.consumers.values()]) {
