@@ -144,20 +144,38 @@ export class Vhost {
    * confirms and SQS answers. The message object is owned by the broker from here on.
    */
   async publish(exchange: string, routingKey: string, message: Message, opts?: PublishOptions): Promise<PublishResult> {
+    const dests = this.routeForPublish(exchange, routingKey, message);
+    if (dests.length === 0) return { routed: 0 };
+    const n = dests.length;
+    await this.storeAll(dests, message, opts);
+    return { routed: n };
+  }
+
+  /**
+   * publish's synchronous half, for endpoints that must know at once whether a message reached
+   * anything (AMQP sends basic.return before the reply to the channel's next method): routes
+   * the message and starts storing it. Null when it reached no queue or topic, else a promise
+   * that resolves once it is durable in all of them. Refusals publish would reject with are
+   * thrown here.
+   */
+  startPublish(exchange: string, routingKey: string, message: Message, opts?: PublishOptions): Promise<unknown> | null {
+    const dests = this.routeForPublish(exchange, routingKey, message);
+    return dests.length === 0 ? null : this.storeAll(dests, message, opts);
+  }
+
+  private routeForPublish(exchange: string, routingKey: string, message: Message): Destination[] {
     this.checkSize(message);
     message.properties.exchange = exchange;
     message.properties.routingKey = routingKey;
-    const dests = this.router.route(exchange, routingKey, message, this.routeScratch);
+    return this.router.route(exchange, routingKey, message, this.routeScratch);
+  }
+
+  private storeAll(dests: readonly Destination[], message: Message, opts: PublishOptions | undefined): Promise<unknown> {
     const n = dests.length;
-    if (n === 0) return { routed: 0 };
-    if (n === 1) {
-      await this.store(dests[0]!, message, opts);
-    } else {
-      const pending: Promise<unknown>[] = new Array(n);
-      for (let i = 0; i < n; i++) pending[i] = this.store(dests[i]!, message, opts);
-      await Promise.all(pending);
-    }
-    return { routed: n };
+    if (n === 1) return this.store(dests[0]!, message, opts);
+    const pending: Promise<unknown>[] = new Array(n);
+    for (let i = 0; i < n; i++) pending[i] = this.store(dests[i]!, message, opts);
+    return Promise.all(pending);
   }
 
   private checkSize(message: Message): void {

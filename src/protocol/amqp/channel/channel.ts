@@ -27,6 +27,21 @@ import { noPreviousQueue } from './topology.js';
 
 export type ChannelState = 'open' | 'closing' | 'closed';
 
+/**
+ * Methods whose outcome depends on what the channel published before them: they see queue
+ * contents or counts, start or stop consuming, or commit. Routing happens when a publish is
+ * handled, so exchange and binding changes need not wait; channel.close waits on its own.
+ */
+const OBSERVES_PUBLISHES: ReadonlySet<string> = new Set([
+  'basic.get',
+  'basic.consume',
+  'basic.cancel',
+  'queue.declare',
+  'queue.purge',
+  'queue.delete',
+  'tx.commit',
+]);
+
 export class Channel {
   state: ChannelState = 'open';
   private readonly inbox: AmqpCommand[] = [];
@@ -85,7 +100,31 @@ export class Channel {
     this.run(cmd);
   }
 
+  /**
+   * Runs a command, first waiting for the channel's publishes still being stored when the
+   * command looks at queues: on one channel a method observes every publish before it, as in
+   * RabbitMQ (a queue makes a message deliverable only once its append is durable). Only such
+   * methods wait, and only for this channel; publishes and acks stay pipelined. The wait is
+   * bounded like a close's (closeDrainTimeoutMs): a hung disk must not stall the channel.
+   */
   private run(cmd: AmqpCommand): void {
+    if (OBSERVES_PUBLISHES.has(cmd.method.method)) {
+      const settled = this.publisher.settled();
+      if (settled !== null) {
+        this.busy = true;
+        void settledWithin([settled], this.host.ctx.options.closeDrainTimeoutMs).then(() => {
+          this.busy = false;
+          if (this.state !== 'open') return;
+          this.runNow(cmd);
+          this.drainInbox();
+        });
+        return;
+      }
+    }
+    this.runNow(cmd);
+  }
+
+  private runNow(cmd: AmqpCommand): void {
     let pending: Promise<void> | void;
     try {
       pending = this.dispatch(cmd);
@@ -317,7 +356,7 @@ export class Channel {
       this.consumers.delete(c.tag);
       c.stop();
       this.retired.add(c);
-      if (this.host.capabilities.consumerCancelNotify) this.send({ method: 'basic.cancel', consumerTag: c.tag, nowait: true });
+      if (this.host.capabilities.consumerCancelNotify) this.host.cancelNotices.send(this, c.tag);
     }
   }
 

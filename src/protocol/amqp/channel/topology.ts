@@ -145,18 +145,24 @@ export async function deleteQueue(ch: Channel, m: MethodByName<'queue.delete'>):
   const vhost = session.vhost;
   const name = m.queue === '' ? ch.defaultQueue() : m.queue;
   let n = 0;
-  if (!vhost.hasQueue(name) && vhost.hasTopic(name)) {
-    ch.host.ctx.broker.access.check(session.user.name, vhost.name, 'configure', name);
-    await vhost.deleteTopic(name);
-  } else {
-    try {
-      n = await session.deleteQueue(name, { ifUnused: m.ifUnused, ifEmpty: m.ifEmpty, owner: connectionId });
-    } catch (e) {
-      // Deleting a queue that does not exist succeeds (RabbitMQ 3.x+), after the permission check.
-      if (!isHopperError(e, 'NOT_FOUND')) throw e;
+  // delete-ok goes out before the basic.cancel notifications the delete causes (RabbitMQ).
+  const resume = ch.host.cancelNotices.hold();
+  try {
+    if (!vhost.hasQueue(name) && vhost.hasTopic(name)) {
+      ch.host.ctx.broker.access.check(session.user.name, vhost.name, 'configure', name);
+      await vhost.deleteTopic(name);
+    } else {
+      try {
+        n = await session.deleteQueue(name, { ifUnused: m.ifUnused, ifEmpty: m.ifEmpty, owner: connectionId });
+      } catch (e) {
+        // Deleting a queue that does not exist succeeds (RabbitMQ 3.x+), after the permission check.
+        if (!isHopperError(e, 'NOT_FOUND')) throw e;
+      }
     }
+    if (!m.nowait) ch.send({ method: 'queue.delete-ok', messageCount: n });
+  } finally {
+    resume();
   }
-  if (!m.nowait) ch.send({ method: 'queue.delete-ok', messageCount: n });
 }
 
 export function noPreviousQueue() {

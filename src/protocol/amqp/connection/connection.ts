@@ -33,6 +33,7 @@ import { encodeHeartbeat, FRAME_MIN_SIZE, PROTOCOL_HEADER } from '../codec/frame
 import { type AmqpFrame, FrameDecoder } from '../codec/frame-decoder.js';
 import type { AmqpMethod, AmqpMethodInput, MethodByName } from '../codec/methods/registry.js';
 import { ReplyCode } from '../codec/reply-codes.js';
+import { CancelNotices } from '../channel/cancel-notices.js';
 import { Channel } from '../channel/channel.js';
 import { settledWithin } from '../channel/settle-wait.js';
 import type { ChannelHost, ClientCapabilities } from '../channel/host.js';
@@ -62,6 +63,7 @@ export class AmqpConnection implements ChannelHost {
   private clientProperties: FieldTable = {};
   capabilities: ClientCapabilities = { consumerCancelNotify: false, connectionBlocked: false };
   private sessionRef: Session | null = null;
+  readonly cancelNotices = new CancelNotices();
 
   frameMaxBytes: number;
   private channelMax: number;
