@@ -36,6 +36,8 @@ export interface DeclareQueue {
   /** The connection that owns an exclusive queue; it is deleted when that connection closes. */
   exclusiveOwner?: string | null;
   options?: Partial<QueueOptions>;
+  /** The arguments as the protocol sent them (AMQP x-arguments), kept with the queue. */
+  declaredArguments?: Arguments;
 }
 
 export interface QueueEntry {
@@ -45,6 +47,8 @@ export interface QueueEntry {
   readonly autoDelete: boolean;
   readonly exclusiveOwner: string | null;
   readonly options: QueueOptions;
+  /** As declared (DeclareQueue.declaredArguments); null when not known (an older catalogue). */
+  readonly declaredArguments: Arguments | null;
   readonly queue: Queue;
   /** Set once a consumer has attached: auto-delete applies only after that. */
   hadConsumer: boolean;
@@ -226,20 +230,28 @@ export class Vhost {
       return existing;
     }
     if (durable && owner === null) {
-      const def = await this.catalogue.putQueue({ vhost: this.name, name, durable, autoDelete, arguments: queueOptionsToArguments(options) });
+      const def = await this.catalogue.putQueue({ vhost: this.name, name, durable, autoDelete, arguments: queueOptionsToArguments(options), declaredArguments: spec.declaredArguments });
       return this.openQueueFromDef(def);
     }
     // Transient and exclusive queues are not in the catalogue; their files are removed at
     // the next start if the broker stops without deleting them.
     const id = randomBytes(8).toString('hex');
-    return this.openQueueEntry(name, id, false, autoDelete, owner, options);
+    return this.openQueueEntry(name, id, false, autoDelete, owner, options, spec.declaredArguments ?? null);
   }
 
   private openQueueFromDef(def: QueueDef): Promise<QueueEntry> {
-    return this.openQueueEntry(def.name, def.id, true, def.autoDelete, null, queueOptionsFromArguments(def.arguments));
+    return this.openQueueEntry(def.name, def.id, true, def.autoDelete, null, queueOptionsFromArguments(def.arguments), def.declaredArguments ?? null);
   }
 
-  private async openQueueEntry(name: string, id: string, durable: boolean, autoDelete: boolean, owner: string | null, options: QueueOptions): Promise<QueueEntry> {
+  private async openQueueEntry(
+    name: string,
+    id: string,
+    durable: boolean,
+    autoDelete: boolean,
+    owner: string | null,
+    options: QueueOptions,
+    declaredArguments: Arguments | null,
+  ): Promise<QueueEntry> {
     const dir = paths.queue(this.ctx.dataDir, this.name, name, id);
     const queue = await openQueue({
       name,
@@ -254,7 +266,7 @@ export class Vhost {
         this.deleteQueue(name).catch((e: unknown) => this.ctx.logger.warn(`expiring queue ${name}: ${(e as Error).message}`));
       },
     });
-    const entry: QueueEntry = { name, id, durable, autoDelete, exclusiveOwner: owner, options, queue, hadConsumer: false };
+    const entry: QueueEntry = { name, id, durable, autoDelete, exclusiveOwner: owner, options, declaredArguments, queue, hadConsumer: false };
     this.queues.set(name, entry);
     this.router.addQueue(name);
     return entry;
@@ -262,7 +274,11 @@ export class Vhost {
 
   private checkOwner(entry: QueueEntry, owner: string | null): void {
     if (entry.exclusiveOwner !== null && entry.exclusiveOwner !== owner) {
-      throw new HopperError('RESOURCE_LOCKED', `cannot obtain exclusive access to locked queue '${entry.name}' in vhost '${this.name}'`);
+      throw new HopperError(
+        'RESOURCE_LOCKED',
+        `cannot obtain exclusive access to locked queue '${entry.name}' in vhost '${this.name}'. ` +
+          'It could be originally declared on another connection or the exclusive property value does not match that of the original declaration.',
+      );
     }
   }
 

@@ -16,6 +16,7 @@ import type { AmqpMethodInput, MethodByName } from '../codec/methods/registry.js
 import { methodByName } from '../codec/methods/registry.js';
 import { ReplyCode } from '../codec/reply-codes.js';
 import { type AmqpError, channelError, connectionError, preconditionFailed, toAmqpError } from '../mapping/errors.js';
+import { isQuorum } from '../mapping/queue-arguments.js';
 import type { AmqpConsumer, ReplyConsumer } from './consumer.js';
 import { consume } from './consume.js';
 import { DeliveryTable, type Unacked } from './deliveries.js';
@@ -373,7 +374,8 @@ export class Channel {
       this.send({ method: 'basic.get-empty' });
       return;
     }
-    const queue = session.vhost.queue(name);
+    const entry = session.vhost.queueEntry(name);
+    const queue = entry.queue;
     const tag = this.nextTag();
     if (!m.noAck) this.unacked.add({ tag, leaseId: d.leaseId, queue, owner: null, size: d.message.value?.length ?? 0 });
     this.host.send(
@@ -387,6 +389,8 @@ export class Channel {
           messageCount: queue.stats().ready,
         },
         d.message,
+        // A quorum queue's get-ok always carries x-delivery-count, 0 the first time (3.10).
+        isQuorum(entry) ? d.deliveryCount - 1 : -1,
       ),
     );
   }

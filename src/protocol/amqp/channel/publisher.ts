@@ -212,9 +212,12 @@ export class Publisher {
     this.ch.host.send(this.encodeDelivery({ method: 'basic.return', replyCode: code, replyText: text, exchange, routingKey }, message));
   }
 
-  /** A content-bearing method (deliver, get-ok, return) with the message's properties and body. */
-  encodeDelivery(method: AmqpMethodInput, message: Message): Buffer {
-    return encodeMessage(this.ch.id, method, amqpProperties(message), bodyOf(message), this.ch.host.frameMaxBytes);
+  /**
+   * A content-bearing method (deliver, get-ok, return) with the message's properties and body;
+   * `deliveryCount` >= 0 adds the x-delivery-count header (quorum queues).
+   */
+  encodeDelivery(method: AmqpMethodInput, message: Message, deliveryCount = -1): Buffer {
+    return encodeMessage(this.ch.id, method, amqpProperties(message, deliveryCount), bodyOf(message), this.ch.host.frameMaxBytes);
   }
 
   // ---------------------------------------------------------------- transactions

@@ -78,8 +78,11 @@ function parseExpiration(s: string): number {
   return Number(s);
 }
 
-/** The properties to deliver a message with. Allocates one object (and a table if needed). */
-export function amqpProperties(m: Message): BasicProperties {
+/**
+ * The properties to deliver a message with. Allocates one object (and a table if needed).
+ * `deliveryCount` >= 0 adds `x-delivery-count` (as a long), as quorum queues do.
+ */
+export function amqpProperties(m: Message, deliveryCount = -1): BasicProperties {
   const p = m.properties;
   const out: BasicProperties = { timestamp: p.amqpTimestamp === undefined ? Math.floor(m.timestamp / 1000) : timestampOf(m) };
   if (p.contentType !== undefined) out.contentType = p.contentType;
@@ -94,7 +97,8 @@ export function amqpProperties(m: Message): BasicProperties {
   if (p.priority !== undefined) out.priority = p.priority;
   if (p.expirationMs !== undefined) out.expiration = String(p.expirationMs);
   const headers = headersOf(m);
-  if (headers !== undefined) out.headers = headers;
+  if (deliveryCount >= 0) out.headers = { ...headers, 'x-delivery-count': { type: 'int', value: deliveryCount, width: 'int64' } };
+  else if (headers !== undefined) out.headers = headers;
   return out;
 }
 
