@@ -109,7 +109,7 @@ export class Channel {
    * bounded like a close's (closeDrainTimeoutMs): a hung disk must not stall the channel.
    */
   private run(cmd: AmqpCommand): void {
-    if (OBSERVES_PUBLISHES.has(cmd.method.method)) {
+    if (this.publisher.storing && OBSERVES_PUBLISHES.has(cmd.method.method)) {
       const settled = this.publisher.settled();
       if (settled !== null) {
         this.busy = true;

@@ -79,6 +79,11 @@ export class Publisher {
     this.mode = 'tx';
   }
 
+  /** Some publish of this channel is still being stored (a cheap test before settled()). */
+  get storing(): boolean {
+    return this.inFlight > 0;
+  }
+
   /**
    * Null when nothing published here is still being stored; else resolves (never rejects) once
    * every publish so far is in its queues or was refused. Until then another client may not see
