@@ -152,3 +152,24 @@ test('across protocols: Kafka record headers reach AMQP as longstr, byte array (
     await b.stop();
   }
 });
+
+test('amqplib: a timestamp property in microseconds (no date in seconds) comes back as it was sent', async () => {
+  const b = await startBroker();
+  try {
+    const c = await b.connect();
+    const ch = await c.createConfirmChannel();
+    await ch.assertQueue('types-us', { durable: true });
+    const micros = 1_700_000_000_123_456;
+    ch.sendToQueue('types-us', Buffer.from('x'), { timestamp: micros });
+    ch.sendToQueue('types-us', Buffer.from('y'), { timestamp: 1_700_000_000 });
+    await ch.waitForConfirms();
+    const m1 = await ch.get('types-us', { noAck: true });
+    const m2 = await ch.get('types-us', { noAck: true });
+    assert.ok(m1 !== false && m2 !== false);
+    assert.equal(m1.properties.timestamp, micros);
+    assert.equal(m2.properties.timestamp, 1_700_000_000);
+    await c.close();
+  } finally {
+    await b.stop();
+  }
+});
