@@ -112,6 +112,12 @@ export class Session {
     return this.vhost.publish(exchange, routingKey, message, opts);
   }
 
+  /** Vhost.startPublish after the same check: null when the message reached nothing. */
+  startPublish(exchange: string, routingKey: string, message: Message, opts?: PublishOptions): Promise<unknown> | null {
+    this.check('write', exchangeResource(exchange));
+    return this.vhost.startPublish(exchange, routingKey, message, opts);
+  }
+
   consume(queue: string, opts: ConsumeOptions, deliver: DeliverCallback, owner?: string | null): Consumer {
     this.check('read', queue);
     const entry = this.vhost.queueEntry(queue, owner);

@@ -36,6 +36,8 @@ export interface DeclareQueue {
   /** The connection that owns an exclusive queue; it is deleted when that connection closes. */
   exclusiveOwner?: string | null;
   options?: Partial<QueueOptions>;
+  /** The arguments as the protocol sent them (AMQP x-arguments), kept with the queue. */
+  declaredArguments?: Arguments;
 }
 
 export interface QueueEntry {
@@ -45,6 +47,8 @@ export interface QueueEntry {
   readonly autoDelete: boolean;
   readonly exclusiveOwner: string | null;
   readonly options: QueueOptions;
+  /** As declared (DeclareQueue.declaredArguments); null when not known (an older catalogue). */
+  readonly declaredArguments: Arguments | null;
   readonly queue: Queue;
   /** Set once a consumer has attached: auto-delete applies only after that. */
   hadConsumer: boolean;
@@ -144,20 +148,38 @@ export class Vhost {
    * confirms and SQS answers. The message object is owned by the broker from here on.
    */
   async publish(exchange: string, routingKey: string, message: Message, opts?: PublishOptions): Promise<PublishResult> {
+    const dests = this.routeForPublish(exchange, routingKey, message);
+    if (dests.length === 0) return { routed: 0 };
+    const n = dests.length;
+    await this.storeAll(dests, message, opts);
+    return { routed: n };
+  }
+
+  /**
+   * publish's synchronous half, for endpoints that must know at once whether a message reached
+   * anything (AMQP sends basic.return before the reply to the channel's next method): routes
+   * the message and starts storing it. Null when it reached no queue or topic, else a promise
+   * that resolves once it is durable in all of them. Refusals publish would reject with are
+   * thrown here.
+   */
+  startPublish(exchange: string, routingKey: string, message: Message, opts?: PublishOptions): Promise<unknown> | null {
+    const dests = this.routeForPublish(exchange, routingKey, message);
+    return dests.length === 0 ? null : this.storeAll(dests, message, opts);
+  }
+
+  private routeForPublish(exchange: string, routingKey: string, message: Message): Destination[] {
     this.checkSize(message);
     message.properties.exchange = exchange;
     message.properties.routingKey = routingKey;
-    const dests = this.router.route(exchange, routingKey, message, this.routeScratch);
+    return this.router.route(exchange, routingKey, message, this.routeScratch);
+  }
+
+  private storeAll(dests: readonly Destination[], message: Message, opts: PublishOptions | undefined): Promise<unknown> {
     const n = dests.length;
-    if (n === 0) return { routed: 0 };
-    if (n === 1) {
-      await this.store(dests[0]!, message, opts);
-    } else {
-      const pending: Promise<unknown>[] = new Array(n);
-      for (let i = 0; i < n; i++) pending[i] = this.store(dests[i]!, message, opts);
-      await Promise.all(pending);
-    }
-    return { routed: n };
+    if (n === 1) return this.store(dests[0]!, message, opts);
+    const pending: Promise<unknown>[] = new Array(n);
+    for (let i = 0; i < n; i++) pending[i] = this.store(dests[i]!, message, opts);
+    return Promise.all(pending);
   }
 
   private checkSize(message: Message): void {
@@ -208,20 +230,28 @@ export class Vhost {
       return existing;
     }
     if (durable && owner === null) {
-      const def = await this.catalogue.putQueue({ vhost: this.name, name, durable, autoDelete, arguments: queueOptionsToArguments(options) });
+      const def = await this.catalogue.putQueue({ vhost: this.name, name, durable, autoDelete, arguments: queueOptionsToArguments(options), declaredArguments: spec.declaredArguments });
       return this.openQueueFromDef(def);
     }
     // Transient and exclusive queues are not in the catalogue; their files are removed at
     // the next start if the broker stops without deleting them.
     const id = randomBytes(8).toString('hex');
-    return this.openQueueEntry(name, id, false, autoDelete, owner, options);
+    return this.openQueueEntry(name, id, false, autoDelete, owner, options, spec.declaredArguments ?? null);
   }
 
   private openQueueFromDef(def: QueueDef): Promise<QueueEntry> {
-    return this.openQueueEntry(def.name, def.id, true, def.autoDelete, null, queueOptionsFromArguments(def.arguments));
+    return this.openQueueEntry(def.name, def.id, true, def.autoDelete, null, queueOptionsFromArguments(def.arguments), def.declaredArguments ?? null);
   }
 
-  private async openQueueEntry(name: string, id: string, durable: boolean, autoDelete: boolean, owner: string | null, options: QueueOptions): Promise<QueueEntry> {
+  private async openQueueEntry(
+    name: string,
+    id: string,
+    durable: boolean,
+    autoDelete: boolean,
+    owner: string | null,
+    options: QueueOptions,
+    declaredArguments: Arguments | null,
+  ): Promise<QueueEntry> {
     const dir = paths.queue(this.ctx.dataDir, this.name, name, id);
     const queue = await openQueue({
       name,
@@ -236,7 +266,7 @@ export class Vhost {
         this.deleteQueue(name).catch((e: unknown) => this.ctx.logger.warn(`expiring queue ${name}: ${(e as Error).message}`));
       },
     });
-    const entry: QueueEntry = { name, id, durable, autoDelete, exclusiveOwner: owner, options, queue, hadConsumer: false };
+    const entry: QueueEntry = { name, id, durable, autoDelete, exclusiveOwner: owner, options, declaredArguments, queue, hadConsumer: false };
     this.queues.set(name, entry);
     this.router.addQueue(name);
     return entry;
@@ -244,7 +274,11 @@ export class Vhost {
 
   private checkOwner(entry: QueueEntry, owner: string | null): void {
     if (entry.exclusiveOwner !== null && entry.exclusiveOwner !== owner) {
-      throw new HopperError('RESOURCE_LOCKED', `cannot obtain exclusive access to locked queue '${entry.name}' in vhost '${this.name}'`);
+      throw new HopperError(
+        'RESOURCE_LOCKED',
+        `cannot obtain exclusive access to locked queue '${entry.name}' in vhost '${this.name}'. ` +
+          'It could be originally declared on another connection or the exclusive property value does not match that of the original declaration.',
+      );
     }
   }
 

@@ -33,6 +33,7 @@ import { encodeHeartbeat, FRAME_MIN_SIZE, PROTOCOL_HEADER } from '../codec/frame
 import { type AmqpFrame, FrameDecoder } from '../codec/frame-decoder.js';
 import type { AmqpMethod, AmqpMethodInput, MethodByName } from '../codec/methods/registry.js';
 import { ReplyCode } from '../codec/reply-codes.js';
+import { CancelNotices } from '../channel/cancel-notices.js';
 import { Channel } from '../channel/channel.js';
 import { settledWithin } from '../channel/settle-wait.js';
 import type { ChannelHost, ClientCapabilities } from '../channel/host.js';
@@ -62,10 +63,13 @@ export class AmqpConnection implements ChannelHost {
   private clientProperties: FieldTable = {};
   capabilities: ClientCapabilities = { consumerCancelNotify: false, connectionBlocked: false };
   private sessionRef: Session | null = null;
+  readonly cancelNotices = new CancelNotices();
 
   frameMaxBytes: number;
   private channelMax: number;
   private heartbeat: Heartbeat | null = null;
+  /** Negotiated in tune-ok; heartbeats start once the connection is open. */
+  private heartbeatSec = 0;
   private handshakeTimer: NodeJS.Timeout | null;
   private closeTimer: NodeJS.Timeout | null = null;
 
@@ -273,16 +277,7 @@ export class AmqpConnection implements ChannelHost {
     this.frameMaxBytes = frameMax;
     this.channelMax = channelMax;
     this.decoder.setFrameMax(frameMax);
-    if (m.heartbeat > 0) {
-      this.heartbeat = new Heartbeat(
-        m.heartbeat,
-        () => this.transport.write(HEARTBEAT_FRAME),
-        () => {
-          this.ctx.logger.info(`amqp ${this.connectionId}: missed heartbeats from client, timeout: ${m.heartbeat}s`);
-          this.finish(true);
-        },
-      );
-    }
+    this.heartbeatSec = m.heartbeat;
     this.state = 'open';
   }
 
@@ -296,20 +291,32 @@ export class AmqpConnection implements ChannelHost {
     this.unsubscribe.push(session.vhost.onTopicDeleted((t) => this.sourceDeleted(t)));
     this.unsubscribe.push(this.ctx.broker.alarms.subscribe((active) => this.alarmsChanged(active)));
     this.sendMethod(0, { method: 'connection.open-ok' });
+    this.startHeartbeat();
     if (this.ctx.broker.alarms.blocking) this.alarmsChanged(this.ctx.broker.alarms.active);
   }
 
-  /** RabbitMQ's update-secret: the new secret must be a valid password of the same user. */
-  private onUpdateSecret(m: MethodByName<'connection.update-secret'>): void {
-    const user = this.session.user.name;
-    this.hold(
-      this.ctx.broker.access.authenticate(user, m.newSecret.toString('utf8')).then(
-        () => this.sendMethod(0, { method: 'connection.update-secret-ok' }),
-        () => {
-          throw refused(this.mechanism);
-        },
-      ),
+  private startHeartbeat(): void {
+    const sec = this.heartbeatSec;
+    if (sec === 0) return;
+    this.heartbeat = new Heartbeat(
+      sec,
+      () => this.transport.write(HEARTBEAT_FRAME),
+      () => {
+        this.ctx.logger.info(`amqp ${this.connectionId}: missed heartbeats from client, timeout: ${sec}s`);
+        this.finish(true);
+      },
     );
+  }
+
+  /**
+   * RabbitMQ's update-secret. Its internal user database keeps nothing per connection that a
+   * new secret could change, so it answers update-secret-ok whatever the secret (observed with
+   * RabbitMQ 3.10: a wrong one is answered ok too, and the connection stays open). The same
+   * here: the user and their permissions stay as they were at login.
+   */
+  private onUpdateSecret(m: MethodByName<'connection.update-secret'>): void {
+    this.ctx.logger.info(`amqp ${this.connectionId}: update-secret (${m.reason || 'no reason given'})`);
+    this.sendMethod(0, { method: 'connection.update-secret-ok' });
   }
 
   /** Stops reading and processing frames until `p` settles (a failure closes the connection). */

@@ -187,12 +187,15 @@ export class RawClient {
   }
 
   /** Runs the handshake up to open-ok as guest on '/'. */
-  async handshake(opts: { heartbeat?: number; frameMax?: number; channelMax?: number; vhost?: string } = {}): Promise<void> {
+  async handshake(opts: { heartbeat?: number; frameMax?: number; channelMax?: number; vhost?: string; capabilities?: Record<string, boolean> } = {}): Promise<void> {
     this.write(PROTOCOL_HEADER as Buffer);
     await this.method('connection.start');
     this.send(0, {
       method: 'connection.start-ok',
-      clientProperties: {},
+      clientProperties:
+        opts.capabilities === undefined
+          ? {}
+          : { capabilities: { type: 'table', value: Object.fromEntries(Object.entries(opts.capabilities).map(([k, v]) => [k, { type: 'bool', value: v }])) } },
       mechanism: 'PLAIN',
       response: Buffer.from('\u0000guest\u0000guest'),
       locale: 'en_US',
