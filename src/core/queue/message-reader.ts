@@ -6,6 +6,10 @@
  * One read-ahead at a time for dispatch (`fetch`); dead-lettering loads single messages
  * (`load`). A read result is returned, not only cached: a concurrent read may replace the cache
  * before the caller looks.
+ *
+ * Memory: the recent cache holds at most cacheBytes (a message larger than that is not kept and
+ * is read back from the log when delivered); the read-ahead holds at most its budget, or the
+ * one message a delivery waits for when that alone is larger (up to maxMessageBytes).
  */
 import { messageSize, type Message } from '../message.js';
 import type { Log } from '../../storage/types.js';
@@ -41,9 +45,10 @@ export class MessageReader {
     this.recent.put(offset, message, size);
   }
 
-  /** A settled message will not be needed again. */
+  /** A settled message will not be needed again (nor its memory, which may be megabytes). */
   forget(offset: number): void {
     this.recent.delete(offset);
+    this.readAhead.delete(offset);
   }
 
   /**

@@ -163,6 +163,7 @@ export class Queue implements ConsumerHost {
         clock: this.clock,
         scheduler: this.scheduler,
         retryMs: this.tuning.retryMs,
+        inFlightBytes: this.tuning.deadLetterInFlightBytes,
         target: () => this.o.deadLetterTarget,
         load: (offset) => this.reader.load(offset),
         finished: (job, dead) => {
