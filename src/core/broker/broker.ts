@@ -17,6 +17,7 @@ import { validateVhostName } from '../names.js';
 import { escapeName, paths } from '../paths.js';
 import { Alarms } from './alarms.js';
 import { BrokerContext } from './context.js';
+import { type DamageReport, describeDamage } from './damage.js';
 import type { BrokerOptions } from './options.js';
 import { Session, type LoginRequest } from './session.js';
 import { Vhost } from './vhost.js';
@@ -154,10 +155,20 @@ export class Broker {
     }
   }
 
-  health(): { ok: boolean; failures: string[] } {
+  /**
+   * ok: no log has failed (failures lists those that have: writes refused). degraded: storage
+   * was found damaged (a log's tail cut at recovery, records missing or unreadable, messages
+   * lost), one line per damaged log; the broker serves what is left.
+   */
+  health(): { ok: boolean; failures: string[]; degraded: string[] } {
     const failures: string[] = [];
     for (const v of this.vhostMap.values()) failures.push(...v.failures());
-    return { ok: failures.length === 0, failures };
+    return { ok: failures.length === 0, failures, degraded: this.damage().map(describeDamage) };
+  }
+
+  /** Damaged storage found since the broker opened, in every vhost (see damage.ts). */
+  damage(): DamageReport[] {
+    return [...this.vhostMap.values()].flatMap((v) => v.damage());
   }
 
   /** Finishes pending fsyncs and closes every log. Safe to call more than once. */

@@ -71,7 +71,8 @@ test('a torn tail inside a 16 MiB batch is cut at that batch; everything before 
     await truncate(last, 9 * MiB); // half of the 16 MiB batch, which has a segment to itself
     log = await fx.open(CFG, new TestClock());
     assert.ok(log.recovery.truncatedBytes >= 9 * MiB - 100, 'the torn batch is cut');
-    assert.equal(log.nextOffset, 1);
+    assert.deepEqual(log.lost, { from: 1, to: 2 }, 'its offset is not handed out again');
+    assert.equal(log.nextOffset, 2);
     const got = await readAll(log, 1);
     assert.deepEqual(got.map((g) => [g.offset, g.value!.length]), [[0, 4 * MiB]]);
     await log.close();
