@@ -16,7 +16,7 @@ import { Router } from '../exchange/router.js';
 import { validateVhostName } from '../names.js';
 import { escapeName, paths } from '../paths.js';
 import { Alarms } from './alarms.js';
-import { BrokerContext } from './context.js';
+import { BrokerContext, defaultTopicRetention, type TopicRetention } from './context.js';
 import { type DamageReport, describeDamage } from './damage.js';
 import type { BrokerOptions } from './options.js';
 import { Session, type LoginRequest } from './session.js';
@@ -30,6 +30,14 @@ const packageVersion: string = (() => {
     return '0.0.0';
   }
 })();
+
+function topicRetention(o: BrokerOptions): TopicRetention {
+  const r = { logRetentionMs: o.logRetentionMs ?? defaultTopicRetention.logRetentionMs, logRetentionBytes: o.logRetentionBytes ?? defaultTopicRetention.logRetentionBytes };
+  for (const [name, v] of Object.entries(r)) {
+    if (!Number.isSafeInteger(v) || v < -1) throw new HopperError('INVALID_ARGUMENT', `${name} must be an integer >= -1, not ${v}`);
+  }
+  return r;
+}
 
 export class Broker {
   readonly version = packageVersion;
@@ -59,6 +67,7 @@ export class Broker {
       fsync,
       options.maxMessageBytes ?? 16 * 1024 * 1024,
       options.segmentMaxBytes ?? 128 * 1024 * 1024,
+      topicRetention(options),
     );
     const catalogue = await Catalogue.open(paths.catalogue(dataDir), options.defaultUser === undefined ? { fs } : { fs, defaultUser: options.defaultUser });
     const broker = new Broker(ctx, catalogue, new AccessControl(catalogue));

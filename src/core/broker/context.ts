@@ -10,6 +10,14 @@ import { defaultLogConfig, type Clock, type FsyncPolicy, type Log, type LogConfi
 import type { QueueLogKind } from '../queue/open.js';
 import { logConfigFromTopicConfigs, type TopicConfigs } from '../topic/config.js';
 
+export interface TopicRetention {
+  logRetentionMs: number;
+  logRetentionBytes: number;
+}
+
+/** Kafka's defaults: 7 days, no size limit. */
+export const defaultTopicRetention: Readonly<TopicRetention> = Object.freeze({ logRetentionMs: 7 * 24 * 3600 * 1000, logRetentionBytes: -1 });
+
 export class BrokerContext {
   constructor(
     readonly dataDir: string,
@@ -19,6 +27,8 @@ export class BrokerContext {
     readonly fsync: FsyncPolicy,
     readonly maxMessageBytes: number,
     readonly segmentMaxBytes: number,
+    /** Topics' retention unless a topic sets its own (Kafka's log.retention.ms / log.retention.bytes). */
+    readonly topicRetention: TopicRetention = defaultTopicRetention,
   ) {}
 
   /** Broker-wide log settings; topic and queue settings are layered over these. */
@@ -47,7 +57,8 @@ export class BrokerContext {
   }
 
   topicLogConfig(configs: TopicConfigs): LogConfig {
-    return { ...this.base(), ...logConfigFromTopicConfigs(configs) };
+    const r = this.topicRetention;
+    return { ...this.base(), retentionMs: r.logRetentionMs, retentionBytes: r.logRetentionBytes, ...logConfigFromTopicConfigs(configs) };
   }
 
   /** A topic partition: with the transaction index and the producer state Kafka needs (read_committed, idempotence). */

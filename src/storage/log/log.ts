@@ -30,7 +30,7 @@ import { type AppendOptions, type AppendResult, type Clock, defaultLogConfig, fo
 import { writeLogStartCheckpoint } from './checkpoint.js';
 import { Committer, type CommitterHost } from './committer.js';
 import { type CompactionResult, compactLog } from './compaction.js';
-import { compacts, validateConfig } from './config.js';
+import { compacts, deletes, validateConfig } from './config.js';
 import { HighWaterMark } from './high-water.js';
 import { writeIndexFiles } from './index-files.js';
 import type { MaintainedLog } from './maintained.js';
@@ -337,9 +337,33 @@ export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHos
   enforceRetention(): Promise<void> {
     return this.exclusive(async () => {
       this.expireProducers();
+      if (this.activeExpired()) await this.rollActive();
       await applyRetention(this, this.bytes);
       if (compacts(this.cfg)) await this.compactIfDirty();
     });
+  }
+
+  /**
+   * Time retention reaches the active segment too, as in Kafka: when its newest record is past
+   * retentionMs (and every append to it is acknowledged), it is sealed so that it can go, and
+   * the log goes on in an empty segment at the same end offset.
+   */
+  private activeExpired(): boolean {
+    const cfg = this.cfg;
+    const seg = this.active;
+    return deletes(cfg) && cfg.retentionMs >= 0 && seg.size > 0 && this.ackedOffset === this.next && this.clock.now() - seg.maxTimestamp > cfg.retentionMs;
+  }
+
+  /** Rolls to a new segment now, through the write loop like an append's roll; resolves once it is done. */
+  private rollActive(): Promise<void> {
+    const seg = this.active;
+    if (this.txns !== null) seg.openAtEnd = snapshotOpen(this.txns.open);
+    const next = new Segment(this.dir, this.next);
+    if (this.producerStates !== null) next.snapshotAtStart = this.producerSnapshot(this.next);
+    this.segs.push(next);
+    return new Promise<void>((resolve, reject) =>
+      this.committer.enqueue({ buf: null, seg: next, pos: 0, baseOffset: -1, lastOffset: -1, needsSync: true, resolve: () => resolve(), reject }),
+    );
   }
 
   /** Runs compaction now (enforceRetention calls it when there is new data); for tools and tests. */
