@@ -39,6 +39,11 @@ export class MessageCache {
    * continue the window (or jumps back) starts a new window.
    */
   put(offset: number, message: Message, size: number): void {
+    if (size > this.maxBytes) {
+      // Larger than the whole cache: keeping it would evict everything else, then itself.
+      this.delete(offset);
+      return;
+    }
     this.insert(offset, message, size);
     while (this.bytes > this.maxBytes && this.lo < this.hi) this.evictLow();
   }

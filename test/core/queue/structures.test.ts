@@ -114,9 +114,14 @@ test('MessageCache: an empty read-ahead keeps its first message even when it alo
   assert.equal(r.tryPut(8, m, 1), false, 'nothing more while over budget');
   r.delete(7);
   assert.equal(r.bytes, 0, 'settling it frees it');
-  // The cache of recent publishes (put) still never holds more than its budget.
+  // The cache of recent publishes (put) still never holds more than its budget, and a message
+  // larger than all of it does not push the others out.
   const recent = new MessageCache(4, 3);
+  recent.put(0, m, 1);
   recent.put(1, m, 10);
   assert.equal(recent.get(1), undefined);
-  assert.equal(recent.bytes, 0);
+  assert.equal(recent.get(0), m);
+  assert.equal(recent.bytes, 1);
+  recent.put(2, m, 1);
+  assert.equal(recent.get(2), m);
 });
