@@ -103,6 +103,8 @@ export async function openLog(opts: OpenLogOptions): Promise<SegmentLog> {
   });
 }
 
+const UNREADABLE = 'reads fail their check';
+
 function firstOf<T>(pair: [T, unknown]): T {
   return pair[0];
 }
@@ -312,8 +314,14 @@ export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHos
   /** Records a damaged batch met by a read, once per offset range reported. */
   private noteCorrupt(offset: number, err: HopperError): void {
     for (const d of this.found) if (offset >= d.fromOffset && offset < d.toOffset) return;
-    // The extent of the damage is not known from here: report the offset asked for.
-    this.found.push({ atMs: this.clock.now(), droppedBytes: 0, fromOffset: offset, toOffset: offset + 1, reason: `a read at offset ${offset} failed: ${err.message}` });
+    // The extent of the damage is not known from here: report the offsets asked for, reads of
+    // consecutive offsets (the records of one damaged batch) as one range.
+    const last = this.found[this.found.length - 1];
+    if (last !== undefined && last.toOffset === offset && last.reason.startsWith(UNREADABLE)) {
+      last.toOffset = offset + 1;
+      return;
+    }
+    this.found.push({ atMs: this.clock.now(), droppedBytes: 0, fromOffset: offset, toOffset: offset + 1, reason: `${UNREADABLE} from offset ${offset}: ${err.message}` });
   }
 
   async offsetForTimestamp(timestampMs: number): Promise<number | null> {

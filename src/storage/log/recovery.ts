@@ -15,10 +15,10 @@
  * 4. logStartOffset = max(checkpoint, first segment's base); if it is past the end (the data
  *    below it was lost but the checkpoint was not), the log restarts empty at logStartOffset.
  * 5. Offsets handed out before are never handed out again (high-water.ts): when the data ends
- *    below the end recorded at the last clean close, or after an unclean stop when the tail
- *    had to be cut or the fsync policy is not `always` (acknowledged appends may be gone), the
- *    log continues at its high-water mark in a new segment. The offsets skipped are reported
- *    (`lost`), and so is every cut (RecoveryDamage), for the error log and /health.
+ *    below the end recorded at the last clean close, or after an unclean stop under a fsync
+ *    policy other than `always` (acknowledged appends may be gone), the log continues at its
+ *    high-water mark in a new segment. The offsets skipped are reported (`lost`), and every
+ *    cut or loss (LogDamage) too, for the error log and /health.
  */
 import { join } from 'node:path';
 import { readBatchHeader, BATCH_HEADER_BYTES } from '../codec/record-batch.js';
@@ -106,7 +106,7 @@ export async function recoverLog(fs: StorageFs, dir: string, config: LogConfig, 
       toOffset: Math.max(end, resumeAt),
       reason:
         (truncatedBytes > 0 ? `cut ${truncatedBytes} bytes of torn or damaged batches off the tail` : 'the tail is missing') +
-        (highWater?.clean ? ' after a clean stop' : ' after an unclean stop') +
+        (highWater === null ? '' : highWater.clean ? ' after a clean stop' : ' after an unclean stop') +
         (upTo === '' ? `; the log ends at offset ${end}` : `: records from offset ${end}${upTo} are lost`) +
         (lost !== null ? `; new records get offsets from ${resumeAt}` : ''),
     });
