@@ -33,6 +33,8 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     fsync: config.fsync,
     maxMessageBytes: config.maxMessageBytes,
     segmentMaxBytes: config.segmentMaxBytes,
+    logRetentionMs: config.kafka.logRetentionMs,
+    logRetentionBytes: config.kafka.logRetentionBytes,
     logger: log,
     auth: { concurrentHashesMax, loginThrottle },
   });

@@ -16,6 +16,13 @@ export interface BrokerOptions {
   segmentMaxBytes?: number;
   /** How often topic retention and compaction run. Default 60 s. */
   retentionCheckIntervalMs?: number;
+  /**
+   * Topics' retention by time unless a topic sets `retention.ms` (Kafka's log.retention.ms):
+   * whole segments whose newest record is older are deleted. Default 7 days; -1 keeps forever.
+   */
+  logRetentionMs?: number;
+  /** Topics' retention by size per partition unless a topic sets `retention.bytes` (Kafka's log.retention.bytes). Default -1: no limit. */
+  logRetentionBytes?: number;
   /** Created with full rights on '/' when the catalogue is new; null creates none. Default guest/guest (loopback only). */
   defaultUser?: DefaultUser | null;
   /** How failed logins slow their address down, and how many password hashes run at once. */

@@ -26,6 +26,7 @@ import { recordsExchangeName, topicOfRecordsExchange } from '../topic/records-ex
 import { decodeMessages } from '../../storage/codec/message-codec.js';
 import { paths } from '../paths.js';
 import type { BrokerContext } from './context.js';
+import { type DamageReport, describeDamage, fromLogDamage, fromQueueDamage } from './damage.js';
 import { queueOptionsFromArguments, queueOptionsToArguments, sameQueueOptions } from './queue-arguments.js';
 
 export interface DeclareQueue {
@@ -262,6 +263,7 @@ export class Vhost {
         destroy: () => this.ctx.fs.rmrf(dir),
       },
       deadLetter: (m, info) => this.deadLetter(m, info),
+      onDamage: (d) => this.ctx.logger.error(describeDamage(fromQueueDamage(this.name, name, d))),
       onIdleExpired: () => {
         this.deleteQueue(name).catch((e: unknown) => this.ctx.logger.warn(`expiring queue ${name}: ${(e as Error).message}`));
       },
@@ -452,6 +454,19 @@ export class Vhost {
   failures(): string[] {
     const out: string[] = [];
     for (const t of this.topics.values()) out.push(...t.failures());
+    return out;
+  }
+
+  /** Damaged storage found in this vhost's queues and topics (see damage.ts). */
+  damage(): DamageReport[] {
+    const out: DamageReport[] = [];
+    for (const e of this.queues.values()) {
+      for (const { log, damage } of e.queue.logDamage()) out.push(fromLogDamage({ vhost: this.name, kind: 'queue', name: e.name, log }, damage));
+      for (const d of e.queue.damage()) out.push(fromQueueDamage(this.name, e.name, d));
+    }
+    for (const t of this.topics.values()) {
+      for (const { partition, damage } of t.damage()) out.push(fromLogDamage({ vhost: this.name, kind: 'topic', name: t.name, partition }, damage));
+    }
     return out;
   }
 

@@ -6,8 +6,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 export interface HealthSource {
-  /** Names of the parts that are failed (e.g. a log whose disk write failed); empty when healthy. */
-  health(): { ok: boolean; failures: string[] };
+  /**
+   * failures: the parts that are failed (e.g. a log whose disk write failed), empty when
+   * healthy. degraded: damaged storage found (e.g. a log whose tail recovery cut), one line per
+   * log: the broker still serves, and answers 200 with status "degraded".
+   */
+  health(): { ok: boolean; failures: string[]; degraded?: string[] };
 }
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -16,7 +20,8 @@ export function healthRoute(source: HealthSource, info: () => Record<string, unk
   return (req, res) => {
     if (req.url !== '/health' && req.url !== '/healthz') return false;
     const h = source.health();
-    const body = JSON.stringify({ status: h.ok ? 'ok' : 'failed', failures: h.failures, ...info() });
+    const degraded = h.degraded ?? [];
+    const body = JSON.stringify({ status: !h.ok ? 'failed' : degraded.length > 0 ? 'degraded' : 'ok', failures: h.failures, degraded, ...info() });
     res.writeHead(h.ok ? 200 : 503, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
     res.end(body);
     return true;
