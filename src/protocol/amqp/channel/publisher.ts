@@ -149,7 +149,7 @@ export class Publisher {
     }
     if (exchange === '' && isDirectReplyKey(routingKey)) {
       this.reply(routingKey, message, m.mandatory);
-      if (seq !== 0) this.confirms!.settle(seq, true);
+      if (seq !== 0) this.confirms!.settle(seq, true, true);
       return;
     }
     this.store(seq, exchange, routingKey, message, m.mandatory, opts);
@@ -161,7 +161,7 @@ export class Publisher {
     if (stored === null) {
       // Routed nowhere, known now: the return goes out before the reply to any later method.
       if (mandatory) this.returnMessage(ReplyCode.NO_ROUTE, 'NO_ROUTE', exchange, routingKey, message);
-      if (seq !== 0) this.confirms!.settle(seq, true);
+      if (seq !== 0) this.confirms!.settle(seq, true, true);
       return;
     }
     host.publishStarted();
