@@ -407,6 +407,7 @@ export class Queue implements ConsumerHost {
     this.used();
     this.dispatch();
     this.rearm();
+    if (!w.done && wait > 0) keepAliveUntil(w.promise);
     return w.promise;
   }
 
@@ -909,3 +910,13 @@ function dueAtOf(opts: PublishOptions, defaultDelayMs: number, now: number): num
   return delay > 0 ? now + delay : 0;
 }
 
+/**
+ * A long-poll receive keeps the process alive while it waits, as a pending network call would:
+ * an embedded program whose only work left is `await queue.receive({ waitMs })` must not exit
+ * half-way (the queue's own timer is unref'd, so that an idle broker holds nothing open).
+ */
+function keepAliveUntil(p: Promise<unknown>): void {
+  const t = setInterval(() => undefined, 1 << 30);
+  const clear = () => clearInterval(t);
+  p.then(clear, clear);
+}
