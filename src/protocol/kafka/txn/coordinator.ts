@@ -49,7 +49,7 @@ export interface TxnRecord {
 }
 
 export interface TxnIo {
-  allocateProducerId(): number;
+  allocateProducerId(): number | Promise<number>;
   persist(rec: TxnRecord): Promise<void>;
   /** Writes the commit or abort marker to every partition, durably. */
   writeMarkers(producerId: number, epoch: number, partitions: readonly TopicPartition[], commit: boolean): Promise<void>;
@@ -118,7 +118,7 @@ export class TxnCoordinator {
       let r = this.txns.get(transactionalId);
       if (!r) {
         r = {
-          transactionalId, producerId: this.io.allocateProducerId(), epoch: 0, timeoutMs, state: 'Empty',
+          transactionalId, producerId: await this.io.allocateProducerId(), epoch: 0, timeoutMs, state: 'Empty',
           startMs: -1, partitions: [], offsets: {}, lastResult: null,
         };
         await this.io.persist(r);
@@ -131,7 +131,7 @@ export class TxnCoordinator {
       // Abort the previous epoch's transaction, with markers of a bumped epoch (same producer id,
       // so the markers match its batches).
       if (r.state === 'Ongoing') await this.endWith({ ...r, epoch: Math.min(r.epoch + 1, MAX_EPOCH) }, false);
-      const next = this.bumped(this.txns.get(transactionalId)!);
+      const next = await this.bumped(this.txns.get(transactionalId)!);
       next.timeoutMs = timeoutMs;
       await this.io.persist(next);
       this.put(next);
@@ -140,8 +140,8 @@ export class TxnCoordinator {
   }
 
   /** A copy with the epoch bumped (or a new producer id when the epoch would overflow). */
-  private bumped(r: TxnRecord): TxnRecord {
-    if (r.epoch + 1 > MAX_EPOCH) return { ...r, producerId: this.io.allocateProducerId(), epoch: 0 };
+  private async bumped(r: TxnRecord): Promise<TxnRecord> {
+    if (r.epoch + 1 > MAX_EPOCH) return { ...r, producerId: await this.io.allocateProducerId(), epoch: 0 };
     return { ...r, epoch: r.epoch + 1 };
   }
 

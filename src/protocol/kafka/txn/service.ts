@@ -24,7 +24,7 @@ import { HopperError } from '../../../core/errors.js';
 import { paths } from '../../../core/paths.js';
 import type { KafkaContext } from '../server/context.js';
 import { TxnCoordinator, type TopicPartition, type TxnRecord } from './coordinator.js';
-import { allocateProducerId } from './producer-ids.js';
+import { producerIds } from './producer-ids.js';
 
 /** How often expired transactions are looked for. */
 export const TXN_TICK_MS = 100;
@@ -102,7 +102,7 @@ async function open(kafka: KafkaContext): Promise<TxnService> {
   const log = await kafka.broker.ctx.openOffsetsLog(stateLogDir(kafka));
   const clock = kafka.broker.ctx.clock;
   const coordinator = new TxnCoordinator(clock, {
-    allocateProducerId: () => allocateProducerId(clock.now()),
+    allocateProducerId: () => producerIds(kafka.broker, kafka.options.vhost).allocate(),
     persist: async (rec) => {
       await log.append(encodeBatch([{ key: Buffer.from(rec.transactionalId, 'utf8'), value: Buffer.from(JSON.stringify(rec), 'utf8'), timestamp: clock.now() }]), CRC_CHECKED);
     },
