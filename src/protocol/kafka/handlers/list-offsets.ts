@@ -1,7 +1,9 @@
 /**
- * ListOffsets: -2 earliest (log start), -1 latest (log end), -3 the record with the largest
- * timestamp (looked for in the last batch, where it is unless producers set timestamps out of
- * order), and any other value: the first offset whose timestamp is >= it. With read_committed
+ * ListOffsets: -2 earliest (log start; -4, the earliest local offset, is the same on one tier),
+ * -1 latest (log end), -3 the record with the largest timestamp (looked for in the last batch,
+ * where it is unless producers set timestamps out of order), and any other value: the first
+ * offset whose timestamp is >= it. When no record qualifies (an empty partition, or every
+ * record older), the answer is offset -1 and timestamp -1, as Kafka's. With read_committed
  * (isolation level 1) latest is the last stable offset.
  */
 import { ListOffsets } from '../api/list-offsets.js';
@@ -14,6 +16,8 @@ import { kafkaCode } from '../server/context.js';
 const EARLIEST = -2;
 const LATEST = -1;
 const MAX_TIMESTAMP = -3;
+const EARLIEST_LOCAL = -4;
+const NOT_FOUND = { offset: -1, timestamp: -1 };
 
 /** The timestamp of the record at `offset`, from the batch that holds it. */
 async function recordAt(log: Log, offset: number, pick: 'exact' | 'max'): Promise<{ offset: number; timestamp: number }> {
@@ -30,13 +34,12 @@ async function recordAt(log: Log, offset: number, pick: 'exact' | 'max'): Promis
 }
 
 async function lookup(log: Log, timestamp: number): Promise<{ offset: number; timestamp: number }> {
-  if (timestamp === EARLIEST) return { offset: log.logStartOffset, timestamp: -1 };
+  if (timestamp === EARLIEST || timestamp === EARLIEST_LOCAL) return { offset: log.logStartOffset, timestamp: -1 };
   if (timestamp === LATEST) return { offset: log.nextOffset, timestamp: -1 };
-  if (log.nextOffset === log.logStartOffset) return { offset: timestamp === MAX_TIMESTAMP ? -1 : log.nextOffset, timestamp: -1 };
+  if (log.nextOffset === log.logStartOffset) return NOT_FOUND;
   if (timestamp === MAX_TIMESTAMP) return recordAt(log, log.nextOffset - 1, 'max');
   const offset = await log.offsetForTimestamp(timestamp);
-  // Past every record: Kafka answers offset -1 (timestamp -1) from v1.
-  if (offset === null) return { offset: -1, timestamp: -1 };
+  if (offset === null) return NOT_FOUND;
   return recordAt(log, offset, 'exact');
 }
 

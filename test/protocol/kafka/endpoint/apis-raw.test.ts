@@ -66,6 +66,22 @@ describe('kafka APIs at the protocol level', () => {
     const at = await ask(t0 + 15);
     assert.equal(at.offset, 1);
     assert.equal((await ask(t0 + 1000)).offset, -1);
+    assert.equal((await ask(-4)).offset, 0, 'the earliest local offset is the earliest');
+  });
+
+  it('ListOffsets on an empty partition: -1 for a timestamp and for max timestamp; earliest and latest are its end', async () => {
+    await h.broker.vhost('/').createTopic('raw-empty', { partitions: 1 });
+    const ask = async (timestamp: number) => {
+      c.send(ListOffsets, 8, { replicaId: -1, isolationLevel: 0, topics: [{ name: 'raw-empty', partitions: [{ partitionIndex: 0, timestamp }] }] });
+      const p = (await c.receive(ListOffsets, 8)).body.topics[0]!.partitions[0]!;
+      return [p.offset, p.timestamp];
+    };
+    assert.deepEqual(await ask(1234), [-1, -1]);
+    assert.deepEqual(await ask(0), [-1, -1]);
+    assert.deepEqual(await ask(-3), [-1, -1]);
+    assert.deepEqual(await ask(-2), [0, -1]);
+    assert.deepEqual(await ask(-1), [0, -1]);
+    assert.deepEqual(await ask(-4), [0, -1]);
   });
 
   it('OffsetForLeaderEpoch: epoch 0 ends at the log end', async () => {

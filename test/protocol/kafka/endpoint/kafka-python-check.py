@@ -38,7 +38,7 @@ def drain(consumer, want, timeout_s=20):
 # Admin
 admin = KafkaAdminClient(client_id='kp-admin', **common)
 out['api_version'] = list(admin.config['api_version'])
-admin.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1)])
+admin.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1), NewTopic('kp-empty', num_partitions=2, replication_factor=1)])
 try:
     admin.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1)])
     out['create_again'] = 'created'
@@ -111,6 +111,10 @@ out['offsets_for_times'] = {str(tp.partition): (None if ot is None else [ot.offs
 out['offsets_for_future'] = {str(tp.partition): ot for tp, ot in c.offsets_for_times({tp: base_ts + 10**9 for tp in tps}).items()}
 out['beginning'] = {str(tp.partition): o for tp, o in c.beginning_offsets(tps).items()}
 out['end'] = {str(tp.partition): o for tp, o in c.end_offsets(tps).items()}
+# A partition with no record at all: no offset for any time (Kafka answers offset -1).
+empty = [TopicPartition('kp-empty', p) for p in range(2)]
+out['offsets_for_empty'] = {str(tp.partition): (None if ot is None else [ot.offset, ot.timestamp])
+                            for tp, ot in c.offsets_for_times({tp: base_ts for tp in empty}).items()}
 ends = out['end']
 for tp in tps:
     ot = out['offsets_for_times'][str(tp.partition)]

@@ -61,6 +61,7 @@ interface Report {
   groups: string[];
   offsets_for_times: Record<string, [number, number] | null>;
   offsets_for_future: Record<string, null>;
+  offsets_for_empty: Record<string, [number, number] | null>;
   beginning: Record<string, number>;
   end: Record<string, number>;
   from_time: Rec[];
@@ -179,6 +180,7 @@ describe('kafka endpoint with kafka-python', { skip: SKIP }, () => {
       })),
     );
     assert.deepEqual(r.offsets_for_future, { 0: null, 1: null, 2: null });
+    assert.deepEqual(r.offsets_for_empty, { 0: null, 1: null }, 'an empty partition has no offset for a time');
     // Seeking each partition to its offsets_for_times answer reads exactly the records from that time on.
     assert.deepEqual([...r.from_time].sort(byPosition), expected.filter((x) => x.offset >= (firstAtOrAfter(x.partition)?.offset ?? Infinity)));
     assert.equal(r.position_beginning, 0);
