@@ -102,7 +102,8 @@ export class GroupOffsets {
       if (Buffer.byteLength(metadata) > offsetMetadataMaxBytes) {
         throw new HopperError('INVALID_ARGUMENT', `offset metadata over ${offsetMetadataMaxBytes} bytes`);
       }
-      if (!Number.isSafeInteger(c.offset) || c.offset < -1) throw new HopperError('INVALID_ARGUMENT', `bad offset ${c.offset}`);
+      // Any offset, as Kafka keeps any: -2 and -1 are what kafkajs's resetOffsets commits.
+      if (!Number.isSafeInteger(c.offset)) throw new HopperError('INVALID_ARGUMENT', `bad offset ${c.offset}`);
       const value: CommittedOffset = { offset: c.offset, leaderEpoch: c.leaderEpoch ?? -1, metadata, commitTimestamp: now };
       records.push({ key: Buffer.from(keyOf(group, c.topic, c.partition)), value: encodeValue(value), timestamp: now });
       entries.push([c.topic + SEP + c.partition, value]);

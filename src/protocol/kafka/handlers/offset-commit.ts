@@ -1,6 +1,7 @@
 /**
  * OffsetCommit: checked against the group's generation (unless generation -1, a standalone
- * commit), then made durable in the vhost's group offsets before the answer.
+ * commit), then made durable in the vhost's group offsets before the answer. Any offset is
+ * stored as sent, negative ones included, as Kafka does.
  */
 import { OffsetCommit } from '../api/offset-commit.js';
 import { KafkaError } from '../codec/error-codes.js';
@@ -25,11 +26,10 @@ export const offsetCommitHandler = defineHandler(OffsetCommit, async (req, { kaf
         if (denied) codes[ti]![pi] = KafkaError.TOPIC_AUTHORIZATION_FAILED;
         else if (partitionCheck !== KafkaError.NONE) codes[ti]![pi] = partitionCheck;
         else {
-          // Kafka stores any offset; kafkajs's seek and resetOffsets commit -2 (earliest) and
-          // -1 (latest). The core keeps offsets >= -1, so those are resolved now, against the log.
-          const log = topic!.partition(p.partitionIndex); // commitPartitionError checked it exists
-          const offset = p.committedOffset === -2 ? log.logStartOffset : p.committedOffset === -1 ? log.nextOffset : p.committedOffset < -2 ? -1 : p.committedOffset;
-          commits.push({ topic: t.name, partition: p.partitionIndex, offset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata ?? '' });
+          // Stored as sent, as Kafka stores it: kafkajs's resetOffsets commits -2 (earliest) or
+          // -1 (latest) and expects OffsetFetch to return just that; a consumer that fetches a
+          // negative committed offset applies its own reset policy.
+          commits.push({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata ?? '' });
           where.push([ti, pi]);
         }
       });

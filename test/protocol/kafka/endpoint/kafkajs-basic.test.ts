@@ -142,10 +142,6 @@ describe('kafka endpoint with kafkajs', () => {
     assert.equal(latest[0]!.high, '10');
     assert.equal(latest[0]!.low, '0');
 
-    // kafkajs's resetOffsets joins the group, commits -2 (earliest) and leaves.
-    await admin.resetOffsets({ groupId: 'replay-g', topic: 'replay', earliest: true });
-    const reset = await admin.fetchOffsets({ groupId: 'replay-g', topics: ['replay'] });
-    assert.equal(reset[0]!.partitions[0]!.offset, '0');
 
     const consumer = kafka.consumer({ groupId: 'replay-seek', maxWaitTimeInMs: 200 });
     await consumer.connect();
@@ -164,6 +160,48 @@ describe('kafka endpoint with kafkajs', () => {
     assert.ok(seeked);
     assert.equal(got[0], 'v3');
     assert.deepEqual(got.slice(0, 7), ['v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9']);
+    await admin.disconnect();
+  });
+
+  it('resetOffsets commits -2 or -1 and fetchOffsets returns it; a consumer then applies its own reset policy, as with Kafka', async () => {
+    const kafka = h.kafka();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'reset', numPartitions: 1 }] });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    await producer.send({ topic: 'reset', messages: Array.from({ length: 5 }, (_, i) => ({ value: `old${i}` })) });
+    const committed = async (groupId: string) => (await admin.fetchOffsets({ groupId, topics: ['reset'] }))[0]!.partitions[0]!.offset;
+    // kafkajs's resetOffsets commits -2 (earliest) or -1 (latest), each after a wait of its own
+    // consumer's maxWaitTimeInMs (5 s): both at once.
+    await Promise.all([
+      admin.resetOffsets({ groupId: 'reset-early', topic: 'reset', earliest: true }),
+      admin.resetOffsets({ groupId: 'reset-late', topic: 'reset', earliest: false }),
+    ]);
+    assert.equal(await committed('reset-early'), '-2');
+    assert.equal(await committed('reset-late'), '-1');
+
+    /** The first value a consumer of `groupId` gets, producing a new record now and then until one arrives. */
+    const firstValue = async (groupId: string, fromBeginning: boolean): Promise<string> => {
+      const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+      await consumer.connect();
+      await consumer.subscribe({ topic: 'reset', fromBeginning });
+      const got: string[] = [];
+      await consumer.run({ eachMessage: async ({ message }) => void got.push(message.value!.toString()) });
+      for (let i = 0; got.length === 0; i++) {
+        if (i > 100) throw new Error(`${groupId} got nothing`);
+        await producer.send({ topic: 'reset', messages: [{ value: `new-${groupId}-${i}` }] });
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      await consumer.disconnect();
+      return got[0]!;
+    };
+    // kafkajs treats a negative committed offset as none and applies fromBeginning (Kafka's
+    // Java consumer applies auto.offset.reset the same way; librdkafka does for -1, and starts at
+    // the log start for -2).
+    assert.match(await firstValue('reset-early', false), /^new-reset-early-/, 'not old0: -2 is not resolved to the log start at commit time');
+    assert.equal(await firstValue('reset-late', true), 'old0', 'not a new record: -1 is not resolved to the log end at commit time');
+    await producer.disconnect();
     await admin.disconnect();
   });
 });
