@@ -206,11 +206,13 @@ export interface Log {
   append(batch: Buffer, options?: AppendOptions): Promise<AppendResult>;
 
   /**
-   * Reads whole batches starting with the one containing `offset`, up to about maxBytes (at
-   * least one whole batch if any exists at or after offset). Never returns a batch whose CRC
-   * fails. Rejects with OFFSET_OUT_OF_RANGE if offset < logStartOffset or > nextOffset.
+   * Reads whole batches starting with the one containing `offset`, up to maxBytes, and at least
+   * one whole batch if any exists at or after offset unless minOneBatch is false (then nothing
+   * when that batch is larger than maxBytes: Kafka's Fetch lets only its first partition with
+   * data exceed the limits). Never returns a batch whose CRC fails. Rejects with
+   * OFFSET_OUT_OF_RANGE if offset < logStartOffset or > nextOffset.
    */
-  read(offset: number, maxBytes: number): Promise<ReadResult>;
+  read(offset: number, maxBytes: number, minOneBatch?: boolean): Promise<ReadResult>;
 
   /** The first offset whose record timestamp is >= timestampMs, or null if none. */
   offsetForTimestamp(timestampMs: number): Promise<number | null>;

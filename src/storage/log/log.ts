@@ -298,13 +298,13 @@ export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHos
     this.producerStates?.expire(this.clock.now(), (pid) => open?.has(pid) === true);
   }
 
-  async read(offset: number, maxBytes: number): Promise<ReadResult> {
+  async read(offset: number, maxBytes: number, minOneBatch = true): Promise<ReadResult> {
     if (this.state === 'closed') throw closedError(this.dir);
     if (!Number.isSafeInteger(offset) || offset < this.start || offset > this.next) {
       throw new HopperError('OFFSET_OUT_OF_RANGE', `offset ${offset} is outside [${this.start}, ${this.next}] of log ${this.dir}`);
     }
     try {
-      return await readAt(this, offset, Math.max(0, maxBytes));
+      return await readAt(this, offset, Math.max(0, maxBytes), minOneBatch);
     } catch (err) {
       if (err instanceof HopperError && err.code === 'CORRUPT_MESSAGE') this.noteCorrupt(offset, err);
       throw err;

@@ -43,7 +43,7 @@ export function segmentFor(segments: readonly Segment[], offset: number): number
   return found;
 }
 
-export async function readAt(log: ReadableLog, offset: number, maxBytes: number): Promise<ReadResult> {
+export async function readAt(log: ReadableLog, offset: number, maxBytes: number, minOneBatch = true): Promise<ReadResult> {
   const result = (bytes: Buffer): ReadResult => ({ bytes, nextOffset: log.nextOffset, logStartOffset: log.logStartOffset });
   if (offset >= log.ackedOffset) return result(EMPTY);
   const segments = log.segments;
@@ -53,7 +53,7 @@ export async function readAt(log: ReadableLog, offset: number, maxBytes: number)
     if (seg.file === null || seg.readable === 0) continue;
     seg.readers++;
     try {
-      const bytes = await readInSegment(seg, offset, maxBytes);
+      const bytes = await readInSegment(seg, offset, maxBytes, minOneBatch);
       if (bytes !== null) return result(bytes);
     } finally {
       await seg.leave();
@@ -62,7 +62,7 @@ export async function readAt(log: ReadableLog, offset: number, maxBytes: number)
   return result(EMPTY);
 }
 
-async function readInSegment(seg: Segment, offset: number, maxBytes: number): Promise<Buffer | null> {
+async function readInSegment(seg: Segment, offset: number, maxBytes: number, minOneBatch: boolean): Promise<Buffer | null> {
   const file = seg.file;
   if (file === null) return null;
   const limit = seg.readable;
@@ -88,8 +88,10 @@ async function readInSegment(seg: Segment, offset: number, maxBytes: number): Pr
     pos += size;
   }
   // `pos` starts the batch holding `offset` (or the first after it). Return whole batches up to
-  // maxBytes, and always the first one whole.
-  const want = Math.max(size, Math.min(maxBytes, limit - pos));
+  // maxBytes, and the first one whole even when larger unless the caller says not to.
+  const fits = Math.min(maxBytes, limit - pos);
+  if (fits < size && !minOneBatch) return EMPTY;
+  const want = Math.max(size, fits);
   const at = pos - bufStart;
   const out = at + want <= buf.length ? buf.subarray(at, at + want) : await readRange(file, pos, want);
   let p = 0;

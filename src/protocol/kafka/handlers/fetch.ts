@@ -69,6 +69,11 @@ interface PartitionData {
 
 async function readAll(kafka: KafkaContext, wanted: readonly Wanted[], maxBytes: number, rc: RequestContext, readCommitted: boolean) {
   let total = 0;
+  // KIP-74: until a partition has returned data, the first batch is returned whole even when it
+  // exceeds maxBytes or partitionMaxBytes (so a batch larger than the limits is still
+  // consumable); after that every partition keeps within both, and one whose next batch does
+  // not fit returns nothing this time (clients rotate the order of partitions they fetch).
+  let firstWithData = true;
   const responses = [];
   for (const t of wanted) {
     const topic = t.name === null ? undefined : kafka.topic(t.name);
@@ -102,11 +107,10 @@ async function readAll(kafka: KafkaContext, wanted: readonly Wanted[], maxBytes:
       const stable = txns ? txns.lastStableOffset() : log.nextOffset;
       out.lastStableOffset = stable;
       if (p.fetchOffset >= stable) continue;
-      // The first partition with data may exceed maxBytes by one batch, as Kafka allows.
-      const budget = Math.min(p.partitionMaxBytes, Math.max(maxBytes - total, 0));
-      if (budget <= 0 && total > 0) continue;
+      const budget = Math.max(Math.min(p.partitionMaxBytes, maxBytes - total), 0);
+      if (budget === 0 && !firstWithData) continue;
       try {
-        const r = await log.read(p.fetchOffset, Math.max(budget, 1));
+        const r = await log.read(p.fetchOffset, budget, firstWithData);
         out.highWatermark = r.nextOffset;
         out.logStartOffset = r.logStartOffset;
         let bytes = r.bytes;
@@ -123,6 +127,7 @@ async function readAll(kafka: KafkaContext, wanted: readonly Wanted[], maxBytes:
         if (bytes.length > 0) {
           out.records = bytes;
           total += bytes.length;
+          firstWithData = false;
         }
       } catch (e) {
         out.errorCode = kafkaCode(e);

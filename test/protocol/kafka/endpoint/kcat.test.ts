@@ -154,6 +154,22 @@ describe('kafka endpoint with kcat (librdkafka)', { skip: SKIP }, () => {
     const out = await ok([...b, '-C', '-t', 'kc-eof', '-o', 'beginning', '-e', '-u', '-q'], { timeoutMs: 8_000 });
     assert.deepEqual(lines(out), ['x', 'y']);
   });
+
+  it('-C with fetch.max.bytes below the data of three partitions gets answers within it (librdkafka 0082)', async () => {
+    // librdkafka refuses a response larger than receive.message.max.bytes ("Invalid response
+    // size") and fetches again, for ever: the answers must keep within fetch.max.bytes.
+    const topic = 'kc-fetch-max';
+    await h.broker.vhost('/').createTopic(topic, { partitions: 3 });
+    const producer = h.kafka().producer();
+    await producer.connect();
+    for (let p = 0; p < 3; p++) {
+      for (let i = 0; i < 2; i++) await producer.send({ topic, messages: [{ partition: p, value: Buffer.alloc(400_000, 97 + p) }] });
+    }
+    await producer.disconnect();
+    const limits = ['-X', 'fetch.max.bytes=1000000', '-X', 'receive.message.max.bytes=1000512', '-X', 'max.partition.fetch.bytes=20000000'];
+    const out = await ok([...b, ...limits, '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%p %o %S\n'], { timeoutMs: 20_000 });
+    assert.deepEqual(lines(out).sort(), ['0 0 400000', '0 1 400000', '1 0 400000', '1 1 400000', '2 0 400000', '2 1 400000']);
+  });
 });
 
 // librdkafka 2.0.2 enables SASL only when SaslHandshake v0 is advertised, and before 2.6.1 it
