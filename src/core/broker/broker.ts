@@ -17,6 +17,7 @@ import { validateVhostName } from '../names.js';
 import { escapeName, paths } from '../paths.js';
 import { Alarms } from './alarms.js';
 import { BrokerContext } from './context.js';
+import { NameLocks } from './name-locks.js';
 import type { BrokerOptions } from './options.js';
 import { Session, type LoginRequest } from './session.js';
 import { Vhost } from './vhost.js';
@@ -35,6 +36,7 @@ export class Broker {
   /** Memory and disk alarms: while one is raised, protocols block publishers. */
   readonly alarms = new Alarms();
   private readonly vhostMap = new Map<string, Vhost>();
+  private readonly vhostLocks = new NameLocks();
   private retentionTimer: NodeJS.Timeout | null = null;
   private closed: Promise<void> | null = null;
 
@@ -119,20 +121,28 @@ export class Broker {
     return [...this.vhostMap.keys()];
   }
 
+  /**
+   * Creates a vhost, or returns the existing one. Locked per name like queue declares: two
+   * concurrent adds would otherwise each open a Vhost over the same folder.
+   */
   async addVhost(name: string, description = ''): Promise<Vhost> {
     validateVhostName(name);
-    const existing = this.vhostMap.get(name);
-    if (existing) return existing;
-    await this.catalogue.putVhost({ name, description });
-    return this.openVhost(name, new Router(name));
+    return this.vhostLocks.run(name, async () => {
+      const existing = this.vhostMap.get(name);
+      if (existing) return existing;
+      await this.catalogue.putVhost({ name, description });
+      return this.openVhost(name, new Router(name));
+    });
   }
 
-  async deleteVhost(name: string): Promise<void> {
-    const v = this.vhost(name);
-    this.vhostMap.delete(name);
-    await v.close();
-    await this.catalogue.deleteVhost(name);
-    await this.ctx.fs.rmrf(paths.vhost(this.ctx.dataDir, name));
+  deleteVhost(name: string): Promise<void> {
+    return this.vhostLocks.run(name, async () => {
+      const v = this.vhost(name);
+      this.vhostMap.delete(name);
+      await v.close();
+      await this.catalogue.deleteVhost(name);
+      await this.ctx.fs.rmrf(paths.vhost(this.ctx.dataDir, name));
+    });
   }
 
   /**

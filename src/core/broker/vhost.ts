@@ -26,6 +26,7 @@ import { recordsExchangeName, topicOfRecordsExchange } from '../topic/records-ex
 import { decodeMessages } from '../../storage/codec/message-codec.js';
 import { paths } from '../paths.js';
 import type { BrokerContext } from './context.js';
+import { NameLocks } from './name-locks.js';
 import { queueOptionsFromArguments, queueOptionsToArguments, sameQueueOptions } from './queue-arguments.js';
 
 export interface DeclareQueue {
@@ -36,6 +37,16 @@ export interface DeclareQueue {
   /** The connection that owns an exclusive queue; it is deleted when that connection closes. */
   exclusiveOwner?: string | null;
   options?: Partial<QueueOptions>;
+}
+
+export interface TopicSpec {
+  partitions?: number;
+  config?: TopicConfigs;
+}
+
+/** One lock per kind and name: the NUL keeps kind and name apart. */
+function lockKey(kind: 'queue' | 'topic' | 'exchange', name: string): string {
+  return `${kind}\u0000${name}`;
 }
 
 export interface QueueEntry {
@@ -65,7 +76,13 @@ export class Vhost {
   private readonly topics = new Map<string, Topic>();
   /** Reused by publish: routing fills it, so the hot path allocates no array per message. */
   private readonly routeScratch: Destination[] = [];
-  private offsets: GroupOffsets | null = null;
+  private offsets: Promise<GroupOffsets> | null = null;
+  /**
+   * Declares, creates and deletes of one name run one at a time (keys from lockKey), so two
+   * clients declaring the same new queue or topic at once get one object, not two over the
+   * same files. In-memory state that changes synchronously (router, catalogue) needs no lock.
+   */
+  private readonly locks = new NameLocks();
   private readonly queueDeletedListeners = new Set<(entry: QueueEntry) => void>();
   private readonly topicDeletedListeners = new Set<(topic: Topic) => void>();
   /** Readers waiting for appends to this vhost's topics (Kafka fetches, AMQP stream consumers). */
@@ -92,10 +109,14 @@ export class Vhost {
 
   async declareExchange(spec: ExchangeSpec): Promise<ExchangeInfo> {
     checkNotReserved('exchange', spec.name);
-    // Durable unless said otherwise, like queues here and amqplib's assertExchange.
-    const { created, exchange } = this.router.declareExchange({ ...spec, durable: spec.durable ?? true });
-    if (created && exchange.durable) await this.catalogue.putExchange({ vhost: this.name, ...exchange });
-    return exchange;
+    // Locked so that a second declare of a new exchange is answered only once the first one's
+    // catalogue save is durable, not as soon as the router has it.
+    return this.locks.run(lockKey('exchange', spec.name), async () => {
+      // Durable unless said otherwise, like queues here and amqplib's assertExchange.
+      const { created, exchange } = this.router.declareExchange({ ...spec, durable: spec.durable ?? true });
+      if (created && exchange.durable) await this.catalogue.putExchange({ vhost: this.name, ...exchange });
+      return exchange;
+    });
   }
 
   exchange(name: string): ExchangeInfo {
@@ -104,30 +125,40 @@ export class Vhost {
 
   async deleteExchange(name: string, opts: { ifUnused?: boolean } = {}): Promise<void> {
     checkNotReserved('exchange', name);
-    const deleted = this.router.deleteExchange(name, opts);
-    await this.forgetExchanges(deleted);
+    return this.locks.run(lockKey('exchange', name), async () => {
+      const deleted = this.router.deleteExchange(name, opts);
+      await this.forgetExchanges(deleted);
+    });
   }
 
-  private async forgetExchanges(names: readonly string[]): Promise<void> {
-    for (const n of names) if (this.catalogue.exchange(this.name, n)) await this.catalogue.deleteExchange(this.name, n);
+  /**
+   * Drops deleted exchanges from the catalogue. Call it in the same tick as the router change:
+   * the catalogue changes at once, so a later declare of the same name cannot be undone by it.
+   */
+  private forgetExchanges(names: readonly string[]): Promise<unknown> {
+    const saves: Promise<void>[] = [];
+    for (const n of names) if (this.catalogue.exchange(this.name, n)) saves.push(this.catalogue.deleteExchange(this.name, n));
+    return Promise.all(saves);
   }
 
   // ---- bindings --------------------------------------------------------------------------
 
   async bind(source: string, destination: Destination, routingKey: string, args: Arguments = {}): Promise<void> {
     this.checkDestination(destination);
-    const { created } = this.router.bind(source, destination, routingKey, args);
+    this.router.bind(source, destination, routingKey, args);
     const topic = topicOfRecordsExchange(source);
     if (topic !== null) this.refreshForwarding(topic);
-    if (created) await this.catalogue.putBinding({ vhost: this.name, source, destination, routingKey, arguments: args });
+    // Also when it existed: a concurrent bind may have created it, and this one must not be
+    // answered before that save is durable (putBinding waits for it).
+    await this.catalogue.putBinding({ vhost: this.name, source, destination, routingKey, arguments: args });
   }
 
   async unbind(source: string, destination: Destination, routingKey: string, args: Arguments = {}): Promise<void> {
-    const { removed, autoDeleted } = this.router.unbind(source, destination, routingKey, args);
+    const { autoDeleted } = this.router.unbind(source, destination, routingKey, args);
     const topic = topicOfRecordsExchange(source);
     if (topic !== null) this.refreshForwarding(topic);
-    if (removed) await this.catalogue.deleteBinding({ vhost: this.name, source, destination, routingKey, arguments: args });
-    await this.forgetExchanges(autoDeleted);
+    // Also when already gone: a concurrent unbind's save must be durable before this answers.
+    await Promise.all([this.catalogue.deleteBinding({ vhost: this.name, source, destination, routingKey, arguments: args }), this.forgetExchanges(autoDeleted)]);
   }
 
   private checkDestination(d: Destination): void {
@@ -199,6 +230,10 @@ export class Vhost {
     const durable = spec.durable ?? true;
     const autoDelete = spec.autoDelete ?? false;
     const owner = spec.exclusiveOwner ?? null;
+    return this.locks.run(lockKey('queue', name), () => this.declareQueueLocked(name, durable, autoDelete, owner, options));
+  }
+
+  private async declareQueueLocked(name: string, durable: boolean, autoDelete: boolean, owner: string | null, options: QueueOptions): Promise<QueueEntry> {
     const existing = this.queues.get(name);
     if (existing) {
       this.checkOwner(existing, owner);
@@ -232,8 +267,9 @@ export class Vhost {
         destroy: () => this.ctx.fs.rmrf(dir),
       },
       deadLetter: (m, info) => this.deadLetter(m, info),
-      onIdleExpired: () => {
-        this.deleteQueue(name).catch((e: unknown) => this.ctx.logger.warn(`expiring queue ${name}: ${(e as Error).message}`));
+      onIdleExpired: (expired) => {
+        // Only that queue: the name may have been deleted and declared again since.
+        this.deleteQueueIf(name, (e) => e.queue === expired).catch((e: unknown) => this.ctx.logger.warn(`expiring queue ${name}: ${(e as Error).message}`));
       },
     });
     const entry: QueueEntry = { name, id, durable, autoDelete, exclusiveOwner: owner, options, queue, hadConsumer: false };
@@ -269,7 +305,11 @@ export class Vhost {
   }
 
   /** Deletes a queue and its files; returns how many messages it held. */
-  async deleteQueue(name: string, opts: DeleteQueueOptions & { owner?: string | null } = {}): Promise<number> {
+  deleteQueue(name: string, opts: DeleteQueueOptions & { owner?: string | null } = {}): Promise<number> {
+    return this.locks.run(lockKey('queue', name), () => this.deleteQueueLocked(name, opts));
+  }
+
+  private async deleteQueueLocked(name: string, opts: DeleteQueueOptions & { owner?: string | null }): Promise<number> {
     const e = this.queueEntry(name, opts.owner);
     const stats = e.queue.stats();
     if (opts.ifUnused && stats.consumers > 0) throw new HopperError('IN_USE', `queue '${name}' in vhost '${this.name}' has consumers`);
@@ -277,8 +317,7 @@ export class Vhost {
     this.queues.delete(name);
     for (const fn of this.queueDeletedListeners) fn(e);
     const autoDeleted = this.router.removeQueue(name);
-    if (e.durable) await this.catalogue.deleteQueue(this.name, name);
-    await this.forgetExchanges(autoDeleted);
+    await Promise.all([e.durable ? this.catalogue.deleteQueue(this.name, name) : null, this.forgetExchanges(autoDeleted)]);
     await e.queue.delete();
     return stats.ready;
   }
@@ -295,8 +334,15 @@ export class Vhost {
 
   /** Called by protocols after a consumer is cancelled: applies auto-delete. */
   async consumerGone(name: string): Promise<void> {
-    const e = this.queues.get(name);
-    if (e && e.autoDelete && e.hadConsumer && e.queue.stats().consumers === 0) await this.deleteQueue(name);
+    await this.deleteQueueIf(name, (e) => e.autoDelete && e.hadConsumer && e.queue.stats().consumers === 0);
+  }
+
+  /** Deletes the queue if it exists and passes `test`, both judged under the name's lock. */
+  private deleteQueueIf(name: string, test: (e: QueueEntry) => boolean): Promise<unknown> {
+    return this.locks.run(lockKey('queue', name), async () => {
+      const e = this.queues.get(name);
+      if (e !== undefined && test(e)) await this.deleteQueueLocked(name, {});
+    });
   }
 
   /** A connection closed: its exclusive queues go with it. */
@@ -306,8 +352,22 @@ export class Vhost {
 
   // ---- topics ----------------------------------------------------------------------------
 
-  async createTopic(name: string, spec: { partitions?: number; config?: TopicConfigs } = {}): Promise<Topic> {
+  /** Creates a topic; ALREADY_EXISTS if there is one of that name. */
+  async createTopic(name: string, spec: TopicSpec = {}): Promise<Topic> {
     validateTopicName(name);
+    return this.locks.run(lockKey('topic', name), () => this.createTopicLocked(name, spec));
+  }
+
+  /**
+   * The topic, created with `spec` if there is none (Kafka's auto-creation, AMQP stream
+   * declares): concurrent calls for one new name all get the same topic.
+   */
+  async ensureTopic(name: string, spec: TopicSpec = {}): Promise<Topic> {
+    validateTopicName(name);
+    return this.locks.run(lockKey('topic', name), async () => this.topics.get(name) ?? this.createTopicLocked(name, spec));
+  }
+
+  private async createTopicLocked(name: string, spec: TopicSpec): Promise<Topic> {
     if (this.topics.has(name)) throw new HopperError('ALREADY_EXISTS', `topic '${name}' exists in vhost '${this.name}'`);
     const config = spec.config ?? {};
     const logConfig = this.ctx.topicLogConfig(config); // validates before anything is stored
@@ -337,7 +397,11 @@ export class Vhost {
     return [...this.topics.keys()];
   }
 
-  async deleteTopic(name: string): Promise<void> {
+  deleteTopic(name: string): Promise<void> {
+    return this.locks.run(lockKey('topic', name), () => this.deleteTopicLocked(name));
+  }
+
+  private async deleteTopicLocked(name: string): Promise<void> {
     const t = this.topic(name);
     this.topics.delete(name);
     for (const fn of this.topicDeletedListeners) fn(t);
@@ -346,8 +410,7 @@ export class Vhost {
     const autoDeleted = this.router.removeTopic(name);
     const exchange = recordsExchangeName(name);
     if (exchange !== null && this.router.exchange(exchange)) autoDeleted.push(...this.router.deleteExchange(exchange, { system: true }));
-    await this.catalogue.deleteTopic(this.name, name);
-    await this.forgetExchanges(autoDeleted);
+    await Promise.all([this.catalogue.deleteTopic(this.name, name), this.forgetExchanges(autoDeleted)]);
     await t.close();
     await this.ctx.fs.rmrf(t.dir);
     await (await this.groupOffsets()).deleteTopic(name);
@@ -363,24 +426,36 @@ export class Vhost {
     return () => this.topicDeletedListeners.delete(fn);
   }
 
-  async addPartitions(name: string, total: number): Promise<void> {
-    const t = this.topic(name);
-    const def = this.catalogue.topic(this.name, name);
-    await t.addPartitions(total);
-    if (def) await this.catalogue.putTopic({ ...def, partitions: total });
+  addPartitions(name: string, total: number): Promise<void> {
+    return this.locks.run(lockKey('topic', name), async () => {
+      const t = this.topic(name);
+      await t.addPartitions(total);
+      const def = this.catalogue.topic(this.name, name);
+      if (def) await this.catalogue.putTopic({ ...def, partitions: total });
+    });
   }
 
-  async alterTopicConfig(name: string, config: TopicConfigs): Promise<void> {
-    const t = this.topic(name);
-    const logConfig = this.ctx.topicLogConfig(config);
-    const def = this.catalogue.topic(this.name, name);
-    if (def) await this.catalogue.putTopic({ ...def, config });
-    t.reconfigure(logConfig);
+  alterTopicConfig(name: string, config: TopicConfigs): Promise<void> {
+    return this.locks.run(lockKey('topic', name), async () => {
+      const t = this.topic(name);
+      const logConfig = this.ctx.topicLogConfig(config);
+      const def = this.catalogue.topic(this.name, name);
+      if (def) await this.catalogue.putTopic({ ...def, config });
+      t.reconfigure(logConfig);
+    });
   }
 
-  /** Committed consumer-group offsets of this vhost (opened on first use). */
-  async groupOffsets(): Promise<GroupOffsets> {
-    this.offsets ??= await GroupOffsets.open(await this.ctx.openOffsetsLog(paths.groupOffsets(this.ctx.dataDir, this.name)));
+  /**
+   * Committed consumer-group offsets of this vhost, opened on first use. The promise is kept,
+   * not its result: two first uses at once must not open the offsets log twice.
+   */
+  groupOffsets(): Promise<GroupOffsets> {
+    if (this.offsets === null) {
+      const opening = (this.offsets = this.ctx.openOffsetsLog(paths.groupOffsets(this.ctx.dataDir, this.name)).then((log) => GroupOffsets.open(log)));
+      opening.catch(() => {
+        if (this.offsets === opening) this.offsets = null;
+      });
+    }
     return this.offsets;
   }
 
@@ -428,7 +503,7 @@ export class Vhost {
       closing.push(e.durable ? e.queue.close() : e.queue.delete());
     }
     for (const t of this.topics.values()) closing.push(t.close());
-    if (this.offsets) closing.push(this.offsets.close());
+    if (this.offsets) closing.push(this.offsets.then((o) => o.close()));
     const results = await Promise.allSettled(closing);
     this.queues.clear();
     this.topics.clear();

@@ -82,7 +82,7 @@ export async function declareQueue(ch: Channel, m: MethodByName<'queue.declare'>
       }
       if (vhost.hasQueue(name)) throw inequivalentType(name, vhost.name, 'stream', 'classic');
       ch.host.ctx.broker.access.check(session.user.name, vhost.name, 'configure', name);
-      if (!vhost.hasTopic(name)) await vhost.createTopic(name, { partitions: 1 });
+      await vhost.ensureTopic(name, { partitions: 1 });
     } else {
       if (name !== '' && vhost.hasTopic(name) && !vhost.hasQueue(name)) throw inequivalentType(name, vhost.name, spec.type, 'stream');
       const e = await session.declareQueue(name, {

@@ -120,9 +120,9 @@ export class KafkaContext {
     if (t) return t;
     if (!allowCreate || !this.options.autoCreateTopics) return 3; // UNKNOWN_TOPIC_OR_PARTITION
     try {
-      return await this.vhost.createTopic(name, { partitions: this.options.numPartitions });
+      // ensureTopic: producers auto-creating one topic at once must all get the same one.
+      return await this.vhost.ensureTopic(name, { partitions: this.options.numPartitions });
     } catch (e) {
-      if (e instanceof HopperError && e.code === 'ALREADY_EXISTS') return this.topic(name) ?? 3;
       return kafkaCode(e);
     }
   }
