@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { silentLogger } from '../../server/logger.js';
-import { diskFs } from '../../storage/fs/index.js';
+import { silentLogger, type Logger } from '../../server/logger.js';
+import { diskFs, type StorageFs } from '../../storage/fs/index.js';
 import { formatFsyncPolicy, systemClock } from '../../storage/types.js';
 import { AccessControl } from '../auth/access-control.js';
 import { Catalogue } from '../catalogue/catalogue.js';
@@ -17,6 +17,7 @@ import { validateVhostName } from '../names.js';
 import { escapeName, paths } from '../paths.js';
 import { Alarms } from './alarms.js';
 import { BrokerContext } from './context.js';
+import { DataDirLock } from './data-lock.js';
 import { NameLocks } from './name-locks.js';
 import type { BrokerOptions } from './options.js';
 import { Session, type LoginRequest } from './session.js';
@@ -44,6 +45,7 @@ export class Broker {
     readonly ctx: BrokerContext,
     readonly catalogue: Catalogue,
     readonly access: AccessControl,
+    private readonly lock: DataDirLock | null,
   ) {}
 
   static async open(options: BrokerOptions): Promise<Broker> {
@@ -51,6 +53,18 @@ export class Broker {
     const fs = options.fs ?? diskFs;
     await fs.mkdirp(dataDir);
     const logger = options.logger ?? silentLogger;
+    // Only a directory on the real disk can be shared with another process.
+    const lock = fs === diskFs ? await DataDirLock.acquire(dataDir) : null;
+    if (lock?.tookOverFrom) logger.warn(`took over the lock of ${dataDir} left by pid ${lock.tookOverFrom.pid} (started ${lock.tookOverFrom.startedAt}), which is no longer running`);
+    try {
+      return await Broker.openLocked(dataDir, fs, logger, lock, options);
+    } catch (e) {
+      await lock?.release();
+      throw e;
+    }
+  }
+
+  private static async openLocked(dataDir: string, fs: StorageFs, logger: Logger, lock: DataDirLock | null, options: BrokerOptions): Promise<Broker> {
     const fsync = options.fsync ?? { kind: 'always' };
     const ctx = new BrokerContext(
       dataDir,
@@ -62,7 +76,7 @@ export class Broker {
       options.segmentMaxBytes ?? 128 * 1024 * 1024,
     );
     const catalogue = await Catalogue.open(paths.catalogue(dataDir), options.defaultUser === undefined ? { fs } : { fs, defaultUser: options.defaultUser });
-    const broker = new Broker(ctx, catalogue, new AccessControl(catalogue));
+    const broker = new Broker(ctx, catalogue, new AccessControl(catalogue), lock);
     try {
       for (const v of catalogue.vhosts()) await broker.openVhost(v.name, restoreRouter(catalogue, v.name));
     } catch (e) {
@@ -177,6 +191,7 @@ export class Broker {
       const results = await Promise.allSettled([...this.vhostMap.values()].map((v) => v.close()));
       this.vhostMap.clear();
       await this.catalogue.close();
+      await this.lock?.release();
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
     })();
