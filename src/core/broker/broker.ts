@@ -54,7 +54,7 @@ export class Broker {
     await fs.mkdirp(dataDir);
     const logger = options.logger ?? silentLogger;
     // Only a directory on the real disk can be shared with another process.
-    const lock = fs === diskFs ? await DataDirLock.acquire(dataDir) : null;
+    const lock = options.lock ?? (fs === diskFs ? await DataDirLock.acquire(dataDir) : null);
     if (lock?.tookOverFrom) logger.warn(`took over the lock of ${dataDir} left by pid ${lock.tookOverFrom.pid} (started ${lock.tookOverFrom.startedAt}), which is no longer running`);
     try {
       return await Broker.openLocked(dataDir, fs, logger, lock, options);
@@ -78,7 +78,10 @@ export class Broker {
     const catalogue = await Catalogue.open(paths.catalogue(dataDir), options.defaultUser === undefined ? { fs } : { fs, defaultUser: options.defaultUser });
     const broker = new Broker(ctx, catalogue, new AccessControl(catalogue), lock);
     try {
-      for (const v of catalogue.vhosts()) await broker.openVhost(v.name, restoreRouter(catalogue, v.name));
+      for (const v of catalogue.vhosts()) {
+        options.signal?.throwIfAborted();
+        await broker.openVhost(v.name, restoreRouter(catalogue, v.name), options.signal);
+      }
     } catch (e) {
       await broker.close().catch(() => undefined);
       throw e;
@@ -90,11 +93,11 @@ export class Broker {
     return broker;
   }
 
-  private async openVhost(name: string, router: Router): Promise<Vhost> {
+  private async openVhost(name: string, router: Router, signal?: AbortSignal): Promise<Vhost> {
     await this.removeOrphans(name);
     const v = new Vhost(name, this.ctx, this.catalogue, router);
     this.vhostMap.set(name, v);
-    await v.restore();
+    await v.restore(signal);
     return v;
   }
 

@@ -3,6 +3,7 @@ import type { Logger } from '../../server/logger.js';
 import type { StorageFs } from '../../storage/fs/index.js';
 import type { Clock, FsyncPolicy } from '../../storage/types.js';
 import type { DefaultUser } from '../catalogue/catalogue.js';
+import type { DataDirLock } from './data-lock.js';
 
 export interface BrokerOptions {
   /** Where logs, queue state and the catalogue live; created if missing. */
@@ -18,6 +19,14 @@ export interface BrokerOptions {
   /** Created with full rights on '/' when the catalogue is new; null creates none. Default guest/guest (loopback only). */
   defaultUser?: DefaultUser | null;
   logger?: Logger;
+  /**
+   * The data directory's lock, already taken (DataDirLock.acquire): `hopper start` takes it
+   * before its HTTP listener so that /health answers during recovery. The broker releases it
+   * when closed, or when open fails. Default: Broker.open takes it.
+   */
+  lock?: DataDirLock;
+  /** Aborts recovery between objects (a signal during start-up); open then rejects with its reason. */
+  signal?: AbortSignal;
   /** Seams for tests: the filesystem (disk by default) and the clock. */
   fs?: StorageFs;
   clock?: Clock;

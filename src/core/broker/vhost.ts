@@ -96,9 +96,13 @@ export class Vhost {
   ) {}
 
   /** Opens the durable queues and topics the catalogue lists (at broker start). */
-  async restore(): Promise<void> {
-    for (const def of this.catalogue.queues(this.name)) await this.openQueueFromDef(def);
+  async restore(signal?: AbortSignal): Promise<void> {
+    for (const def of this.catalogue.queues(this.name)) {
+      signal?.throwIfAborted();
+      await this.openQueueFromDef(def);
+    }
     for (const def of this.catalogue.topics(this.name)) {
+      signal?.throwIfAborted();
       const topic = await Topic.open(def.name, paths.topic(this.ctx.dataDir, this.name, def.name, def.id), def.partitions, this.ctx.topicLogConfig(def.config), this.ctx.openTopicLog, this.appends);
       this.topics.set(def.name, topic);
       this.refreshForwarding(def.name);
