@@ -33,7 +33,7 @@ export interface AmqpListenerConfig extends ListenerConfig {
   handshakeTimeoutMs: number;
   /** Open AMQP connections; further ones are closed at once (0: no limit). */
   maxConnections: number;
-  /** Messages of the synthetic session run at start before clients are accepted (./warm-up.ts); 0: none. */
+  /** Messages of the synthetic session run in the background once the listeners accept (./warm-up.ts); 0: none. */
   warmUpMessages: number;
 }
 
@@ -64,7 +64,7 @@ export const defaultConfig: ServerConfig = {
   maxMessageBytes: 16 * 1024 * 1024,
   segmentMaxBytes: 128 * 1024 * 1024,
   http: { host: '127.0.0.1', port: 8080 },
-  amqp: { host: '127.0.0.1', port: 5672, frameMaxBytes: 131_072, channelMax: 2047, heartbeatSec: 60, handshakeTimeoutMs: 10_000, maxConnections: 10_000, warmUpMessages: 20_000 },
+  amqp: { host: '127.0.0.1', port: 5672, frameMaxBytes: 131_072, channelMax: 2047, heartbeatSec: 60, handshakeTimeoutMs: 10_000, maxConnections: 10_000, warmUpMessages: 0 },
   kafka: { host: '127.0.0.1', port: 9092, autoCreateTopics: true, numPartitions: 1, saslRequired: false },
   memoryHighWatermarkBytes: 0,
   diskFreeLimitBytes: 50_000_000,

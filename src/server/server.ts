@@ -105,6 +105,8 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
   }
   phase = 'ready';
   const openBroker = broker;
+  const stopWarmUp = new AbortController();
+  const warmUp = amqp !== null && config.amqp.warmUpMessages > 0 ? runWarmUp(config.amqp.warmUpMessages, stopWarmUp.signal, log) : Promise.resolve();
   let closing: Promise<void> | null = null;
   return {
     broker: openBroker,
@@ -122,10 +124,12 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
     close() {
       closing ??= (async () => {
         phase = 'stopping';
+        stopWarmUp.abort();
         stopWatching();
         await kafka?.close();
         await amqp?.close();
         await http?.close();
+        await warmUp;
         const timer = setTimeout(() => log.warn('shutdown is taking longer than shutdownTimeoutMs'), config.shutdownTimeoutMs);
         try {
           await openBroker.close();
@@ -137,4 +141,15 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
       return closing;
     },
   };
+}
+
+/** The AMQP warm-up (./warm-up.ts), in the background: it never fails start-up. */
+async function runWarmUp(messages: number, signal: AbortSignal, log: Logger): Promise<void> {
+  const t0 = Date.now();
+  try {
+    const n = await warmUpAmqp(messages, signal);
+    log.info(`amqp warm-up: ${n} messages in ${Date.now() - t0} ms`);
+  } catch (e) {
+    log.warn(`amqp warm-up failed: ${(e as Error).message}`);
+  }
 }

@@ -55,7 +55,7 @@ export class Broker {
     const logger = options.logger ?? silentLogger;
     // Only a directory on the real disk can be shared with another process.
     const lock = options.lock ?? (fs === diskFs ? await DataDirLock.acquire(dataDir) : null);
-    if (lock?.tookOverFrom) logger.warn(`took over the lock of ${dataDir} left by pid ${lock.tookOverFrom.pid} (started ${lock.tookOverFrom.startedAt}), which is no longer running`);
+    if (lock?.tookOverFrom && !options.lock) logger.warn(`took over the lock of ${dataDir} left by pid ${lock.tookOverFrom.pid} (started ${lock.tookOverFrom.startedAt}), which is no longer running`);
     try {
       return await Broker.openLocked(dataDir, fs, logger, lock, options);
     } catch (e) {
@@ -74,6 +74,7 @@ export class Broker {
       fsync,
       options.maxMessageBytes ?? 16 * 1024 * 1024,
       options.segmentMaxBytes ?? 128 * 1024 * 1024,
+      options.deadLetterLogIntervalMs,
     );
     const catalogue = await Catalogue.open(paths.catalogue(dataDir), options.defaultUser === undefined ? { fs } : { fs, defaultUser: options.defaultUser });
     const broker = new Broker(ctx, catalogue, new AccessControl(catalogue), lock);
