@@ -17,6 +17,8 @@ options:
   --amqp-port N       AMQP 0-9-1 port (default 5672; -1 disables; env HOPPER_AMQP_PORT)
   --kafka-port N      Kafka port (default 9092; -1 disables; env HOPPER_KAFKA_PORT)
   --host ADDR         address for all listeners (default 127.0.0.1)
+  --log-level LEVEL   error | warn | info | debug (default info; env HOPPER_LOG_LEVEL)
+  --log-format FORMAT text | json: one JSON object per line (default text; env HOPPER_LOG_FORMAT)
   -h, --help          this text
 `;
 
@@ -49,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       'amqp-port': { type: 'string' },
       'kafka-port': { type: 'string' },
       host: { type: 'string' },
+      'log-level': { type: 'string' },
+      'log-format': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -73,9 +77,11 @@ async function main(argv: string[]): Promise<number> {
       'amqp.host': values.host,
       'kafka.port': values['kafka-port'],
       'kafka.host': values.host,
+      logLevel: values['log-level'],
+      logFormat: values['log-format'],
     },
   });
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, undefined, config.logFormat);
   // Signal handlers go in before anything slow (loading the broker's modules, recovery): a
   // signal during start-up stops start-up cleanly instead of killing the process mid-recovery.
   const abort = new AbortController();

@@ -56,6 +56,8 @@ export interface ServerConfig {
   /** How long shutdown waits for in-flight work before closing logs anyway. */
   shutdownTimeoutMs: number;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
+  /** Log lines as text (key=value fields) or one JSON object per line. */
+  logFormat: 'text' | 'json';
 }
 
 export const defaultConfig: ServerConfig = {
@@ -70,6 +72,7 @@ export const defaultConfig: ServerConfig = {
   diskFreeLimitBytes: 50_000_000,
   shutdownTimeoutMs: 10_000,
   logLevel: 'info',
+  logFormat: 'text',
 };
 
 /** The environment variables read, and the setting each one sets. */
@@ -92,6 +95,7 @@ export const envVars = {
   HOPPER_DISK_FREE_LIMIT_BYTES: 'diskFreeLimitBytes',
   HOPPER_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
   HOPPER_LOG_LEVEL: 'logLevel',
+  HOPPER_LOG_FORMAT: 'logFormat',
 } as const;
 
 type Flat = Record<string, string | number | undefined>;
@@ -142,6 +146,12 @@ function applySetting(cfg: ServerConfig, path: string, raw: unknown, source: str
       const v = str();
       if (!['error', 'warn', 'info', 'debug'].includes(v)) fail('must be error, warn, info or debug');
       cfg.logLevel = v as ServerConfig['logLevel'];
+      break;
+    }
+    case 'logFormat': {
+      const v = str();
+      if (v !== 'text' && v !== 'json') fail('must be text or json');
+      cfg.logFormat = v as ServerConfig['logFormat'];
       break;
     }
     default: fail('is not a known setting');

@@ -10,6 +10,7 @@ import { DataDirLock } from '../core/broker/data-lock.js';
 import { listenAmqp, type AmqpListener } from '../protocol/amqp/server/listener.js';
 import { healthRoute, listenHttp, type HttpListener } from '../protocol/http/listener.js';
 import { listenKafka, type KafkaListener } from '../protocol/kafka/server/listener.js';
+import { logAlarms } from './alarm-log.js';
 import { warmUpAmqp } from './warm-up.js';
 import { describeConfig, type ServerConfig } from './config.js';
 import type { Logger } from './logger.js';
@@ -72,13 +73,12 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
       ...(signal ? { signal } : {}),
     });
     const b = broker;
-    stopWatching = watchResources(b.alarms, {
-      dataDir: config.dataDir,
+    const limits = {
       memoryHighWatermarkBytes: config.memoryHighWatermarkBytes > 0 ? config.memoryHighWatermarkBytes : Math.floor(totalmem() * 0.6),
       diskFreeLimitBytes: config.diskFreeLimitBytes,
-      intervalMs: 2_000,
-    });
-    b.alarms.subscribe((active) => log.warn(active.size > 0 ? `resource alarm: ${[...active].join(', ')}; publishers are blocked` : 'resource alarms cleared'));
+    };
+    logAlarms(b.alarms, log, limits);
+    stopWatching = watchResources(b.alarms, { dataDir: config.dataDir, ...limits, intervalMs: 2_000 });
     signal?.throwIfAborted();
     if (config.amqp.port >= 0) {
       const a = config.amqp;

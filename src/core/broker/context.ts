@@ -8,6 +8,7 @@ import type { StorageFs } from '../../storage/fs/index.js';
 import { openLog } from '../../storage/log/index.js';
 import { defaultLogConfig, type Clock, type FsyncPolicy, type Log, type LogConfig } from '../../storage/types.js';
 import type { QueueLogKind } from '../queue/open.js';
+import { DEAD_LETTER_LOG_INTERVAL_MS } from './dead-letter-log.js';
 import { logConfigFromTopicConfigs, type TopicConfigs } from '../topic/config.js';
 
 export class BrokerContext {
@@ -19,6 +20,8 @@ export class BrokerContext {
     readonly fsync: FsyncPolicy,
     readonly maxMessageBytes: number,
     readonly segmentMaxBytes: number,
+    /** Dead-lettering is logged once per queue per this interval (dead-letter-log.ts). */
+    readonly deadLetterLogIntervalMs = DEAD_LETTER_LOG_INTERVAL_MS,
   ) {}
 
   /** Broker-wide log settings; topic and queue settings are layered over these. */

@@ -16,6 +16,8 @@ export interface BrokerOptions {
   segmentMaxBytes?: number;
   /** How often topic retention and compaction run. Default 60 s. */
   retentionCheckIntervalMs?: number;
+  /** Dead-lettering is logged as one line per queue per this interval. Default 10 s. */
+  deadLetterLogIntervalMs?: number;
   /** Created with full rights on '/' when the catalogue is new; null creates none. Default guest/guest (loopback only). */
   defaultUser?: DefaultUser | null;
   logger?: Logger;

@@ -26,6 +26,7 @@ import { recordsExchangeName, topicOfRecordsExchange } from '../topic/records-ex
 import { decodeMessages } from '../../storage/codec/message-codec.js';
 import { paths } from '../paths.js';
 import type { BrokerContext } from './context.js';
+import { DeadLetterLog } from './dead-letter-log.js';
 import { NameLocks } from './name-locks.js';
 import { queueOptionsFromArguments, queueOptionsToArguments, sameQueueOptions } from './queue-arguments.js';
 
@@ -87,13 +88,16 @@ export class Vhost {
   private readonly topicDeletedListeners = new Set<(topic: Topic) => void>();
   /** Readers waiting for appends to this vhost's topics (Kafka fetches, AMQP stream consumers). */
   readonly appends = new PartitionWaiters();
+  private readonly deadLetters: DeadLetterLog;
 
   constructor(
     readonly name: string,
     private readonly ctx: BrokerContext,
     private readonly catalogue: Catalogue,
     readonly router: Router,
-  ) {}
+  ) {
+    this.deadLetters = new DeadLetterLog(name, ctx.logger, ctx.deadLetterLogIntervalMs);
+  }
 
   /** Opens the durable queues and topics the catalogue lists (at broker start). */
   async restore(signal?: AbortSignal): Promise<void> {
@@ -216,6 +220,7 @@ export class Vhost {
     message.properties.exchange = info.exchange;
     message.properties.routingKey = key;
     await Promise.all(dests.map((d) => this.store(d, message)));
+    this.deadLetters.count(info.queue, info.reason, info.exchange);
   }
 
   // ---- queues ----------------------------------------------------------------------------
@@ -246,14 +251,33 @@ export class Vhost {
       }
       return existing;
     }
+    let entry: QueueEntry;
     if (durable && owner === null) {
       const def = await this.catalogue.putQueue({ vhost: this.name, name, durable, autoDelete, arguments: queueOptionsToArguments(options) });
-      return this.openQueueFromDef(def);
+      entry = await this.openQueueFromDef(def);
+    } else {
+      // Transient and exclusive queues are not in the catalogue; their files are removed at
+      // the next start if the broker stops without deleting them.
+      entry = await this.openQueueEntry(name, randomBytes(8).toString('hex'), false, autoDelete, owner, options);
     }
-    // Transient and exclusive queues are not in the catalogue; their files are removed at
-    // the next start if the broker stops without deleting them.
-    const id = randomBytes(8).toString('hex');
-    return this.openQueueEntry(name, id, false, autoDelete, owner, options);
+    this.logQueue('created', entry);
+    return entry;
+  }
+
+  /**
+   * Queue lifecycle for operators. Exclusive queues (one per RPC client, often) are logged at
+   * debug level, the others at info.
+   */
+  private logQueue(what: 'created' | 'deleted', e: QueueEntry, extra: { reason?: string; messages?: number } = {}): void {
+    this.ctx.logger[e.exclusiveOwner === null ? 'info' : 'debug'](`queue '${e.name}' in vhost '${this.name}' ${what}${extra.reason ? ` (${extra.reason})` : ''}`, {
+      event: `queue.${what}`,
+      vhost: this.name,
+      queue: e.name,
+      durable: e.durable,
+      exclusive: e.exclusiveOwner !== null,
+      autoDelete: e.autoDelete,
+      ...extra,
+    });
   }
 
   private openQueueFromDef(def: QueueDef): Promise<QueueEntry> {
@@ -273,7 +297,7 @@ export class Vhost {
       deadLetter: (m, info) => this.deadLetter(m, info),
       onIdleExpired: (expired) => {
         // Only that queue: the name may have been deleted and declared again since.
-        this.deleteQueueIf(name, (e) => e.queue === expired).catch((e: unknown) => this.ctx.logger.warn(`expiring queue ${name}: ${(e as Error).message}`));
+        this.deleteQueueIf(name, (e) => e.queue === expired, 'expired: unused for x-expires').catch((e: unknown) => this.ctx.logger.warn(`expiring queue ${name}: ${(e as Error).message}`));
       },
     });
     const entry: QueueEntry = { name, id, durable, autoDelete, exclusiveOwner: owner, options, queue, hadConsumer: false };
@@ -310,10 +334,10 @@ export class Vhost {
 
   /** Deletes a queue and its files; returns how many messages it held. */
   deleteQueue(name: string, opts: DeleteQueueOptions & { owner?: string | null } = {}): Promise<number> {
-    return this.locks.run(lockKey('queue', name), () => this.deleteQueueLocked(name, opts));
+    return this.locks.run(lockKey('queue', name), () => this.deleteQueueLocked(name, opts, 'deleted by a client'));
   }
 
-  private async deleteQueueLocked(name: string, opts: DeleteQueueOptions & { owner?: string | null }): Promise<number> {
+  private async deleteQueueLocked(name: string, opts: DeleteQueueOptions & { owner?: string | null }, reason: string): Promise<number> {
     const e = this.queueEntry(name, opts.owner);
     const stats = e.queue.stats();
     if (opts.ifUnused && stats.consumers > 0) throw new HopperError('IN_USE', `queue '${name}' in vhost '${this.name}' has consumers`);
@@ -323,6 +347,7 @@ export class Vhost {
     const autoDeleted = this.router.removeQueue(name);
     await Promise.all([e.durable ? this.catalogue.deleteQueue(this.name, name) : null, this.forgetExchanges(autoDeleted)]);
     await e.queue.delete();
+    this.logQueue('deleted', e, { reason, messages: stats.ready + stats.inFlight + stats.delayed });
     return stats.ready;
   }
 
@@ -338,20 +363,22 @@ export class Vhost {
 
   /** Called by protocols after a consumer is cancelled: applies auto-delete. */
   async consumerGone(name: string): Promise<void> {
-    await this.deleteQueueIf(name, (e) => e.autoDelete && e.hadConsumer && e.queue.stats().consumers === 0);
+    await this.deleteQueueIf(name, (e) => e.autoDelete && e.hadConsumer && e.queue.stats().consumers === 0, 'auto-delete: its last consumer went');
   }
 
   /** Deletes the queue if it exists and passes `test`, both judged under the name's lock. */
-  private deleteQueueIf(name: string, test: (e: QueueEntry) => boolean): Promise<unknown> {
+  private deleteQueueIf(name: string, test: (e: QueueEntry) => boolean, reason: string): Promise<unknown> {
     return this.locks.run(lockKey('queue', name), async () => {
       const e = this.queues.get(name);
-      if (e !== undefined && test(e)) await this.deleteQueueLocked(name, {});
+      if (e !== undefined && test(e)) await this.deleteQueueLocked(name, {}, reason);
     });
   }
 
   /** A connection closed: its exclusive queues go with it. */
   async ownerClosed(owner: string): Promise<void> {
-    for (const e of [...this.queues.values()]) if (e.exclusiveOwner === owner) await this.deleteQueue(e.name, { owner });
+    for (const e of [...this.queues.values()]) {
+      if (e.exclusiveOwner === owner) await this.locks.run(lockKey('queue', e.name), () => this.deleteQueueLocked(e.name, { owner }, 'its exclusive owner closed'));
+    }
   }
 
   // ---- topics ----------------------------------------------------------------------------
@@ -384,6 +411,7 @@ export class Vhost {
       const { exchange: info } = this.router.declareExchange({ name: exchange, type: 'topic', durable: true, internal: true }, { system: true });
       await this.catalogue.putExchange({ vhost: this.name, ...info });
     }
+    this.ctx.logger.info(`topic '${name}' in vhost '${this.name}' created`, { event: 'topic.created', vhost: this.name, topic: name, partitions: def.partitions });
     return topic;
   }
 
@@ -418,6 +446,7 @@ export class Vhost {
     await t.close();
     await this.ctx.fs.rmrf(t.dir);
     await (await this.groupOffsets()).deleteTopic(name);
+    this.ctx.logger.info(`topic '${name}' in vhost '${this.name}' deleted`, { event: 'topic.deleted', vhost: this.name, topic: name, partitions: t.partitionCount });
   }
 
   /**
@@ -501,6 +530,7 @@ export class Vhost {
   }
 
   async close(): Promise<void> {
+    this.deadLetters.flush();
     const closing: Promise<unknown>[] = [];
     for (const e of this.queues.values()) {
       // Transient and exclusive queues do not outlive the broker.

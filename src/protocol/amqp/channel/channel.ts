@@ -311,14 +311,18 @@ export class Channel {
    * A queue, or a stream's topic, was deleted: its consumers here are cancelled (and told, if
    * the client listens).
    */
-  sourceDeleted(source: Queue | Topic): void {
+  /** The source of some consumers was deleted: they are cancelled. Returns their tags. */
+  sourceDeleted(source: Queue | Topic): string[] {
+    const cancelled: string[] = [];
     for (const c of [...this.consumers.values()]) {
       if (c.source !== source) continue;
       this.consumers.delete(c.tag);
       c.stop();
       this.retired.add(c);
       if (this.host.capabilities.consumerCancelNotify) this.send({ method: 'basic.cancel', consumerTag: c.tag, nowait: true });
+      cancelled.push(c.tag);
     }
+    return cancelled;
   }
 
   private async get(m: MethodByName<'basic.get'>): Promise<void> {

@@ -14,6 +14,7 @@ import { FramePool } from '../codec/frame-pool.js';
 import { GroupCoordinator } from '../groups/coordinator.js';
 import type { KafkaEndpointOptions } from './options.js';
 import { topicIdOf } from './topic-ids.js';
+import { silentLogger, type Logger } from '../../../server/logger.js';
 
 export const NODE_ID = 0;
 
@@ -39,6 +40,7 @@ export class KafkaContext {
     readonly options: KafkaEndpointOptions,
     /** The APIs this endpoint answers: ApiVersions and the framer are read off it. */
     readonly registry: ApiRegistry,
+    logger: Logger = silentLogger,
   ) {
     const host = options.advertisedHost ?? (options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host);
     this.node = { nodeId: NODE_ID, host, port: options.port };
@@ -48,6 +50,11 @@ export class KafkaContext {
       minSessionTimeoutMs: options.groupMinSessionTimeoutMs,
       maxSessionTimeoutMs: options.groupMaxSessionTimeoutMs,
       initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs,
+      // A group member dropped by the coordinator is a consumer the broker cancelled.
+      onMemberExpired: (groupId, m, reason) =>
+        logger.info(`kafka group '${groupId}': member ${m.memberId} removed: ${reason}`, {
+          event: 'consumer.cancelled', protocol: 'kafka', group: groupId, memberId: m.memberId, clientId: m.clientId, client: m.clientHost, reason,
+        }),
     });
   }
 
