@@ -4,16 +4,22 @@
  * src/storage/codec/message-codec.ts and docs/message-model.md for the exact mapping).
  */
 
+/**
+ * The width an integer had in an AMQP field table (b B s u I i l), kept so that it goes back
+ * out with the same type letter. Absent: no particular width (SQS, the broker's own values).
+ */
+export type IntWidth = 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64';
+
 /** A typed value as AMQP field tables and SQS message attributes carry them. */
 export type TypedValue =
   | { type: 'string'; value: string }
   | { type: 'bool'; value: boolean }
-  | { type: 'int'; value: number } // integers up to 2^53, AMQP I/l/s/b/u/U
-  | { type: 'long'; value: bigint } // 64-bit integers outside the safe range
-  | { type: 'float'; value: number } // AMQP f/d
+  | { type: 'int'; value: number; width?: IntWidth } // integers up to 2^53
+  | { type: 'long'; value: bigint } // 64-bit integers outside the safe range (AMQP l)
+  | { type: 'float'; value: number; single?: boolean } // AMQP d, or f (32-bit) when single
   | { type: 'decimal'; scale: number; value: number } // AMQP D
   | { type: 'number'; value: string } // SQS "Number" (kept as its decimal text)
-  | { type: 'timestamp'; value: number } // seconds since epoch (AMQP T)
+  | { type: 'timestamp'; value: number | bigint } // seconds since epoch, uint64 (AMQP T); a bigint above 2^53
   | { type: 'bytes'; value: Buffer }
   | { type: 'void' }
   | { type: 'array'; value: TypedValue[] }
@@ -49,6 +55,11 @@ export interface MessageProperties {
   exchange?: string;
   /** The routing key it was published with (AMQP delivers both back to the consumer). */
   routingKey?: string;
+  /**
+   * The AMQP `timestamp` property (seconds, uint64) in decimal, only when it is no time that
+   * `timestamp` can hold (beyond year 275760, e.g. a nanosecond count): delivered back as sent.
+   */
+  amqpTimestamp?: string;
   /** Typed application attributes: AMQP headers table, SQS message attributes. */
   attributes?: Record<string, TypedValue>;
 }

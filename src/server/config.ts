@@ -20,6 +20,10 @@ export interface KafkaListenerConfig extends ListenerConfig {
   numPartitions: number;
   /** Require SASL PLAIN authentication (a Hopper user) before any other request. */
   saslRequired: boolean;
+  /** Topics' retention by time unless a topic sets retention.ms (Kafka's log.retention.ms); -1 keeps forever. */
+  logRetentionMs: number;
+  /** Topics' retention by size per partition unless a topic sets retention.bytes (Kafka's log.retention.bytes); -1: no limit. */
+  logRetentionBytes: number;
 }
 
 export interface AmqpListenerConfig extends ListenerConfig {
@@ -37,6 +41,22 @@ export interface AmqpListenerConfig extends ListenerConfig {
   warmUpMessages: number;
 }
 
+/** Logins: how failures slow down their client address (src/core/auth/login-throttle.ts). */
+export interface AuthConfig {
+  /** Delay before an address's next login is checked, after its first failure; doubles per further failure (0: no throttling). */
+  failureDelayMs: number;
+  /** The longest such delay. */
+  failureDelayMaxMs: number;
+  /** An address without a failed login for this long starts again from no delay. */
+  failureResetMs: number;
+  /** Addresses with failures remembered at most (the least recently failing are forgotten first). */
+  failureAddressesMax: number;
+  /** Logins from one address waiting for their turn at most; more are refused at once. */
+  waitingLoginsPerAddressMax: number;
+  /** Slow password hashes (scrypt) computed at once at most; they share libuv's thread pool with file I/O. */
+  concurrentHashesMax: number;
+}
+
 export interface ServerConfig {
   dataDir: string;
   fsync: FsyncPolicy;
@@ -49,6 +69,8 @@ export interface ServerConfig {
   amqp: AmqpListenerConfig;
   /** Kafka listener (Kafka clients), and how it creates topics. */
   kafka: KafkaListenerConfig;
+  /** Password logins on every protocol. */
+  auth: AuthConfig;
   /** Memory alarm: publishers are blocked while the process's RSS is above this (0: 60% of RAM). */
   memoryHighWatermarkBytes: number;
   /** Disk alarm: publishers are blocked while the data directory's filesystem has less free. */
@@ -67,7 +89,8 @@ export const defaultConfig: ServerConfig = {
   segmentMaxBytes: 128 * 1024 * 1024,
   http: { host: '127.0.0.1', port: 8080 },
   amqp: { host: '127.0.0.1', port: 5672, frameMaxBytes: 131_072, channelMax: 2047, heartbeatSec: 60, handshakeTimeoutMs: 10_000, maxConnections: 10_000, warmUpMessages: 0 },
-  kafka: { host: '127.0.0.1', port: 9092, autoCreateTopics: true, numPartitions: 1, saslRequired: false },
+  kafka: { host: '127.0.0.1', port: 9092, autoCreateTopics: true, numPartitions: 1, saslRequired: false, logRetentionMs: 7 * 24 * 3600 * 1000, logRetentionBytes: -1 },
+  auth: { failureDelayMs: 100, failureDelayMaxMs: 5_000, failureResetMs: 60_000, failureAddressesMax: 10_000, waitingLoginsPerAddressMax: 1_000, concurrentHashesMax: 1 },
   memoryHighWatermarkBytes: 0,
   diskFreeLimitBytes: 50_000_000,
   shutdownTimeoutMs: 10_000,
@@ -91,6 +114,8 @@ export const envVars = {
   HOPPER_KAFKA_AUTO_CREATE_TOPICS: 'kafka.autoCreateTopics',
   HOPPER_KAFKA_NUM_PARTITIONS: 'kafka.numPartitions',
   HOPPER_KAFKA_SASL_REQUIRED: 'kafka.saslRequired',
+  HOPPER_KAFKA_LOG_RETENTION_MS: 'kafka.logRetentionMs',
+  HOPPER_KAFKA_LOG_RETENTION_BYTES: 'kafka.logRetentionBytes',
   HOPPER_MEMORY_HIGH_WATERMARK_BYTES: 'memoryHighWatermarkBytes',
   HOPPER_DISK_FREE_LIMIT_BYTES: 'diskFreeLimitBytes',
   HOPPER_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
@@ -139,6 +164,14 @@ function applySetting(cfg: ServerConfig, path: string, raw: unknown, source: str
       break;
     }
     case 'kafka.numPartitions': cfg.kafka.numPartitions = int(1); break;
+    case 'auth.failureDelayMs': cfg.auth.failureDelayMs = int(0); break;
+    case 'auth.failureDelayMaxMs': cfg.auth.failureDelayMaxMs = int(0); break;
+    case 'auth.failureResetMs': cfg.auth.failureResetMs = int(0); break;
+    case 'auth.failureAddressesMax': cfg.auth.failureAddressesMax = int(1); break;
+    case 'auth.waitingLoginsPerAddressMax': cfg.auth.waitingLoginsPerAddressMax = int(1); break;
+    case 'auth.concurrentHashesMax': cfg.auth.concurrentHashesMax = int(1); break;
+    case 'kafka.logRetentionMs': cfg.kafka.logRetentionMs = int(-1); break;
+    case 'kafka.logRetentionBytes': cfg.kafka.logRetentionBytes = int(-1); break;
     case 'memoryHighWatermarkBytes': cfg.memoryHighWatermarkBytes = int(0); break;
     case 'diskFreeLimitBytes': cfg.diskFreeLimitBytes = int(0); break;
     case 'shutdownTimeoutMs': cfg.shutdownTimeoutMs = int(0); break;

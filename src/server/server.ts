@@ -63,12 +63,16 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
       log.info(`http listening on ${config.http.host}:${http.port}`);
     }
     signal?.throwIfAborted();
+    const { concurrentHashesMax, ...loginThrottle } = config.auth;
     broker = await Broker.open({
       dataDir: config.dataDir,
       fsync: config.fsync,
       maxMessageBytes: config.maxMessageBytes,
       segmentMaxBytes: config.segmentMaxBytes,
+      logRetentionMs: config.kafka.logRetentionMs,
+      logRetentionBytes: config.kafka.logRetentionBytes,
       logger: log,
+      auth: { concurrentHashesMax, loginThrottle },
       lock,
       ...(signal ? { signal } : {}),
     });

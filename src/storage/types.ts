@@ -136,6 +136,24 @@ export interface LogProducers {
   check(producerId: number, epoch: number, baseSequence: number, recordCount: number): number;
 }
 
+/**
+ * Damage a log found in itself: at recovery (a torn or damaged tail cut off, records missing
+ * below the end recorded at the last clean stop, a damaged sealed segment) or when a read met a
+ * batch that fails its check. Kept for the life of the process, for the error log, /health
+ * (degraded) and the operator API.
+ */
+export interface LogDamage {
+  /** When it was found (the log's clock, ms). */
+  atMs: number;
+  /** Bytes of stored batches cut off or found unreadable. */
+  droppedBytes: number;
+  /** Records in [fromOffset, toOffset) are lost or unreadable (toOffset may be an upper bound). */
+  fromOffset: number;
+  toOffset: number;
+  /** What was found and done, in words. */
+  reason: string;
+}
+
 /** Clock seam so tests can drive time. */
 export interface Clock {
   now(): number;
@@ -165,6 +183,14 @@ export interface Log {
   readonly transactions: LogTransactions | null;
   /** Idempotent producer state; null for logs opened without it (everything but topic partitions). */
   readonly producers: LogProducers | null;
+  /**
+   * Offsets [from, to) that recovery skipped because records handed out before may be missing
+   * (a cut or lost tail, or a crash under a fsync policy other than always): nothing is stored
+   * there, and the log went on at `to` rather than hand those offsets out again. Null when none.
+   */
+  readonly lost: { readonly from: number; readonly to: number } | null;
+  /** Damage found so far (empty when none). */
+  readonly damage: readonly LogDamage[];
 
   /**
    * Appends one RecordBatch v2 (as received from a Kafka producer, or encoded by the codec).

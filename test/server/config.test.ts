@@ -37,3 +37,30 @@ test('AMQP limits are settings, with their floors checked', () => {
   assert.equal(loadConfig().amqp.channelMax, 2047);
   assert.throws(() => loadConfig({ flags: { 'amqp.frameMaxBytes': '4096' } }), /amqp.frameMaxBytes must be an integer >= 8192/);
 });
+
+test('login throttling and hashing limits are settings', () => {
+  const d = loadConfig().auth;
+  assert.deepEqual(d, { failureDelayMs: 100, failureDelayMaxMs: 5000, failureResetMs: 60_000, failureAddressesMax: 10_000, waitingLoginsPerAddressMax: 1000, concurrentHashesMax: 1 });
+  const cfg = loadConfig({ flags: { 'auth.failureDelayMs': '0', 'auth.failureDelayMaxMs': '2000', 'auth.concurrentHashesMax': '2' } });
+  assert.equal(cfg.auth.failureDelayMs, 0);
+  assert.equal(cfg.auth.failureDelayMaxMs, 2000);
+  assert.equal(cfg.auth.concurrentHashesMax, 2);
+  assert.throws(() => loadConfig({ flags: { 'auth.concurrentHashesMax': '0' } }), /auth.concurrentHashesMax must be an integer >= 1/);
+});
+
+test("topic retention follows Kafka's defaults (7 days, no size limit) and is set broker-wide by file or environment", async () => {
+  assert.equal(loadConfig().kafka.logRetentionMs, 604_800_000);
+  assert.equal(loadConfig().kafka.logRetentionBytes, -1);
+  const { dir, cleanup } = await tempDir();
+  try {
+    const file = join(dir, 'hopper.json');
+    writeFileSync(file, JSON.stringify({ kafka: { logRetentionMs: 3_600_000 } }));
+    assert.equal(loadConfig({ file }).kafka.logRetentionMs, 3_600_000);
+    const cfg = loadConfig({ file, env: { HOPPER_KAFKA_LOG_RETENTION_MS: '-1', HOPPER_KAFKA_LOG_RETENTION_BYTES: '1073741824' } });
+    assert.equal(cfg.kafka.logRetentionMs, -1, 'keep forever');
+    assert.equal(cfg.kafka.logRetentionBytes, 1_073_741_824);
+    assert.throws(() => loadConfig({ env: { HOPPER_KAFKA_LOG_RETENTION_MS: '-2' } }), /kafka.logRetentionMs must be an integer >= -1/);
+  } finally {
+    await cleanup();
+  }
+});

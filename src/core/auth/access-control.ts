@@ -6,11 +6,14 @@
  * this module answers.
  */
 import { randomBytes } from 'node:crypto';
+import { HashSlots } from './hash-slots.js';
+import { KnownPasswords } from './known-passwords.js';
+import { defaultLoginThrottleOptions, LoginThrottle, type LoginThrottleOptions, type LoginTurn } from './login-throttle.js';
 import { HopperError } from '../errors.js';
 import { validateUserName } from '../names.js';
 import { defaultExchangeName, defaultExchangeResourceName } from '../exchange/defaults.js';
 import { defaultScryptParams, hashPassword, needsRehash, passwordMaxBytes, verifyPassword, type PasswordHash, type ScryptParams } from './password.js';
-import { defaultScramIterations, deriveScramCredentials, ScramServer, type ScramCredentials, type ScramMechanism } from './scram.js';
+import { defaultScramIterations, deriveScramCredentials, ScramError, ScramServer, type ScramCredentials, type ScramMechanism } from './scram.js';
 import { compilePattern, validatePattern, type NameMatcher } from './permission-pattern.js';
 import type { Permission, PermissionRecord, UserRecord, UserStore } from './types.js';
 
@@ -26,6 +29,15 @@ export interface AccessControlOptions {
   rehashOnLogin?: boolean;
   /** PBKDF2 iterations for the SCRAM credentials derived when a password is set. Default 4096. */
   scramIterations?: number;
+  /** How failed logins slow down their client address (login-throttle.ts). */
+  loginThrottle?: Partial<LoginThrottleOptions>;
+  /** Slow password hashes (scrypt, PBKDF2) computed at once at most (hash-slots.ts). Default 1. */
+  concurrentHashesMax?: number;
+}
+
+/** Where a login comes from; omitted for in-process use (then it is not throttled). */
+export interface LoginOrigin {
+  peerAddress?: string | undefined;
 }
 
 export interface PermissionPatterns {
@@ -42,8 +54,15 @@ export class AccessControl {
   private readonly compiled = new WeakMap<PermissionRecord, Compiled>();
   private readonly scrypt: ScryptParams;
   private readonly rehashOnLogin: boolean;
-  private dummyHash: Promise<PasswordHash> | null = null;
   private readonly scramIterations: number;
+  readonly throttle: LoginThrottle;
+  readonly slots: HashSlots;
+  private readonly known = new KnownPasswords();
+  /**
+   * What an unknown user's password is checked against: random bytes in the shape of a real
+   * hash with the current parameters, so the check costs exactly what a real one costs.
+   */
+  private readonly dummyHash: PasswordHash;
   /** Keys the fake SCRAM salts of unknown users: stable for this process, unguessable. */
   private readonly scramFakeSecret = randomBytes(32);
 
@@ -51,6 +70,16 @@ export class AccessControl {
     this.scrypt = options.scrypt ?? defaultScryptParams;
     this.rehashOnLogin = options.rehashOnLogin ?? true;
     this.scramIterations = options.scramIterations ?? defaultScramIterations;
+    this.throttle = new LoginThrottle({ ...defaultLoginThrottleOptions, ...options.loginThrottle });
+    this.slots = new HashSlots(options.concurrentHashesMax ?? 1);
+    this.dummyHash = {
+      algorithm: 'scrypt',
+      N: this.scrypt.N,
+      r: this.scrypt.r,
+      p: this.scrypt.p,
+      salt: randomBytes(this.scrypt.saltLengthBytes).toString('base64'),
+      hash: randomBytes(this.scrypt.keyLengthBytes).toString('base64'),
+    };
   }
 
   // ---- users ----
@@ -102,22 +131,53 @@ export class AccessControl {
 
   /**
    * Checks a password login; AUTHENTICATION_FAILED with one message for every cause, so the
-   * reply does not tell an attacker which user names exist.
+   * reply does not tell an attacker which user names exist. A user whose password verified
+   * before is checked in microseconds (known-passwords.ts); every other check, including an
+   * unknown user's and a wrong password's, costs one slow hash, so the two take the same time.
+   * Logins from one address are checked one at a time and slowed down after failures
+   * (login-throttle.ts).
    */
-  async authenticate(name: string, password: string): Promise<AuthenticatedUser> {
+  async authenticate(name: string, password: string, origin: LoginOrigin = {}): Promise<AuthenticatedUser> {
+    const turn = await this.enter(origin, () => authFailed(name));
+    let ok = false;
+    try {
+      const user = await this.checkPassword(name, password);
+      ok = true;
+      return user;
+    } finally {
+      turn.done(ok);
+    }
+  }
+
+  private async checkPassword(name: string, password: string): Promise<AuthenticatedUser> {
     const user = this.store.getUser(name);
-    if (user === undefined || user.password === null) {
-      // Spend the same time as a real check, so timing does not reveal the user's existence.
-      await verifyPassword(password, await this.getDummyHash());
-      throw authFailed(name);
+    const stored = user?.password ?? null;
+    if (user !== undefined && stored !== null && this.known.matches(stored, password)) return loginResult(user);
+    // Unknown users are checked against the dummy, so timing does not reveal the user's existence.
+    const verified = await this.slots.run(() => verifyPassword(password, stored ?? this.dummyHash));
+    if (!verified || user === undefined || stored === null) throw authFailed(name);
+    this.known.remember(stored, password);
+    if (this.rehashOnLogin && needsRehash(stored, this.scrypt)) {
+      // A failure to store is not a failed login.
+      const rehashed = await this.slots.run(() => hashPassword(password, this.scrypt)).catch(() => null);
+      // Only if nothing changed the user meanwhile.
+      if (rehashed !== null && this.store.getUser(name) === user) {
+        await this.store.putUser({ ...user, password: rehashed }).then(
+          () => this.known.remember(rehashed, password),
+          () => {},
+        );
+      }
     }
-    if (!(await verifyPassword(password, user.password))) throw authFailed(name);
-    if (this.rehashOnLogin && needsRehash(user.password, this.scrypt)) {
-      const current = this.store.getUser(name);
-      // Only if nothing changed the user meanwhile; a failure to store is not a failed login.
-      if (current === user) await this.store.putUser({ ...user, password: await hashPassword(password, this.scrypt) }).catch(() => {});
+    return loginResult(user);
+  }
+
+  /** The login's turn from its address; `refusal` if too many of that address's logins wait. */
+  private async enter(origin: LoginOrigin, refusal: () => Error): Promise<LoginTurn> {
+    try {
+      return await this.throttle.enter(origin.peerAddress);
+    } catch {
+      throw refusal();
     }
-    return { name: user.name, tags: user.tags, loopbackOnly: user.loopbackOnly };
   }
 
   /**
@@ -131,15 +191,32 @@ export class AccessControl {
         return u === undefined || u.password === null ? undefined : u.scram?.[mechanism];
       },
       fakeSecret: this.scramFakeSecret,
+      fakeIterations: this.scramIterations,
       ...opts,
     });
+  }
+
+  /**
+   * The final step of a SCRAM exchange (client proof → server-final), taking its turn from the
+   * client's address and counting a failure like a failed password login.
+   */
+  async scramFinal(server: ScramServer, clientFinal: Buffer | string, origin: LoginOrigin = {}): Promise<{ serverFinal: string; user: string }> {
+    const turn = await this.enter(origin, () => new ScramError('authentication failed'));
+    let ok = false;
+    try {
+      const r = server.clientFinal(clientFinal);
+      ok = true;
+      return r;
+    } finally {
+      turn.done(ok);
+    }
   }
 
   /** The user as a login result; AUTHENTICATION_FAILED if it no longer exists. */
   authenticatedUser(name: string): AuthenticatedUser {
     const user = this.store.getUser(name);
     if (user === undefined) throw authFailed(name);
-    return { name: user.name, tags: user.tags, loopbackOnly: user.loopbackOnly };
+    return loginResult(user);
   }
 
   // ---- permissions ----
@@ -196,6 +273,11 @@ export class AccessControl {
     }
   }
 
+  /** The broker is closing: logins waiting for their turn are refused, their timers stopped. */
+  close(): void {
+    this.throttle.close();
+  }
+
   // ---- internals ----
 
   private mustGetUser(name: string): UserRecord {
@@ -207,18 +289,18 @@ export class AccessControl {
   private async hash(password: string | null): Promise<PasswordHash | null> {
     if (password === null) return null;
     if (Buffer.byteLength(password, 'utf8') > passwordMaxBytes) throw new HopperError('INVALID_ARGUMENT', `password longer than ${passwordMaxBytes} bytes`);
-    return hashPassword(password, this.scrypt);
+    return this.slots.run(() => hashPassword(password, this.scrypt));
   }
 
   private async deriveScram(password: string | null): Promise<ScramCredentials | null> {
     if (password === null) return null;
     if (Buffer.byteLength(password, 'utf8') > passwordMaxBytes) throw new HopperError('INVALID_ARGUMENT', `password longer than ${passwordMaxBytes} bytes`);
-    return deriveScramCredentials(password, this.scramIterations);
+    return this.slots.run(() => deriveScramCredentials(password, this.scramIterations));
   }
+}
 
-  private getDummyHash(): Promise<PasswordHash> {
-    return (this.dummyHash ??= hashPassword('\u0000 no such user', this.scrypt));
-  }
+function loginResult(user: UserRecord): AuthenticatedUser {
+  return { name: user.name, tags: user.tags, loopbackOnly: user.loopbackOnly };
 }
 
 function authFailed(name: string): HopperError {

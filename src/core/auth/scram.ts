@@ -124,6 +124,11 @@ export interface ScramServerOptions {
   lookup(user: string): ScramCredential | undefined;
   /** Key for the fake salts of unknown users (stable per server, so probes see a stable salt). */
   fakeSecret: Buffer;
+  /**
+   * The iteration count offered to unknown users: the count real users' credentials are made
+   * with, so it does not set them apart. Default 4096.
+   */
+  fakeIterations?: number;
   /** Tests only: the server's part of the nonce. */
   serverNonce?: string;
 }
@@ -219,7 +224,7 @@ export class ScramServer {
   private fakeCredential(user: string): Decoded {
     const n = digests[this.mechanism].bytes;
     const salt = hmac(this.mechanism, this.options.fakeSecret, `salt\u0000${this.mechanism}\u0000${user}`).subarray(0, scramSaltBytes);
-    return { salt, iterations: defaultScramIterations, storedKey: randomBytes(n), serverKey: randomBytes(n) };
+    return { salt, iterations: this.options.fakeIterations ?? defaultScramIterations, storedKey: randomBytes(n), serverKey: randomBytes(n) };
   }
 }
 

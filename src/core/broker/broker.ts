@@ -16,7 +16,8 @@ import { Router } from '../exchange/router.js';
 import { validateVhostName } from '../names.js';
 import { escapeName, paths } from '../paths.js';
 import { Alarms } from './alarms.js';
-import { BrokerContext } from './context.js';
+import { BrokerContext, defaultTopicRetention, type TopicRetention } from './context.js';
+import { type DamageReport, describeDamage } from './damage.js';
 import { DataDirLock } from './data-lock.js';
 import { NameLocks } from './name-locks.js';
 import type { BrokerOptions } from './options.js';
@@ -31,6 +32,14 @@ const packageVersion: string = (() => {
     return '0.0.0';
   }
 })();
+
+function topicRetention(o: BrokerOptions): TopicRetention {
+  const r = { logRetentionMs: o.logRetentionMs ?? defaultTopicRetention.logRetentionMs, logRetentionBytes: o.logRetentionBytes ?? defaultTopicRetention.logRetentionBytes };
+  for (const [name, v] of Object.entries(r)) {
+    if (!Number.isSafeInteger(v) || v < -1) throw new HopperError('INVALID_ARGUMENT', `${name} must be an integer >= -1, not ${v}`);
+  }
+  return r;
+}
 
 export class Broker {
   readonly version = packageVersion;
@@ -74,10 +83,11 @@ export class Broker {
       fsync,
       options.maxMessageBytes ?? 16 * 1024 * 1024,
       options.segmentMaxBytes ?? 128 * 1024 * 1024,
+      topicRetention(options),
       options.deadLetterLogIntervalMs,
     );
     const catalogue = await Catalogue.open(paths.catalogue(dataDir), options.defaultUser === undefined ? { fs } : { fs, defaultUser: options.defaultUser });
-    const broker = new Broker(ctx, catalogue, new AccessControl(catalogue), lock);
+    const broker = new Broker(ctx, catalogue, new AccessControl(catalogue, options.auth ?? {}), lock);
     try {
       for (const v of catalogue.vhosts()) {
         options.signal?.throwIfAborted();
@@ -182,16 +192,27 @@ export class Broker {
     }
   }
 
-  health(): { ok: boolean; failures: string[] } {
+  /**
+   * ok: no log has failed (failures lists those that have: writes refused). degraded: storage
+   * was found damaged (a log's tail cut at recovery, records missing or unreadable, messages
+   * lost), one line per damaged log; the broker serves what is left.
+   */
+  health(): { ok: boolean; failures: string[]; degraded: string[] } {
     const failures: string[] = [];
     for (const v of this.vhostMap.values()) failures.push(...v.failures());
-    return { ok: failures.length === 0, failures };
+    return { ok: failures.length === 0, failures, degraded: this.damage().map(describeDamage) };
+  }
+
+  /** Damaged storage found since the broker opened, in every vhost (see damage.ts). */
+  damage(): DamageReport[] {
+    return [...this.vhostMap.values()].flatMap((v) => v.damage());
   }
 
   /** Finishes pending fsyncs and closes every log. Safe to call more than once. */
   close(): Promise<void> {
     this.closed ??= (async () => {
       if (this.retentionTimer) clearInterval(this.retentionTimer);
+      this.access.close();
       const results = await Promise.allSettled([...this.vhostMap.values()].map((v) => v.close()));
       this.vhostMap.clear();
       await this.catalogue.close();

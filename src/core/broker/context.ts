@@ -5,11 +5,19 @@
 import { join } from 'node:path';
 import type { Logger } from '../../server/logger.js';
 import type { StorageFs } from '../../storage/fs/index.js';
-import { openLog } from '../../storage/log/index.js';
+import { openLog, type SegmentLog } from '../../storage/log/index.js';
 import { defaultLogConfig, type Clock, type FsyncPolicy, type Log, type LogConfig } from '../../storage/types.js';
 import type { QueueLogKind } from '../queue/open.js';
 import { DEAD_LETTER_LOG_INTERVAL_MS } from './dead-letter-log.js';
 import { logConfigFromTopicConfigs, type TopicConfigs } from '../topic/config.js';
+
+export interface TopicRetention {
+  logRetentionMs: number;
+  logRetentionBytes: number;
+}
+
+/** Kafka's defaults: 7 days, no size limit. */
+export const defaultTopicRetention: Readonly<TopicRetention> = Object.freeze({ logRetentionMs: 7 * 24 * 3600 * 1000, logRetentionBytes: -1 });
 
 export class BrokerContext {
   constructor(
@@ -20,6 +28,8 @@ export class BrokerContext {
     readonly fsync: FsyncPolicy,
     readonly maxMessageBytes: number,
     readonly segmentMaxBytes: number,
+    /** Topics' retention unless a topic sets its own (Kafka's log.retention.ms / log.retention.bytes). */
+    readonly topicRetention: TopicRetention = defaultTopicRetention,
     /** Dead-lettering is logged once per queue per this interval (dead-letter-log.ts). */
     readonly deadLetterLogIntervalMs = DEAD_LETTER_LOG_INTERVAL_MS,
   ) {}
@@ -38,17 +48,26 @@ export class BrokerContext {
       segmentMaxBytes: Math.min(suggested.segmentMaxBytes ?? base.segmentMaxBytes, base.segmentMaxBytes),
       fsync: durable ? this.fsync : { kind: 'never' },
     };
-    return openLog({ fs: this.fs, dir: join(queueDir, kind), config, clock: this.clock });
+    // Only the message log's offsets are referred to (by the journal and checkpoints).
+    return this.reported(openLog({ fs: this.fs, dir: join(queueDir, kind), config, clock: this.clock, highWater: kind === 'messages' }));
   };
 
+  /** Logs what recovery found damaged in a log as it opens (Broker.damage() keeps it for /health). */
+  private async reported(opening: Promise<SegmentLog>): Promise<Log> {
+    const log = await opening;
+    for (const d of log.damage) this.logger.error(`log ${log.dir}: ${d.reason}`);
+    return log;
+  }
+
   topicLogConfig(configs: TopicConfigs): LogConfig {
-    return { ...this.base(), ...logConfigFromTopicConfigs(configs) };
+    const r = this.topicRetention;
+    return { ...this.base(), retentionMs: r.logRetentionMs, retentionBytes: r.logRetentionBytes, ...logConfigFromTopicConfigs(configs) };
   }
 
   /** A topic partition: with the transaction index and the producer state Kafka needs (read_committed, idempotence). */
-  openTopicLog = (dir: string, config: LogConfig): Promise<Log> => openLog({ fs: this.fs, dir, config, clock: this.clock, transactions: true, producers: true });
+  openTopicLog = (dir: string, config: LogConfig): Promise<Log> => this.reported(openLog({ fs: this.fs, dir, config, clock: this.clock, transactions: true, producers: true }));
 
   /** Committed offsets: small records, compacted so the log stays the size of the live set. */
   openOffsetsLog = (dir: string): Promise<Log> =>
-    openLog({ fs: this.fs, dir, config: { ...this.base(), cleanupPolicy: 'compact', segmentMaxBytes: 16 * 1024 * 1024 }, clock: this.clock });
+    this.reported(openLog({ fs: this.fs, dir, config: { ...this.base(), cleanupPolicy: 'compact', segmentMaxBytes: 16 * 1024 * 1024 }, clock: this.clock, highWater: false }));
 }

@@ -2,6 +2,7 @@
 import type { Logger } from '../../server/logger.js';
 import type { StorageFs } from '../../storage/fs/index.js';
 import type { Clock, FsyncPolicy } from '../../storage/types.js';
+import type { AccessControlOptions } from '../auth/access-control.js';
 import type { DefaultUser } from '../catalogue/catalogue.js';
 import type { DataDirLock } from './data-lock.js';
 
@@ -18,8 +19,17 @@ export interface BrokerOptions {
   retentionCheckIntervalMs?: number;
   /** Dead-lettering is logged as one line per queue per this interval. Default 10 s. */
   deadLetterLogIntervalMs?: number;
+  /**
+   * Topics' retention by time unless a topic sets `retention.ms` (Kafka's log.retention.ms):
+   * whole segments whose newest record is older are deleted. Default 7 days; -1 keeps forever.
+   */
+  logRetentionMs?: number;
+  /** Topics' retention by size per partition unless a topic sets `retention.bytes` (Kafka's log.retention.bytes). Default -1: no limit. */
+  logRetentionBytes?: number;
   /** Created with full rights on '/' when the catalogue is new; null creates none. Default guest/guest (loopback only). */
   defaultUser?: DefaultUser | null;
+  /** How failed logins slow their address down, and how many password hashes run at once. */
+  auth?: Pick<AccessControlOptions, 'loginThrottle' | 'concurrentHashesMax'>;
   logger?: Logger;
   /**
    * The data directory's lock, already taken (DataDirLock.acquire): `hopper start` takes it

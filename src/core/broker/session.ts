@@ -49,7 +49,7 @@ export class Session {
   ) {}
 
   static async login(broker: Broker, req: LoginRequest): Promise<Session> {
-    const user = await broker.access.authenticate(req.user, req.password);
+    const user = await broker.access.authenticate(req.user, req.password, { peerAddress: req.peerAddress });
     return Session.forUser(broker, user, req);
   }
 
@@ -110,6 +110,12 @@ export class Session {
   async publish(exchange: string, routingKey: string, message: Message, opts?: PublishOptions): Promise<PublishResult> {
     this.check('write', exchangeResource(exchange));
     return this.vhost.publish(exchange, routingKey, message, opts);
+  }
+
+  /** Vhost.startPublish after the same check: null when the message reached nothing. */
+  startPublish(exchange: string, routingKey: string, message: Message, opts?: PublishOptions): Promise<unknown> | null {
+    this.check('write', exchangeResource(exchange));
+    return this.vhost.startPublish(exchange, routingKey, message, opts);
   }
 
   consume(queue: string, opts: ConsumeOptions, deliver: DeliverCallback, owner?: string | null): Consumer {

@@ -26,6 +26,7 @@ import { recordsExchangeName, topicOfRecordsExchange } from '../topic/records-ex
 import { decodeMessages } from '../../storage/codec/message-codec.js';
 import { paths } from '../paths.js';
 import type { BrokerContext } from './context.js';
+import { type DamageReport, describeDamage, fromLogDamage, fromQueueDamage } from './damage.js';
 import { DeadLetterLog } from './dead-letter-log.js';
 import { NameLocks } from './name-locks.js';
 import { queueOptionsFromArguments, queueOptionsToArguments, sameQueueOptions } from './queue-arguments.js';
@@ -38,6 +39,8 @@ export interface DeclareQueue {
   /** The connection that owns an exclusive queue; it is deleted when that connection closes. */
   exclusiveOwner?: string | null;
   options?: Partial<QueueOptions>;
+  /** The arguments as the protocol sent them (AMQP x-arguments), kept with the queue. */
+  declaredArguments?: Arguments;
 }
 
 export interface TopicSpec {
@@ -57,6 +60,8 @@ export interface QueueEntry {
   readonly autoDelete: boolean;
   readonly exclusiveOwner: string | null;
   readonly options: QueueOptions;
+  /** As declared (DeclareQueue.declaredArguments); null when not known (an older catalogue). */
+  readonly declaredArguments: Arguments | null;
   readonly queue: Queue;
   /** Set once a consumer has attached: auto-delete applies only after that. */
   hadConsumer: boolean;
@@ -183,20 +188,38 @@ export class Vhost {
    * confirms and SQS answers. The message object is owned by the broker from here on.
    */
   async publish(exchange: string, routingKey: string, message: Message, opts?: PublishOptions): Promise<PublishResult> {
+    const dests = this.routeForPublish(exchange, routingKey, message);
+    if (dests.length === 0) return { routed: 0 };
+    const n = dests.length;
+    await this.storeAll(dests, message, opts);
+    return { routed: n };
+  }
+
+  /**
+   * publish's synchronous half, for endpoints that must know at once whether a message reached
+   * anything (AMQP sends basic.return before the reply to the channel's next method): routes
+   * the message and starts storing it. Null when it reached no queue or topic, else a promise
+   * that resolves once it is durable in all of them. Refusals publish would reject with are
+   * thrown here.
+   */
+  startPublish(exchange: string, routingKey: string, message: Message, opts?: PublishOptions): Promise<unknown> | null {
+    const dests = this.routeForPublish(exchange, routingKey, message);
+    return dests.length === 0 ? null : this.storeAll(dests, message, opts);
+  }
+
+  private routeForPublish(exchange: string, routingKey: string, message: Message): Destination[] {
     this.checkSize(message);
     message.properties.exchange = exchange;
     message.properties.routingKey = routingKey;
-    const dests = this.router.route(exchange, routingKey, message, this.routeScratch);
+    return this.router.route(exchange, routingKey, message, this.routeScratch);
+  }
+
+  private storeAll(dests: readonly Destination[], message: Message, opts: PublishOptions | undefined): Promise<unknown> {
     const n = dests.length;
-    if (n === 0) return { routed: 0 };
-    if (n === 1) {
-      await this.store(dests[0]!, message, opts);
-    } else {
-      const pending: Promise<unknown>[] = new Array(n);
-      for (let i = 0; i < n; i++) pending[i] = this.store(dests[i]!, message, opts);
-      await Promise.all(pending);
-    }
-    return { routed: n };
+    if (n === 1) return this.store(dests[0]!, message, opts);
+    const pending: Promise<unknown>[] = new Array(n);
+    for (let i = 0; i < n; i++) pending[i] = this.store(dests[i]!, message, opts);
+    return Promise.all(pending);
   }
 
   private checkSize(message: Message): void {
@@ -239,10 +262,10 @@ export class Vhost {
     const durable = spec.durable ?? true;
     const autoDelete = spec.autoDelete ?? false;
     const owner = spec.exclusiveOwner ?? null;
-    return this.locks.run(lockKey('queue', name), () => this.declareQueueLocked(name, durable, autoDelete, owner, options));
+    return this.locks.run(lockKey('queue', name), () => this.declareQueueLocked(name, durable, autoDelete, owner, options, spec.declaredArguments));
   }
 
-  private async declareQueueLocked(name: string, durable: boolean, autoDelete: boolean, owner: string | null, options: QueueOptions): Promise<QueueEntry> {
+  private async declareQueueLocked(name: string, durable: boolean, autoDelete: boolean, owner: string | null, options: QueueOptions, declaredArguments: Arguments | undefined): Promise<QueueEntry> {
     const existing = this.queues.get(name);
     if (existing) {
       this.checkOwner(existing, owner);
@@ -253,12 +276,12 @@ export class Vhost {
     }
     let entry: QueueEntry;
     if (durable && owner === null) {
-      const def = await this.catalogue.putQueue({ vhost: this.name, name, durable, autoDelete, arguments: queueOptionsToArguments(options) });
+      const def = await this.catalogue.putQueue({ vhost: this.name, name, durable, autoDelete, arguments: queueOptionsToArguments(options), declaredArguments });
       entry = await this.openQueueFromDef(def);
     } else {
       // Transient and exclusive queues are not in the catalogue; their files are removed at
       // the next start if the broker stops without deleting them.
-      entry = await this.openQueueEntry(name, randomBytes(8).toString('hex'), false, autoDelete, owner, options);
+      entry = await this.openQueueEntry(name, randomBytes(8).toString('hex'), false, autoDelete, owner, options, declaredArguments ?? null);
     }
     this.logQueue('created', entry);
     return entry;
@@ -281,10 +304,18 @@ export class Vhost {
   }
 
   private openQueueFromDef(def: QueueDef): Promise<QueueEntry> {
-    return this.openQueueEntry(def.name, def.id, true, def.autoDelete, null, queueOptionsFromArguments(def.arguments));
+    return this.openQueueEntry(def.name, def.id, true, def.autoDelete, null, queueOptionsFromArguments(def.arguments), def.declaredArguments ?? null);
   }
 
-  private async openQueueEntry(name: string, id: string, durable: boolean, autoDelete: boolean, owner: string | null, options: QueueOptions): Promise<QueueEntry> {
+  private async openQueueEntry(
+    name: string,
+    id: string,
+    durable: boolean,
+    autoDelete: boolean,
+    owner: string | null,
+    options: QueueOptions,
+    declaredArguments: Arguments | null,
+  ): Promise<QueueEntry> {
     const dir = paths.queue(this.ctx.dataDir, this.name, name, id);
     const queue = await openQueue({
       name,
@@ -295,12 +326,13 @@ export class Vhost {
         destroy: () => this.ctx.fs.rmrf(dir),
       },
       deadLetter: (m, info) => this.deadLetter(m, info),
+      onDamage: (d) => this.ctx.logger.error(describeDamage(fromQueueDamage(this.name, name, d))),
       onIdleExpired: (expired) => {
         // Only that queue: the name may have been deleted and declared again since.
         this.deleteQueueIf(name, (e) => e.queue === expired, 'expired: unused for x-expires').catch((e: unknown) => this.ctx.logger.warn(`expiring queue ${name}: ${(e as Error).message}`));
       },
     });
-    const entry: QueueEntry = { name, id, durable, autoDelete, exclusiveOwner: owner, options, queue, hadConsumer: false };
+    const entry: QueueEntry = { name, id, durable, autoDelete, exclusiveOwner: owner, options, declaredArguments, queue, hadConsumer: false };
     this.queues.set(name, entry);
     this.router.addQueue(name);
     return entry;
@@ -308,7 +340,11 @@ export class Vhost {
 
   private checkOwner(entry: QueueEntry, owner: string | null): void {
     if (entry.exclusiveOwner !== null && entry.exclusiveOwner !== owner) {
-      throw new HopperError('RESOURCE_LOCKED', `cannot obtain exclusive access to locked queue '${entry.name}' in vhost '${this.name}'`);
+      throw new HopperError(
+        'RESOURCE_LOCKED',
+        `cannot obtain exclusive access to locked queue '${entry.name}' in vhost '${this.name}'. ` +
+          'It could be originally declared on another connection or the exclusive property value does not match that of the original declaration.',
+      );
     }
   }
 
@@ -526,6 +562,19 @@ export class Vhost {
   failures(): string[] {
     const out: string[] = [];
     for (const t of this.topics.values()) out.push(...t.failures());
+    return out;
+  }
+
+  /** Damaged storage found in this vhost's queues and topics (see damage.ts). */
+  damage(): DamageReport[] {
+    const out: DamageReport[] = [];
+    for (const e of this.queues.values()) {
+      for (const { log, damage } of e.queue.logDamage()) out.push(fromLogDamage({ vhost: this.name, kind: 'queue', name: e.name, log }, damage));
+      for (const d of e.queue.damage()) out.push(fromQueueDamage(this.name, e.name, d));
+    }
+    for (const t of this.topics.values()) {
+      for (const { partition, damage } of t.damage()) out.push(fromLogDamage({ vhost: this.name, kind: 'topic', name: t.name, partition }, damage));
+    }
     return out;
   }
 

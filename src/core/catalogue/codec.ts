@@ -38,7 +38,11 @@ export function encodeCatalogue(s: CatalogueSnapshot, generation: number): Buffe
     JSON.stringify({
       vhosts: s.vhosts,
       exchanges: s.exchanges.map((x) => ({ ...x, arguments: encodeArguments(x.arguments) })),
-      queues: s.queues.map((q) => ({ ...q, arguments: encodeArguments(q.arguments) })),
+      queues: s.queues.map((q) => ({
+        ...q,
+        arguments: encodeArguments(q.arguments),
+        declaredArguments: q.declaredArguments === undefined ? undefined : encodeArguments(q.declaredArguments),
+      })),
       topics: s.topics,
       bindings: s.bindings.map((b) => ({ ...b, arguments: encodeArguments(b.arguments) })),
       policies: s.policies,
@@ -140,6 +144,7 @@ function decodeBody(body: Obj): CatalogueSnapshot {
       durable: bool(o, 'durable', p),
       autoDelete: bool(o, 'autoDelete', p),
       arguments: decodeArguments(o.arguments, `${p}.arguments`),
+      ...(o.declaredArguments === undefined ? {} : { declaredArguments: decodeArguments(o.declaredArguments, `${p}.declaredArguments`) }),
     })),
     topics: list(body, 'topics', (o, p) => ({
       vhost: str(o, 'vhost', p),

@@ -3,10 +3,15 @@
  *   long      {"type":"long","value":"9007199254740993"}
  *   bytes     {"type":"bytes","value":"<base64>"}
  *   float     a number, or "NaN" / "Infinity" / "-Infinity" / "-0"
+ *   timestamp a number, or the decimal string of one beyond 2^53
+ * An int's AMQP width and a float's single precision are kept ("width": "int8", "single": true),
+ * absent when not set (and in files written before they were kept).
  * Decoding checks every field and builds objects with CreateDataProperty semantics
  * (Object.fromEntries), so a "__proto__" key stays a plain key.
  */
-import type { TypedValue } from '../message.js';
+import type { IntWidth, TypedValue } from '../message.js';
+
+const INT_WIDTHS: readonly IntWidth[] = ['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64'];
 import type { Arguments } from '../exchange/arguments.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
@@ -41,8 +46,12 @@ export function encodeTypedValue(v: TypedValue): JsonValue {
       return { type: 'long', value: v.value.toString() };
     case 'bytes':
       return { type: 'bytes', value: v.value.toString('base64') };
+    case 'int':
+      return v.width === undefined ? { type: 'int', value: v.value } : { type: 'int', value: v.value, width: v.width };
     case 'float':
-      return { type: 'float', value: encodeFloat(v.value) };
+      return v.single === true ? { type: 'float', value: encodeFloat(v.value), single: true } : { type: 'float', value: encodeFloat(v.value) };
+    case 'timestamp':
+      return { type: 'timestamp', value: typeof v.value === 'bigint' ? v.value.toString() : v.value };
     case 'decimal':
       return { type: 'decimal', scale: v.scale, value: v.value };
     case 'array':
@@ -86,20 +95,32 @@ export function decodeTypedValue(v: unknown, path: string, depth = 0): TypedValu
     case 'bool':
       if (typeof v.value !== 'boolean') throw new ShapeError(p, 'not a boolean');
       return { type: 'bool', value: v.value };
-    case 'int':
-      return { type: 'int', value: num(v.value, p, true) };
+    case 'int': {
+      const value = num(v.value, p, true);
+      if (v.width === undefined) return { type: 'int', value };
+      if (typeof v.width !== 'string' || !INT_WIDTHS.includes(v.width as IntWidth)) throw new ShapeError(`${path}.width`, 'not an integer width');
+      return { type: 'int', value, width: v.width as IntWidth };
+    }
     case 'long': {
       const s = str(v.value, p);
       if (!/^-?\d{1,20}$/.test(s)) throw new ShapeError(p, 'not a 64-bit integer');
       return { type: 'long', value: BigInt(s) };
     }
-    case 'float':
-      return { type: 'float', value: decodeFloat(v.value, p) };
+    case 'float': {
+      const value = decodeFloat(v.value, p);
+      if (v.single === undefined) return { type: 'float', value };
+      if (v.single !== true) throw new ShapeError(`${path}.single`, 'not true');
+      return { type: 'float', value, single: true };
+    }
     case 'decimal':
       return { type: 'decimal', scale: num(v.scale, `${path}.scale`, true), value: num(v.value, p, false) };
     case 'number':
       return { type: 'number', value: str(v.value, p) };
     case 'timestamp':
+      if (typeof v.value === 'string') {
+        if (!/^\d{1,20}$/.test(v.value)) throw new ShapeError(p, 'not a 64-bit timestamp');
+        return { type: 'timestamp', value: BigInt(v.value) };
+      }
       return { type: 'timestamp', value: num(v.value, p, false) };
     case 'bytes':
       return { type: 'bytes', value: Buffer.from(str(v.value, p), 'base64') };

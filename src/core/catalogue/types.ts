@@ -29,6 +29,12 @@ export interface QueueDef {
    * defines the keys; the catalogue stores them as they are.
    */
   readonly arguments: Arguments;
+  /**
+   * The arguments as the protocol declared the queue (AMQP x-arguments with their types), for
+   * RabbitMQ's equivalence check on a re-declare and its queue type. Absent in catalogues
+   * written before they were kept.
+   */
+  readonly declaredArguments?: Arguments;
 }
 
 /** What putQueue takes: the id is assigned when absent; exclusive queues are never stored. */

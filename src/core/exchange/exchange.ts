@@ -70,15 +70,29 @@ const amqpFieldNames: Record<(typeof comparedFields)[number], string> = {
   alternateExchange: 'alternate-exchange',
 };
 
-/** Throws INEQUIVALENT when a redeclaration differs from the existing exchange. */
+/**
+ * Throws INEQUIVALENT when a redeclaration differs from the existing exchange, with RabbitMQ
+ * 3.10's text: "inequivalent arg 'type' for exchange 'x' in vhost '/': received 'fanout' but
+ * current is 'direct'"; for an alternate exchange on one side only, "received none but current
+ * is the value 'a' of type 'longstr'".
+ */
 export function assertEquivalent(vhost: string, current: ExchangeInfo, wanted: ExchangeInfo): void {
   for (const f of comparedFields) {
-    if (current[f] !== wanted[f]) {
-      throw new HopperError(
-        'INEQUIVALENT',
-        `inequivalent arg '${amqpFieldNames[f]}' for exchange ${JSON.stringify(current.name)} in vhost ${JSON.stringify(vhost)}: ` +
-          `received ${JSON.stringify(wanted[f])} but current is ${JSON.stringify(current[f])}`,
-      );
-    }
+    const cur = current[f];
+    const rec = wanted[f];
+    if (cur === rec) continue;
+    const side = (v: string | boolean | null, info: ExchangeInfo) =>
+      v === null ? 'none' : f === 'alternateExchange' ? `the value '${v}' of type '${aeTypeName(info)}'` : `'${v}'`;
+    const both = cur !== null && rec !== null;
+    throw new HopperError(
+      'INEQUIVALENT',
+      `inequivalent arg '${amqpFieldNames[f]}' for exchange '${current.name}' in vhost '${vhost}': ` +
+        `received ${both ? `'${rec}'` : side(rec, wanted)} but current is ${both ? `'${cur}'` : side(cur, current)}`,
+    );
   }
+}
+
+/** RabbitMQ's name for the alternate-exchange argument's field type. */
+function aeTypeName(x: ExchangeInfo): string {
+  return getArgument(x.arguments, alternateExchangeArgument)?.type === 'bytes' ? 'binary' : 'longstr';
 }

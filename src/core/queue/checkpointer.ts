@@ -92,7 +92,8 @@ export class Checkpointer {
   }
 
   private async trim(): Promise<void> {
-    let upTo = this.host.settledFloor();
+    // Never past the log's end: settled offsets the log does not have (lost records) free nothing.
+    let upTo = Math.min(this.host.settledFloor(), this.host.messages.nextOffset);
     if (this.host.deduplicate()) upTo = Math.min(upTo, this.logEnd);
     if (upTo <= this.trimmedTo) return;
     this.trimmedTo = upTo;

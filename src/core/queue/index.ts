@@ -23,6 +23,7 @@ export type {
   Delivery,
   PublishOptions,
   PublishOutcome,
+  QueueDamage,
   QueueStats,
   ReceiveOptions,
 } from './types.js';

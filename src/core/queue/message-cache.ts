@@ -39,6 +39,30 @@ export class MessageCache {
    * continue the window (or jumps back) starts a new window.
    */
   put(offset: number, message: Message, size: number): void {
+    if (size > this.maxBytes) {
+      // Larger than the whole cache: keeping it would evict everything else, then itself.
+      this.delete(offset);
+      return;
+    }
+    this.insert(offset, message, size);
+    while (this.bytes > this.maxBytes && this.lo < this.hi) this.evictLow();
+  }
+
+  /**
+   * Adds a message at the high end without evicting (read-ahead keeps what is needed first);
+   * false once the cache is full. An empty cache always takes one, even one larger than
+   * maxBytes: the read-ahead's first message is the one a delivery waits for, and a cache that
+   * dropped it at once would send the queue back to the log for it forever. So the bound is
+   * maxBytes or one message, whichever is larger.
+   */
+  tryPut(offset: number, message: Message, size: number): boolean {
+    if (this.lo !== this.hi && (this.bytes + size > this.maxBytes || offset - this.lo > this.mask || offset < this.hi)) return false;
+    if (this.lo === this.hi) this.insert(offset, message, size);
+    else this.put(offset, message, size);
+    return true;
+  }
+
+  private insert(offset: number, message: Message, size: number): void {
     if (offset < this.hi - 1 || offset > this.hi + this.mask) this.clear();
     if (this.lo === this.hi) this.lo = this.hi = offset;
     // Keep within the ring: offset must not overwrite a live slot of the window.
@@ -50,17 +74,6 @@ export class MessageCache {
     this.sizes[i] = size;
     this.bytes += size;
     if (offset >= this.hi) this.hi = offset + 1;
-    while (this.bytes > this.maxBytes && this.lo < this.hi) this.evictLow();
-  }
-
-  /**
-   * Adds a message at the high end without evicting (read-ahead keeps what is needed first);
-   * false once the cache is full. An empty cache always takes one.
-   */
-  tryPut(offset: number, message: Message, size: number): boolean {
-    if (this.lo !== this.hi && (this.bytes + size > this.maxBytes || offset - this.lo > this.mask || offset < this.hi)) return false;
-    this.put(offset, message, size);
-    return true;
   }
 
   delete(offset: number): void {

@@ -6,7 +6,12 @@
  * One read-ahead at a time for dispatch (`fetch`); dead-lettering loads single messages
  * (`load`). A read result is returned, not only cached: a concurrent read may replace the cache
  * before the caller looks.
+ *
+ * Memory: the recent cache holds at most cacheBytes (a message larger than that is not kept and
+ * is read back from the log when delivered); the read-ahead holds at most its budget, or the
+ * one message a delivery waits for when that alone is larger (up to maxMessageBytes).
  */
+import { HopperError } from '../errors.js';
 import { messageSize, type Message } from '../message.js';
 import type { Log } from '../../storage/types.js';
 import { decodeMessages } from '../../storage/codec/message-codec.js';
@@ -15,6 +20,7 @@ import { takeQueueMeta } from './queue-header.js';
 import type { QueueTuning } from './tuning.js';
 
 const LOAD_BYTES = 64 * 1024;
+const NO_RECORD = 'the message log has no record at this offset';
 
 export class MessageReader {
   private readonly recent: MessageCache;
@@ -27,6 +33,11 @@ export class MessageReader {
   constructor(
     private readonly log: Log,
     private readonly tuning: QueueTuning,
+    /**
+     * The message at offset cannot be read, for good: the log has no record there, or its stored
+     * batch fails its check (CORRUPT_MESSAGE). The caller drops it.
+     */
+    private readonly onLost: (offset: number, why: string) => void,
   ) {
     this.recent = new MessageCache(tuning.cacheSlotsLog2, tuning.cacheBytes);
     // Reads return whole batches: room for the chunk plus a publish batch overhanging it.
@@ -41,14 +52,16 @@ export class MessageReader {
     this.recent.put(offset, message, size);
   }
 
-  /** A settled message will not be needed again. */
+  /** A settled message will not be needed again (nor its memory, which may be megabytes). */
   forget(offset: number): void {
     this.recent.delete(offset);
+    this.readAhead.delete(offset);
   }
 
   /**
    * Starts a read-ahead at offset (unless one is running). `done(ok)` runs after it: ok false
-   * after an I/O error (the caller retries later rather than lose the message).
+   * after an I/O error (the caller retries later rather than lose the message). A record that
+   * fails its check will never read better: it is reported and treated as missing.
    */
   fetch(offset: number, done: (ok: boolean) => void): void {
     if (this.fetching) return;
@@ -56,19 +69,36 @@ export class MessageReader {
     this.read(offset, this.tuning.readAheadBytes).then(
       (found) => {
         this.fetching = false;
-        if (found === null) this.missing = offset;
+        if (found === null) {
+          this.onLost(offset, NO_RECORD);
+          this.missing = offset;
+        }
         done(true);
       },
-      () => {
+      (err: unknown) => {
         this.fetching = false;
-        done(false);
+        if (!isCorrupt(err)) return done(false);
+        this.onLost(offset, err.message);
+        this.missing = offset;
+        done(true);
       },
     );
   }
 
-  /** The message at offset from a cache or the log; null if the log does not have it. */
+  /** The message at offset from a cache or the log; null if the log does not have it (or it is unreadable). */
   async load(offset: number): Promise<Message | null> {
-    return this.cached(offset) ?? this.read(offset, LOAD_BYTES);
+    const m = this.cached(offset);
+    if (m !== undefined) return m;
+    let found: Message | null;
+    try {
+      found = await this.read(offset, LOAD_BYTES);
+    } catch (err) {
+      if (!isCorrupt(err)) throw err;
+      this.onLost(offset, err.message);
+      return null;
+    }
+    if (found === null) this.onLost(offset, NO_RECORD);
+    return found;
   }
 
   private async read(offset: number, maxBytes: number): Promise<Message | null> {
@@ -84,4 +114,8 @@ export class MessageReader {
     }
     return first.message;
   }
+}
+
+function isCorrupt(err: unknown): err is HopperError {
+  return err instanceof HopperError && err.code === 'CORRUPT_MESSAGE';
 }

@@ -13,7 +13,7 @@ import { Queue } from './queue.js';
 import { recoverQueueState } from './recovery.js';
 import { systemScheduler, type Scheduler } from './time.js';
 import { defaultQueueTuning, type QueueTuning } from './tuning.js';
-import type { DeadLetterHook } from './types.js';
+import type { DeadLetterHook, QueueDamage } from './types.js';
 
 export type QueueLogKind = 'messages' | 'state';
 
@@ -38,6 +38,8 @@ export interface OpenQueueInit {
   /** Called once when the queue has been unused for options.expiresMs (x-expires). */
   onIdleExpired?: (q: Queue) => void;
   tuning?: Partial<QueueTuning>;
+  /** Told of every message loss to damaged storage (at recovery or when a read fails its check). */
+  onDamage?: (d: QueueDamage) => void;
 }
 
 /** Suggested settings of the queue's logs: segments small enough that acks free disk soon. */
@@ -73,6 +75,7 @@ export async function openQueue(init: OpenQueueInit): Promise<Queue> {
       deadLetter: init.deadLetter ?? null,
       onIdleExpired: init.onIdleExpired ?? null,
       onDeleted: destroy ?? null,
+      onDamage: init.onDamage ?? null,
     });
     await q.start();
     return q;

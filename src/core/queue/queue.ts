@@ -12,7 +12,7 @@
  */
 import { HopperError } from '../errors.js';
 import type { Message } from '../message.js';
-import type { Clock, Log } from '../../storage/types.js';
+import type { Clock, Log, LogDamage } from '../../storage/types.js';
 import { encodeMessages } from '../../storage/codec/message-codec.js';
 import { Consumer, ConsumerSet, type ConsumerHost } from './consumer.js';
 import { DEAD_LETTER_REASON_CODE, DeadLetterer } from './dead-letterer.js';
@@ -44,6 +44,7 @@ import type {
   Delivery,
   PublishOptions,
   PublishOutcome,
+  QueueDamage,
   QueueStats,
   ReceiveOptions,
 } from './types.js';
@@ -63,6 +64,8 @@ export interface QueueParts {
   onIdleExpired: ((q: Queue) => void) | null;
   /** Removes the queue's storage (delete()). */
   onDeleted: (() => Promise<void>) | null;
+  /** Told of every message loss to damaged storage (for the error log). */
+  onDamage: ((d: QueueDamage) => void) | null;
 }
 
 /** What recovery found at open, for the broker's startup log line. */
@@ -73,6 +76,8 @@ export interface QueueRecoveryReport {
   messagesScanned: number;
   /** Journal events applied after the last checkpoint. */
   eventsReplayed: number;
+  /** Unsettled messages whose records the message log no longer had: dropped. */
+  lostMessages: number;
 }
 
 export class Queue implements ConsumerHost {
@@ -93,6 +98,8 @@ export class Queue implements ConsumerHost {
   private readonly publisher: PublishPipeline;
   private readonly onIdleExpired: ((q: Queue) => void) | null;
   private readonly onDeleted: (() => Promise<void>) | null;
+  private readonly onDamage: ((d: QueueDamage) => void) | null;
+  private readonly losses: QueueDamage[] = [];
 
   private readonly ready: ReadySet;
   private readonly delayed = new DelayHeap();
@@ -148,14 +155,15 @@ export class Queue implements ConsumerHost {
     this.state = p.state;
     this.onIdleExpired = p.onIdleExpired;
     this.onDeleted = p.onDeleted;
+    this.onDamage = p.onDamage;
     const rec = p.recovered;
-    this.recovery = { unclean: rec.unclean, messagesScanned: rec.messagesScanned, eventsReplayed: rec.eventsReplayed };
+    this.recovery = { unclean: rec.unclean, messagesScanned: rec.messagesScanned, eventsReplayed: rec.eventsReplayed, lostMessages: rec.lost?.count ?? 0 };
     const now = this.clock.now();
 
     this.ready = new ReadySet(this.o.maxPriority);
     this.leases = new LeaseTable(this.tuning.expiredLeaseMemory);
     this.consumers = new ConsumerSet(this.o.singleActiveConsumer);
-    this.reader = new MessageReader(this.messages, this.tuning);
+    this.reader = new MessageReader(this.messages, this.tuning, (offset, why) => this.noteLost(offset, why));
     this.timer = new WakeTimer(this.clock, this.scheduler, () => this.tick());
     this.deadLetterer = new DeadLetterer(
       {
@@ -163,6 +171,7 @@ export class Queue implements ConsumerHost {
         clock: this.clock,
         scheduler: this.scheduler,
         retryMs: this.tuning.retryMs,
+        inFlightBytes: this.tuning.deadLetterInFlightBytes,
         target: () => this.o.deadLetterTarget,
         load: (offset) => this.reader.load(offset),
         finished: (job, dead) => {
@@ -181,6 +190,16 @@ export class Queue implements ConsumerHost {
     this.lastUsedAt = now;
 
     this.ttlInPlay = restore(rec, { ready: this.ready, delayed: this.delayed, dedup: this.dedup }, now);
+    if (rec.lost !== null) {
+      const { count, fromOffset, toOffset } = rec.lost;
+      this.reportLoss({
+        atMs: now,
+        messages: count,
+        fromOffset,
+        toOffset,
+        reason: `${count} message(s) lost at recovery: their records (offsets ${fromOffset} to ${toOffset - 1}) are missing from the message log`,
+      });
+    }
 
     this.journal = new Journal(this.state, rec.lastSeq, (value) =>
       encodeMessages([{ key: null, value, headers: [], timestamp: this.clock.now(), properties: {} }]),
@@ -209,6 +228,10 @@ export class Queue implements ConsumerHost {
   async start(): Promise<void> {
     this.journal.opened();
     await this.journal.whenDurable();
+    // After damage, a checkpoint at once: the journal's events before it may name offsets the
+    // message log no longer has, which a log that could not skip them hands out again; replayed
+    // after a later crash, they would apply to new messages.
+    if (this.recovery.lostMessages > 0 || this.messages.lost !== null || this.messages.damage.length > 0) await this.checkpointer.run(false);
     this.tick();
   }
 
@@ -384,6 +407,7 @@ export class Queue implements ConsumerHost {
     this.used();
     this.dispatch();
     this.rearm();
+    if (!w.done && wait > 0) keepAliveUntil(w.promise);
     return w.promise;
   }
 
@@ -635,6 +659,39 @@ export class Queue implements ConsumerHost {
     this.deadLetterOrDrop(offset, size, expiresAt, level, groupId, count, reason);
   }
 
+  /**
+   * A message that cannot be read (no record, or one failing its check): the caller settles it
+   * as missing. Consecutive offsets share one report (a damaged batch holds many messages).
+   */
+  private noteLost(offset: number, why: string): void {
+    const last = this.losses[this.losses.length - 1];
+    if (last !== undefined && last.toOffset === offset && last.reason.startsWith(UNREADABLE)) {
+      last.messages++;
+      last.toOffset = offset + 1;
+      return;
+    }
+    this.reportLoss({ atMs: this.clock.now(), messages: 1, fromOffset: offset, toOffset: offset + 1, reason: `${UNREADABLE} from offset ${offset}: ${why}` });
+  }
+
+  private reportLoss(d: QueueDamage): void {
+    this.losses.push(d);
+    try {
+      this.onDamage?.(d);
+    } catch {
+      // A failing reporter must not stop the queue.
+    }
+  }
+
+  /** Messages lost to damaged storage since the queue was opened (empty when none). */
+  damage(): readonly QueueDamage[] {
+    return this.losses;
+  }
+
+  /** Damage its logs found in themselves (LogDamage): the message log's, then the state log's. */
+  logDamage(): { log: 'messages' | 'state'; damage: LogDamage }[] {
+    return [...this.messages.damage.map((damage) => ({ log: 'messages' as const, damage })), ...this.state.damage.map((damage) => ({ log: 'state' as const, damage }))];
+  }
+
   private deadLetterOrDrop(offset: number, size: number, expiresAt: number, level: number, groupId: string | null, deliveryCount: number, reason: DeadLetterReason): void {
     if (!this.deadLetterer.enabled()) {
       this.settle(offset, DEAD_LETTER_REASON_CODE[reason]);
@@ -837,6 +894,8 @@ export class Queue implements ConsumerHost {
   }
 }
 
+const UNREADABLE = 'unreadable message(s) dropped';
+
 function closedError(name: string): HopperError {
   return new HopperError('CLOSED', `queue ${JSON.stringify(name)} is closed`);
 }
@@ -851,3 +910,13 @@ function dueAtOf(opts: PublishOptions, defaultDelayMs: number, now: number): num
   return delay > 0 ? now + delay : 0;
 }
 
+/**
+ * A long-poll receive keeps the process alive while it waits, as a pending network call would:
+ * an embedded program whose only work left is `await queue.receive({ waitMs })` must not exit
+ * half-way (the queue's own timer is unref'd, so that an idle broker holds nothing open).
+ */
+function keepAliveUntil(p: Promise<unknown>): void {
+  const t = setInterval(() => undefined, 1 << 30);
+  const clear = () => clearInterval(t);
+  p.then(clear, clear);
+}

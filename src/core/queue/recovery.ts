@@ -6,7 +6,10 @@
  * - a message whose settle event was durable is not there (never redelivered);
  * - every other stored message is, ready (or delayed if not yet due), with its delivery count;
  * - within a lane, messages are in offset order (leases in flight at the stop are back in
- *   place, not at the front: a restart cannot know the order requeues would have had).
+ *   place, not at the front: a restart cannot know the order requeues would have had);
+ * - the state agrees with the message log actually found: a message whose record is gone (the
+ *   log lost its tail, see Log.lost, or recovery found it damaged, Log.damage) is dropped and
+ *   counted in `lost`, not left listed where no read can ever deliver it.
  */
 import type { Log } from '../../storage/types.js';
 import { decodeMessages } from '../../storage/codec/message-codec.js';
@@ -37,6 +40,8 @@ export interface Recovered {
   settled: SettledSet;
   messagesScanned: number;
   eventsReplayed: number;
+  /** Unsettled messages whose records the message log no longer has (null when none). */
+  lost: { count: number; fromOffset: number; toOffset: number } | null;
 }
 
 /** Describes one stored message for indexing; meta is its queue header (or null). */
@@ -85,11 +90,12 @@ export async function recoverQueueState(messages: Log, state: Log, describe: Des
   const all = cp?.entries ?? new EntryList();
   const deliveryCounts = cp?.deliveryCounts ?? new Map<number, number>();
   const dedup = new Map<string, { offset: number; expiresAt: number }>();
-  for (const d of cp?.dedup ?? []) if (d.expiresAt > now) dedup.set(d.id, { offset: d.offset, expiresAt: d.expiresAt });
-
-  // Messages published after the checkpoint.
   const logStart = messages.logStartOffset;
   const logEnd = messages.nextOffset;
+  const gone = goneRecords(messages);
+  for (const d of cp?.dedup ?? []) if (d.expiresAt > now && !gone(d.offset)) dedup.set(d.id, { offset: d.offset, expiresAt: d.expiresAt });
+
+  // Messages published after the checkpoint.
   let pos = Math.max(cp?.logEnd ?? 0, logStart);
   let scanned = 0;
   const info = emptyInfo();
@@ -125,11 +131,20 @@ export async function recoverQueueState(messages: Log, state: Log, describe: Des
   const entries = new EntryList();
   const settled = new SettledSet(logStart);
   let covered = logStart; // offsets below are either listed or settled
+  let lost: Recovered['lost'] = null;
   for (const k of order) {
     const start = all.starts[k]!;
     const end = start + all.counts[k]!;
     for (let o = Math.max(start, logStart); o < end; o++) {
       if (settledByEvent.has(o)) continue;
+      if (gone(o)) {
+        // Left out of the entries, so settled with the gap it leaves: the floor can pass it.
+        if (lost === null) lost = { count: 0, fromOffset: o, toOffset: o + 1 };
+        lost.count++;
+        lost.fromOffset = Math.min(lost.fromOffset, o);
+        lost.toOffset = Math.max(lost.toOffset, o + 1);
+        continue;
+      }
       // Extend the previous run when contiguous and alike.
       const n = entries.length - 1;
       if (
@@ -150,7 +165,7 @@ export async function recoverQueueState(messages: Log, state: Log, describe: Des
     }
   }
   if (logEnd > covered) settled.addRange(covered, logEnd);
-  for (const o of [...deliveryCounts.keys()]) if (settled.has(o)) deliveryCounts.delete(o);
+  for (const o of [...deliveryCounts.keys()]) if (settled.has(o) || gone(o)) deliveryCounts.delete(o);
 
   const unclean = cp === null ? events.length > 0 || logEnd > logStart : !cp.clean || opened || replayed > 0;
   const suspectBelow = Math.max(cp?.suspectBelow ?? 0, unclean ? logEnd : 0);
@@ -159,13 +174,32 @@ export async function recoverQueueState(messages: Log, state: Log, describe: Des
     unclean,
     suspectBelow,
     logEnd,
-    checkpointLogEnd: cp?.logEnd ?? logStart,
+    // Never past the log's end (a log opened without its high-water mark may end before it).
+    checkpointLogEnd: Math.min(cp?.logEnd ?? logStart, logEnd),
     entries,
     deliveryCounts,
     dedup,
     settled,
     messagesScanned: scanned,
     eventsReplayed: replayed,
+    lost,
+  };
+}
+
+/**
+ * Whether the message log has no record at an offset the checkpoint may list: at or past its
+ * end (a log that lost its tail and had no high-water mark to go on from), in the range it
+ * skipped at recovery (Log.lost), or in a range recovery found damaged (Log.damage).
+ */
+function goneRecords(messages: Log): (offset: number) => boolean {
+  const end = messages.nextOffset;
+  const ranges: { from: number; to: number }[] = [];
+  if (messages.lost !== null) ranges.push(messages.lost);
+  for (const d of messages.damage) ranges.push({ from: d.fromOffset, to: d.toOffset });
+  return (o) => {
+    if (o >= end) return true;
+    for (let i = 0; i < ranges.length; i++) if (o >= ranges[i]!.from && o < ranges[i]!.to) return true;
+    return false;
   };
 }
 

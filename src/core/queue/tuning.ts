@@ -30,6 +30,11 @@ export interface QueueTuning {
   expiredLeaseMemory: number;
   /** Wait before retrying a failed dead-letter hook or log read. */
   retryMs: number;
+  /**
+   * Bytes of dead letters read back from the log and handed on but not yet stored where they
+   * go; loading pauses beyond it (one message always goes, whatever its size).
+   */
+  deadLetterInFlightBytes: number;
 }
 
 export const defaultQueueTuning: Readonly<QueueTuning> = Object.freeze({
@@ -44,4 +49,5 @@ export const defaultQueueTuning: Readonly<QueueTuning> = Object.freeze({
   maxReceive: 10_000,
   expiredLeaseMemory: 65_536,
   retryMs: 1_000,
+  deadLetterInFlightBytes: 8 * 1024 * 1024,
 });

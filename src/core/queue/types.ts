@@ -93,3 +93,20 @@ export interface QueueStats {
 }
 
 export type DeliverCallback = (delivery: Delivery) => void;
+
+/**
+ * Messages a queue lost to damaged storage (Queue.damage): their records were missing from the
+ * message log at recovery, or failed their check when read. They are dropped (settled), so the
+ * queue's counts say what it can deliver.
+ */
+export interface QueueDamage {
+  /** When it was found (the queue's clock, ms). */
+  atMs: number;
+  /** Messages dropped. */
+  messages: number;
+  /** Their offsets lie in [fromOffset, toOffset). */
+  fromOffset: number;
+  toOffset: number;
+  /** What happened, in words. */
+  reason: string;
+}

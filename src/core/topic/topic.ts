@@ -9,7 +9,7 @@ import { HopperError } from '../errors.js';
 import type { Message } from '../message.js';
 import { encodeMessages } from '../../storage/codec/message-codec.js';
 import { BATCH_HEADER_BYTES, BatchField, batchSizeAt, isControl, isTransactional, readInt64 } from '../../storage/codec/record-batch.js';
-import { type AppendOptions, type AppendResult, CRC_CHECKED, type Log, type LogConfig } from '../../storage/types.js';
+import { type AppendOptions, type AppendResult, CRC_CHECKED, type Log, type LogConfig, type LogDamage } from '../../storage/types.js';
 import { PartitionWaiters } from './partition-waiters.js';
 import { partitionForKey } from './partitioner.js';
 import { forwardCommitted, isCommitMarker, producerIdOf } from './txn-forward.js';
@@ -174,6 +174,11 @@ export class Topic {
 
   async enforceRetention(): Promise<void> {
     for (const l of this.logs) await l.enforceRetention();
+  }
+
+  /** What each partition's log found damaged (Log.damage), by partition. */
+  damage(): { partition: number; damage: LogDamage }[] {
+    return this.logs.flatMap((l, partition) => l.damage.map((damage) => ({ partition, damage })));
   }
 
   failures(): string[] {

@@ -6,8 +6,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 export interface HealthSource {
-  /** Names of the parts that are failed (e.g. a log whose disk write failed); empty when healthy. */
-  health(): { ok: boolean; failures: string[] };
+  /**
+   * failures: the parts that are failed (e.g. a log whose disk write failed), empty when
+   * healthy. degraded: damaged storage found (e.g. a log whose tail recovery cut), one line per
+   * log: the broker still serves, and answers 200 with status "degraded".
+   */
+  health(): { ok: boolean; failures: string[]; degraded?: string[] };
 }
 
 /**
@@ -44,7 +48,8 @@ export function healthRoute(state: HealthState, info: () => Record<string, unkno
       return true;
     }
     const h = source.health();
-    sendJson(res, h.ok ? 200 : 503, { status: h.ok ? 'ok' : 'failed', failures: h.failures, ...info() });
+    const degraded = h.degraded ?? [];
+    sendJson(res, h.ok ? 200 : 503, { status: !h.ok ? 'failed' : degraded.length > 0 ? 'degraded' : 'ok', failures: h.failures, degraded, ...info() });
     return true;
   };
 }

@@ -1,9 +1,10 @@
 /**
  * Maps the protocol-neutral Message onto one Kafka record and back (docs/message-model.md).
  * key, value, headers and timestamp map directly; each MessageProperties field travels as a
- * reserved `hopper.<name>` header with a UTF-8 text value, and each typed attribute as a
- * `hopper.attr.<name>` header in the binary form of typed-value.ts. Reserved headers follow
- * the message's own headers, so a Kafka consumer sees the plain headers first and in order.
+ * reserved `hopper.<name>` header with a UTF-8 text value; attributes follow an
+ * ATTRIBUTES_HEADER marker, strings as plain text headers under their own names, other types
+ * as `hopper.attr.<name>` headers in the binary form of typed-value.ts. All of it follows the
+ * message's own headers, so a Kafka consumer sees the plain headers first and in order.
  *
  * Decoding is lenient about reserved headers, strict about bytes: a `hopper.` header that does
  * not parse (written by some Kafka producer, say) stays a plain header instead of failing the
@@ -31,7 +32,8 @@ type TextProperty =
   | 'groupId'
   | 'deduplicationId'
   | 'exchange'
-  | 'routingKey';
+  | 'routingKey'
+  | 'amqpTimestamp';
 type IntProperty = 'expirationMs' | 'priority' | 'deliveryMode';
 
 export type PropertyMapping =
@@ -55,7 +57,17 @@ export const PROPERTY_HEADERS: readonly PropertyMapping[] = [
   { kind: 'text', property: 'deduplicationId', header: 'hopper.dedup-id' },
   { kind: 'text', property: 'exchange', header: 'hopper.exchange' },
   { kind: 'text', property: 'routingKey', header: 'hopper.routing-key' },
+  { kind: 'text', property: 'amqpTimestamp', header: 'hopper.amqp-timestamp' },
 ];
+
+/**
+ * Marks where the attributes start: its value is their count n in decimal, and the n headers
+ * after it are the attributes in their order. A string attribute is a plain header under its
+ * own name with its UTF-8 text as the value, as a Kafka consumer expects a text header to look;
+ * any other (and a string whose name starts with `hopper.attr.`) is `hopper.attr.<name>` in the
+ * typed binary form. Records written before the marker existed have only `hopper.attr.` headers.
+ */
+export const ATTRIBUTES_HEADER = 'hopper.attrs';
 
 // Compile-time guard: a property added to MessageProperties must be added to the table above.
 type Unmapped = Exclude<keyof MessageProperties, 'attributes' | TextProperty | IntProperty>;
@@ -69,10 +81,27 @@ function invalid(what: string): HopperError {
   return new HopperError('INVALID_ARGUMENT', what);
 }
 
-/** The record for one message; shares the message's buffers and, without properties, its headers. */
+/**
+ * The record for one message; shares the message's buffers and, without properties, its
+ * headers. Record headers, in order: the message's own headers; if it has attributes, the
+ * ATTRIBUTES_HEADER marker and the attributes; then the property headers.
+ */
 export function recordFromMessage(m: Message): RecordInput {
   const p = m.properties;
   let headers: RecordHeaderInput[] | null = null;
+  const attrs = p.attributes;
+  if (attrs != null) {
+    const names = Object.keys(attrs);
+    if (names.length > 0) {
+      headers = m.headers.slice();
+      headers.push({ key: ATTRIBUTES_HEADER, value: String(names.length) });
+      for (const name of names) {
+        const v = attrs[name]!;
+        if (v.type === 'string' && !name.startsWith(ATTRIBUTE_HEADER_PREFIX)) headers.push({ key: name, value: v.value });
+        else headers.push({ key: ATTRIBUTE_HEADER_PREFIX + name, value: encodeTypedValue(v) });
+      }
+    }
+  }
   for (const name in p) {
     const v = p[name as keyof MessageProperties];
     if (v === undefined || v === null || name === 'attributes') continue;
@@ -87,13 +116,6 @@ export function recordFromMessage(m: Message): RecordInput {
         throw invalid(`property ${name} must be an integer in [0, ${map.max}], not ${String(v)}`);
       }
       headers.push({ key: map.header, value: String(v) });
-    }
-  }
-  const attrs = p.attributes;
-  if (attrs != null) {
-    for (const name of Object.keys(attrs)) {
-      headers ??= m.headers.slice();
-      headers.push({ key: ATTRIBUTE_HEADER_PREFIX + name, value: encodeTypedValue(attrs[name]!) });
     }
   }
   return { key: m.key, value: m.value, headers: headers ?? m.headers, timestamp: m.timestamp };
@@ -144,7 +166,10 @@ function applyReserved(props: MessageProperties, h: Header): boolean {
   return true;
 }
 
-/** The message a decoded record carries; reserved headers become properties (last one wins). */
+/**
+ * The message a decoded record carries; reserved headers become properties (last one wins), and
+ * the headers an ATTRIBUTES_HEADER marker announces become attributes.
+ */
 export function messageFromRecord(rec: DecodedRecord): Message {
   const hs = rec.headers;
   const properties: MessageProperties = {};
@@ -152,13 +177,34 @@ export function messageFromRecord(rec: DecodedRecord): Message {
   let plain: Header[] | null = null;
   for (let i = 0; i < hs.length; i++) {
     const h = hs[i]!;
-    if (h.key.startsWith(RESERVED_HEADER_PREFIX) && applyReserved(properties, h)) {
-      plain ??= hs.slice(0, i);
-    } else if (plain !== null) {
-      plain.push(h);
+    if (h.key.startsWith(RESERVED_HEADER_PREFIX)) {
+      const n = h.key === ATTRIBUTES_HEADER ? attributeCount(hs, i) : -1;
+      if (n >= 0) {
+        plain ??= hs.slice(0, i);
+        const attrs = (properties.attributes ??= {});
+        for (const end = i + n; i < end; ) {
+          const a = hs[++i]!;
+          if (!a.key.startsWith(ATTRIBUTE_HEADER_PREFIX)) setEntry(attrs, a.key, { type: 'string', value: a.value!.toString('utf8') });
+          else if (!applyReserved(properties, a)) plain.push(a);
+        }
+        continue;
+      }
+      if (applyReserved(properties, h)) {
+        plain ??= hs.slice(0, i);
+        continue;
+      }
     }
+    if (plain !== null) plain.push(h);
   }
   return { key: rec.key, value: rec.value, headers: plain ?? hs, timestamp: rec.timestamp, properties };
+}
+
+/** The count a well-formed marker at `i` announces (that many non-null headers follow it), or -1. */
+function attributeCount(hs: readonly Header[], i: number): number {
+  const v = hs[i]!.value;
+  const n = v === null ? -1 : parseDecimal(v, hs.length - i - 1);
+  for (let k = 1; k <= n; k++) if (hs[i + k]!.value === null) return -1;
+  return n;
 }
 
 export interface StoredMessage {

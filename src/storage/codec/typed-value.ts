@@ -16,11 +16,19 @@
  *   10   bytes      varint length, bytes
  *   11   array      varint count, values
  *   12   table      varint count, (varint length, UTF-8 name, value) pairs
+ *   13   int        width uint8 (0 int8, 1 uint8, 2 int16, 3 uint16, 4 int32, 5 uint32,
+ *                   6 int64), then zigzag varlong: an int with its AMQP width
+ *   14   float      float32 big-endian: a single-precision float (AMQP 'f')
+ *   15   timestamp  uint64 big-endian: a timestamp beyond 2^53
+ *
+ * Tags 13-15 were added to keep AMQP types exactly; values without a width, single precision
+ * or a big timestamp are written with the older tags, and the older tags still decode as they
+ * always did (int without width, double, safe timestamp).
  *
  * Varints are the Kafka zigzag ones (varint.ts). Decoding bounds nesting at MAX_TYPED_DEPTH and
  * checks every length and count against the bytes left; malformed input is CORRUPT_MESSAGE.
  */
-import type { TypedValue } from '../../core/message.js';
+import type { IntWidth, TypedValue } from '../../core/message.js';
 import { HopperError } from '../../core/errors.js';
 import { type Cursor, readVarint, readVarlong, sizeOfVarint, sizeOfVarlong, writeVarint, writeVarlong } from './varint.js';
 
@@ -38,7 +46,15 @@ export const Tag = {
   bytes: 10,
   array: 11,
   table: 12,
+  sizedInt: 13,
+  float32: 14,
+  bigTimestamp: 15,
 } as const;
+
+/** Width codes of tag 13, by IntWidth, and back. */
+const WIDTH_CODES: readonly IntWidth[] = ['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64'];
+const WIDTH_CODE: Readonly<Record<IntWidth, number>> = { int8: 0, uint8: 1, int16: 2, uint16: 3, int32: 4, uint32: 5, int64: 6 };
+const UINT64_MAX = 2n ** 64n - 1n;
 
 /**
  * Most arrays/tables nested in one another, encoding and decoding (AMQP tables rarely pass 3);
@@ -73,14 +89,19 @@ export function sizeOfTypedValue(v: TypedValue, depth = 0): number {
     case 'bool':
       return 1;
     case 'int':
-      return 1 + sizeOfVarlong(checkSafe('int', v.value));
+      if (v.width !== undefined && WIDTH_CODE[v.width] === undefined) throw invalid(`int width ${String(v.width)}`);
+      return (v.width === undefined ? 1 : 2) + sizeOfVarlong(checkSafe('int', v.value));
     case 'timestamp':
+      if (typeof v.value === 'bigint') {
+        if (v.value < 0n || v.value > UINT64_MAX) throw invalid(`timestamp ${v.value} is not a uint64`);
+        return 9;
+      }
       return 1 + sizeOfVarlong(checkSafe('timestamp', v.value));
     case 'long':
       if (typeof v.value !== 'bigint' || v.value < INT64_MIN || v.value > INT64_MAX) throw invalid(`long ${v.value} is not an int64`);
       return 9;
     case 'float':
-      return 9;
+      return v.single === true ? 5 : 9;
     case 'decimal':
       if (!Number.isInteger(v.scale) || v.scale < 0 || v.scale > 255) throw invalid(`decimal scale ${v.scale} is not 0..255`);
       return 10;
@@ -122,14 +143,31 @@ export function writeTypedValue(buf: Buffer, pos: number, v: TypedValue): number
       buf[pos] = v.value ? Tag.true : Tag.false;
       return pos + 1;
     case 'int':
+      if (v.width !== undefined) {
+        buf[pos] = Tag.sizedInt;
+        buf[pos + 1] = WIDTH_CODE[v.width];
+        return writeVarlong(buf, pos + 2, v.value);
+      }
+      buf[pos] = Tag.int;
+      return writeVarlong(buf, pos + 1, v.value);
     case 'timestamp':
-      buf[pos] = Tag[v.type];
+      if (typeof v.value === 'bigint') {
+        buf[pos] = Tag.bigTimestamp;
+        buf.writeBigUInt64BE(v.value, pos + 1);
+        return pos + 9;
+      }
+      buf[pos] = Tag.timestamp;
       return writeVarlong(buf, pos + 1, v.value);
     case 'long':
       buf[pos] = Tag.long;
       buf.writeBigInt64BE(v.value, pos + 1);
       return pos + 9;
     case 'float':
+      if (v.single === true) {
+        buf[pos] = Tag.float32;
+        buf.writeFloatBE(v.value, pos + 1);
+        return pos + 5;
+      }
       buf[pos] = Tag.float;
       buf.writeDoubleBE(v.value, pos + 1);
       return pos + 9;
@@ -214,6 +252,20 @@ function readTypedValue(buf: Buffer, cur: Cursor, end: number, depth: number): T
       return { type: 'int', value: readVarlong(buf, cur.pos, cur, end) };
     case Tag.timestamp:
       return { type: 'timestamp', value: readVarlong(buf, cur.pos, cur, end) };
+    case Tag.sizedInt: {
+      if (at + 1 >= end) throw corrupt('truncated', at);
+      const width = WIDTH_CODES[buf[cur.pos++]!];
+      if (width === undefined) throw corrupt(`unknown int width ${buf[cur.pos - 1]}`, at);
+      return { type: 'int', value: readVarlong(buf, cur.pos, cur, end), width };
+    }
+    case Tag.float32:
+      if (end - cur.pos < 4) throw corrupt('truncated', at);
+      cur.pos += 4;
+      return { type: 'float', value: buf.readFloatBE(cur.pos - 4), single: true };
+    case Tag.bigTimestamp:
+      if (end - cur.pos < 8) throw corrupt('truncated', at);
+      cur.pos += 8;
+      return { type: 'timestamp', value: buf.readBigUInt64BE(cur.pos - 8) };
     case Tag.long:
     case Tag.float:
     case Tag.decimal: {

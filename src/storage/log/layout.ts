@@ -7,6 +7,7 @@
  *   00000000000000000000.txnindex   transaction index (topic partitions only): TxnIndexHeader
  *   00000000000000000000.snapshot   idempotent producers (topic partitions only): ProducerSnapshotHeader
  *   log-start-offset.checkpoint     logStartOffset after DeleteRecords (text, see below)
+ *   high-water.checkpoint           a bound on every offset ever handed out (text, see below)
  *
  * A segment's name is its base offset in 20 decimal digits: every offset in it is >= the base
  * and < the next segment's base. Compaction and writeFileAtomic leave transient names:
@@ -26,6 +27,7 @@ export const SWAP_SUFFIX = '.swap';
 export const TMP_SUFFIX = '.tmp';
 
 export const LOG_START_CHECKPOINT_FILE = 'log-start-offset.checkpoint';
+export const HIGH_WATER_FILE = 'high-water.checkpoint';
 
 /** Offset index entry: which byte of the .log the batch with this relative base offset starts at. */
 export const OffsetIndexEntry = {
@@ -199,4 +201,28 @@ export function decodeLogStartCheckpoint(bytes: Buffer): number | null {
   if (m === null || Number(m[1]) !== CHECKPOINT_VERSION) return null;
   const offset = Number(m[2]);
   return Number.isSafeInteger(offset) ? offset : null;
+}
+
+/**
+ * The high-water mark of offsets (high-water.ts): one line "<version> <state> <offset>\n".
+ * `clean E`: written at a clean close, the log then ended at E (nothing at or above E was ever
+ * handed out). `reserved R`: every offset handed out is below R (written ahead of appends).
+ * Anything else reads as absent.
+ */
+export interface HighWaterRecord {
+  clean: boolean;
+  offset: number;
+}
+
+const HIGH_WATER_VERSION = 1;
+
+export function encodeHighWater(h: HighWaterRecord): Buffer {
+  return Buffer.from(`${HIGH_WATER_VERSION} ${h.clean ? 'clean' : 'reserved'} ${h.offset}\n`, 'latin1');
+}
+
+export function decodeHighWater(bytes: Buffer): HighWaterRecord | null {
+  const m = /^(\d+) (clean|reserved) (\d+)\n$/.exec(bytes.toString('latin1'));
+  if (m === null || Number(m[1]) !== HIGH_WATER_VERSION) return null;
+  const offset = Number(m[3]);
+  return Number.isSafeInteger(offset) ? { clean: m[2] === 'clean', offset } : null;
 }

@@ -19,15 +19,19 @@
  *   segment's .snapshot (as of its base), close into the active segment's (as of the log end);
  *   recovery in producer-recovery.ts, run with the transaction index's in one pass over the
  *   segments (segment-replay.ts). Retention expires producers that have long been silent.
+ * - offsets are never handed out twice, even after records were lost: an append is acknowledged
+ *   only once the high-water mark (high-water.ts) covers its offsets, and recovery continues
+ *   above the mark when it cannot show that nothing was lost (recovery.ts, rule 5).
  */
 import { HopperError } from '../../core/errors.js';
 import { type BatchHeader, checkBatch, checkBatchStructure, LOG_OVERHEAD, setBaseOffset } from '../codec/record-batch.js';
 import type { StorageFs } from '../fs/types.js';
-import { type AppendOptions, type AppendResult, type Clock, defaultLogConfig, formatFsyncPolicy, type Log, type LogConfig, type LogProducers, type LogTransactions, type ReadResult, systemClock } from '../types.js';
+import { type AppendOptions, type AppendResult, type Clock, defaultLogConfig, formatFsyncPolicy, type Log, type LogConfig, type LogDamage, type LogProducers, type LogTransactions, type ReadResult, systemClock } from '../types.js';
 import { writeLogStartCheckpoint } from './checkpoint.js';
 import { Committer, type CommitterHost } from './committer.js';
 import { type CompactionResult, compactLog } from './compaction.js';
-import { compacts, validateConfig } from './config.js';
+import { compacts, deletes, validateConfig } from './config.js';
+import { HighWaterMark } from './high-water.js';
 import { writeIndexFiles } from './index-files.js';
 import type { MaintainedLog } from './maintained.js';
 import { findOffsetForTimestamp, readAt, type ReadableLog } from './reader.js';
@@ -52,12 +56,20 @@ export interface OpenLogOptions {
   transactions?: boolean;
   /** Keep idempotent producer state (Kafka's producer ids and sequences): topic partitions only. */
   producers?: boolean;
+  /**
+   * Keep the high-water mark of offsets (high-water.ts), so offsets are never handed out twice
+   * after records are lost. Default true; logs whose offsets nothing outside refers to (a
+   * queue's state journal, internal stores keyed by record key) turn it off and save a write.
+   */
+  highWater?: boolean;
 }
 
 /** What recovery found at open, for the startup log line. */
 export interface RecoveryReport {
   segments: number;
   truncatedBytes: number;
+  /** Offsets skipped because records handed out before may be missing (Log.lost). */
+  lost: { from: number; to: number } | null;
   rebuiltIndexes: number;
   /** Segments whose .txnindex had to be replayed from the .log. */
   rebuiltTxnIndexes: number;
@@ -70,6 +82,8 @@ export interface RecoveryReport {
 export interface RecoveredState {
   txns: { open: OpenTxns; rebuilt: number } | null;
   producers: { states: ProducerStates; rebuilt: number } | null;
+  /** Keep the high-water mark (OpenLogOptions.highWater). */
+  highWater?: boolean;
 }
 
 export async function openLog(opts: OpenLogOptions): Promise<SegmentLog> {
@@ -85,7 +99,14 @@ export async function openLog(opts: OpenLogOptions): Promise<SegmentLog> {
   return new SegmentLog(opts.fs, opts.dir, config, clock, recovered, {
     txns: txns && { open: txns.open, rebuilt: txns.rebuilt },
     producers: producers && { states: producers.producers, rebuilt: producers.rebuilt },
+    highWater: opts.highWater ?? true,
   });
+}
+
+const UNREADABLE = 'reads fail their check';
+
+function firstOf<T>(pair: [T, unknown]): T {
+  return pair[0];
 }
 
 function closedError(dir: string): HopperError {
@@ -108,6 +129,9 @@ export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHos
   /** Compaction is skipped while nothing was appended and no tombstone waits for its horizon. */
   private compactedAt = -1;
   private tombstonesKept = 0;
+  private readonly highWater: HighWaterMark | null;
+  private readonly cleanAt: number;
+  private readonly found: LogDamage[];
 
   constructor(
     readonly fs: StorageFs,
@@ -124,11 +148,21 @@ export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHos
     this.next = active.endOffset;
     this.bytes = this.segs.reduce((n, s) => n + s.size, 0);
     this.committer = new Committer(this, active, config.fsync, this.next);
+    const hw = recovered.highWater;
+    // What the file covers: a reservation or clean end above the data still holds; without a
+    // file nothing is covered yet, so the first append writes one.
+    this.highWater = state.highWater === false ? null : new HighWaterMark(fs, dir, Math.max(this.next, hw?.offset ?? 0), (err) => {
+      this.committer.fail(err, 'high-water mark write');
+      return this.committer.failure!;
+    });
+    this.cleanAt = hw !== null && hw.clean && hw.offset === this.next ? this.next : -1;
+    this.found = recovered.damage;
     this.txns = state.txns === null ? null : new TxnTracker(this, state.txns.open);
     this.producerStates = state.producers?.states ?? null;
     this.recovery = {
       segments: this.segs.length,
       truncatedBytes: recovered.truncatedBytes,
+      lost: recovered.lost,
       rebuiltIndexes: recovered.rebuiltIndexes,
       rebuiltTxnIndexes: state.txns?.rebuilt ?? 0,
       rebuiltSnapshots: state.producers?.rebuilt ?? 0,
@@ -156,6 +190,12 @@ export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHos
   }
   get producers(): LogProducers | null {
     return this.producerStates;
+  }
+  get lost(): { from: number; to: number } | null {
+    return this.recovery.lost;
+  }
+  get damage(): readonly LogDamage[] {
+    return this.found;
   }
   get segments(): readonly Segment[] {
     return this.segs;
@@ -210,9 +250,11 @@ export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHos
     this.next = last + 1;
     this.bytes += len;
     const needsSync = this.committer.needsSyncOnAppend;
-    return new Promise<AppendResult>((resolve, reject) =>
+    const stored = new Promise<AppendResult>((resolve, reject) =>
       this.committer.enqueue({ buf: batch, seg, pos, baseOffset: base, lastOffset: last, needsSync, resolve, reject }),
     );
+    const covered = this.highWater === null ? null : this.highWater.cover(this.next);
+    return covered === null ? stored : Promise.all([stored, covered]).then(firstOf);
   }
 
   private shouldRoll(seg: Segment, len: number, lastOffset: number): boolean {
@@ -261,7 +303,25 @@ export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHos
     if (!Number.isSafeInteger(offset) || offset < this.start || offset > this.next) {
       throw new HopperError('OFFSET_OUT_OF_RANGE', `offset ${offset} is outside [${this.start}, ${this.next}] of log ${this.dir}`);
     }
-    return readAt(this, offset, Math.max(0, maxBytes));
+    try {
+      return await readAt(this, offset, Math.max(0, maxBytes));
+    } catch (err) {
+      if (err instanceof HopperError && err.code === 'CORRUPT_MESSAGE') this.noteCorrupt(offset, err);
+      throw err;
+    }
+  }
+
+  /** Records a damaged batch met by a read, once per offset range reported. */
+  private noteCorrupt(offset: number, err: HopperError): void {
+    for (const d of this.found) if (offset >= d.fromOffset && offset < d.toOffset) return;
+    // The extent of the damage is not known from here: report the offsets asked for, reads of
+    // consecutive offsets (the records of one damaged batch) as one range.
+    const last = this.found[this.found.length - 1];
+    if (last !== undefined && last.toOffset === offset && last.reason.startsWith(UNREADABLE)) {
+      last.toOffset = offset + 1;
+      return;
+    }
+    this.found.push({ atMs: this.clock.now(), droppedBytes: 0, fromOffset: offset, toOffset: offset + 1, reason: `${UNREADABLE} from offset ${offset}: ${err.message}` });
   }
 
   async offsetForTimestamp(timestampMs: number): Promise<number | null> {
@@ -285,9 +345,33 @@ export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHos
   enforceRetention(): Promise<void> {
     return this.exclusive(async () => {
       this.expireProducers();
+      if (this.activeExpired()) await this.rollActive();
       await applyRetention(this, this.bytes);
       if (compacts(this.cfg)) await this.compactIfDirty();
     });
+  }
+
+  /**
+   * Time retention reaches the active segment too, as in Kafka: when its newest record is past
+   * retentionMs (and every append to it is acknowledged), it is sealed so that it can go, and
+   * the log goes on in an empty segment at the same end offset.
+   */
+  private activeExpired(): boolean {
+    const cfg = this.cfg;
+    const seg = this.active;
+    return deletes(cfg) && cfg.retentionMs >= 0 && seg.size > 0 && this.ackedOffset === this.next && this.clock.now() - seg.maxTimestamp > cfg.retentionMs;
+  }
+
+  /** Rolls to a new segment now, through the write loop like an append's roll; resolves once it is done. */
+  private rollActive(): Promise<void> {
+    const seg = this.active;
+    if (this.txns !== null) seg.openAtEnd = snapshotOpen(this.txns.open);
+    const next = new Segment(this.dir, this.next);
+    if (this.producerStates !== null) next.snapshotAtStart = this.producerSnapshot(this.next);
+    this.segs.push(next);
+    return new Promise<void>((resolve, reject) =>
+      this.committer.enqueue({ buf: null, seg: next, pos: 0, baseOffset: -1, lastOffset: -1, needsSync: true, resolve: () => resolve(), reject }),
+    );
   }
 
   /** Runs compaction now (enforceRetention calls it when there is new data); for tools and tests. */
@@ -341,6 +425,8 @@ export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHos
           if (this.txns !== null) await writeTxnIndex(this.fs, active, this.next, snapshotOpen(this.txns.open));
           if (this.producerStates !== null) await writeProducerSnapshot(this.fs, active, this.producerSnapshot(this.next));
         }
+        // The exact end: a clean restart continues here without skipping offsets.
+        if (this.highWater !== null && this.cleanAt !== this.next) await this.highWater.close(this.next);
       } catch (err) {
         error = err;
       }

@@ -14,14 +14,20 @@
  *    fsynced and so is found valid here.
  * 4. logStartOffset = max(checkpoint, first segment's base); if it is past the end (the data
  *    below it was lost but the checkpoint was not), the log restarts empty at logStartOffset.
+ * 5. Offsets handed out before are never handed out again (high-water.ts): when the data ends
+ *    below the end recorded at the last clean close, or after an unclean stop under a fsync
+ *    policy other than `always` (acknowledged appends may be gone), the log continues at its
+ *    high-water mark in a new segment. The offsets skipped are reported (`lost`), and every
+ *    cut or loss (LogDamage) too, for the error log and /health.
  */
 import { join } from 'node:path';
 import { readBatchHeader, BATCH_HEADER_BYTES } from '../codec/record-batch.js';
 import type { StorageFs } from '../fs/types.js';
-import type { Clock, LogConfig } from '../types.js';
+import type { Clock, LogConfig, LogDamage } from '../types.js';
 import { readLogStartCheckpoint } from './checkpoint.js';
+import { readHighWater } from './high-water.js';
 import { headerMatches, indexesFit, readIndexFiles, rebuildIndexes, writeIndexFiles } from './index-files.js';
-import { CLEANED_SUFFIX, parseSegmentFileName, SegmentFile, segmentFileName, SWAP_SUFFIX, TMP_SUFFIX } from './layout.js';
+import { CLEANED_SUFFIX, type HighWaterRecord, parseSegmentFileName, SegmentFile, segmentFileName, SWAP_SUFFIX, TMP_SUFFIX } from './layout.js';
 import { OffsetIndex } from './offset-index.js';
 import { readRange, scanBatches } from './scan.js';
 import { Segment } from './segment.js';
@@ -34,6 +40,12 @@ export interface RecoveredLog {
   truncatedBytes: number;
   /** Segments whose index files had to be rebuilt. */
   rebuiltIndexes: number;
+  /** Offsets [from, to) the log skipped (rule 5): they have no record, though some may have been handed out before. */
+  lost: { from: number; to: number } | null;
+  /** What high-water.checkpoint says now (null: nothing yet, a new log or one from an older Hopper). */
+  highWater: HighWaterRecord | null;
+  /** What recovery cut or found damaged, for the error log and /health. */
+  damage: LogDamage[];
 }
 
 export async function recoverLog(fs: StorageFs, dir: string, config: LogConfig, clock: Clock): Promise<RecoveredLog> {
@@ -45,28 +57,97 @@ export async function recoverLog(fs: StorageFs, dir: string, config: LogConfig, 
     .map((p) => p!.base)
     .sort((a, b) => a - b);
   const checkpoint = (await readLogStartCheckpoint(fs, dir)) ?? 0;
-  if (bases.length === 0) {
-    return { segments: [await createSegment(fs, dir, checkpoint)], logStartOffset: checkpoint, truncatedBytes: 0, rebuiltIndexes: 0 };
-  }
-  const segments: Segment[] = [];
+  const highWater = await readHighWater(fs, dir);
+  const damage: LogDamage[] = [];
+  let segments: Segment[] = [];
+  let logStartOffset = checkpoint;
+  let truncatedBytes = 0;
   let rebuiltIndexes = 0;
-  for (let i = 0; i < bases.length - 1; i++) {
-    const { seg, rebuilt } = await loadSealed(fs, dir, bases[i]!, bases[i + 1]!, config);
-    segments.push(seg);
-    if (rebuilt) rebuiltIndexes++;
+  if (bases.length === 0) {
+    segments.push(await createSegment(fs, dir, checkpoint));
+  } else {
+    for (let i = 0; i < bases.length - 1; i++) {
+      const { seg, rebuilt, soundEnd, soundEndOffset } = await loadSealed(fs, dir, bases[i]!, bases[i + 1]!, config);
+      segments.push(seg);
+      if (rebuilt) rebuiltIndexes++;
+      if (soundEnd < seg.size) {
+        damage.push({
+          atMs: clock.now(),
+          droppedBytes: seg.size - soundEnd,
+          fromOffset: soundEndOffset,
+          toOffset: seg.endOffset,
+          reason: `segment ${seg.base} is damaged from byte ${soundEnd} of ${seg.size}: records from offset ${soundEndOffset} to ${seg.endOffset - 1} cannot be read`,
+        });
+      }
+    }
+    const active = await recoverActive(fs, dir, bases[bases.length - 1]!, config, clock);
+    segments.push(active.seg);
+    if (active.rebuilt) rebuiltIndexes++;
+    truncatedBytes = active.truncatedBytes;
+    logStartOffset = Math.max(checkpoint, segments[0]!.base);
+    if (logStartOffset > active.seg.endOffset) {
+      // Everything stored is below logStartOffset: start over there so new offsets stay readable.
+      for (const s of segments) await s.retire();
+      for (const base of bases) await deleteSegmentFiles(fs, dir, base);
+      segments = [await createSegment(fs, dir, logStartOffset)];
+    }
   }
-  const active = await recoverActive(fs, dir, bases[bases.length - 1]!, config, clock);
-  segments.push(active.seg);
-  if (active.rebuilt) rebuiltIndexes++;
 
-  const logStartOffset = Math.max(checkpoint, segments[0]!.base);
-  if (logStartOffset > active.seg.endOffset) {
-    // Everything stored is below logStartOffset: start over there so new offsets stay readable.
-    for (const s of segments) await s.retire();
-    for (const base of bases) await deleteSegmentFiles(fs, dir, base);
-    return { segments: [await createSegment(fs, dir, logStartOffset)], logStartOffset, truncatedBytes: active.truncatedBytes, rebuiltIndexes };
+  // Rule 5.
+  const end = segments[segments.length - 1]!.endOffset;
+  const resumeAt = resumePoint(highWater, end, config);
+  const lost = resumeAt > end ? { from: end, to: resumeAt } : null;
+  if (truncatedBytes > 0 || (highWater?.clean === true && end < highWater.offset)) {
+    const upTo = highWater === null || highWater.offset <= end ? '' : highWater.clean ? ` to ${highWater.offset - 1}` : ` up to ${highWater.offset - 1} at most`;
+    damage.push({
+      atMs: clock.now(),
+      droppedBytes: truncatedBytes,
+      fromOffset: end,
+      toOffset: Math.max(end, resumeAt),
+      reason:
+        (truncatedBytes > 0 ? `cut ${truncatedBytes} bytes of torn or damaged batches off the tail` : 'the tail is missing') +
+        (highWater === null ? '' : highWater.clean ? ' after a clean stop' : ' after an unclean stop') +
+        (upTo === '' ? `; the log ends at offset ${end}` : `: records from offset ${end}${upTo} are lost`) +
+        (lost !== null ? `; new records get offsets from ${resumeAt}` : ''),
+    });
   }
-  return { segments, logStartOffset, truncatedBytes: active.truncatedBytes, rebuiltIndexes };
+  if (lost !== null) {
+    segments = await skipTo(fs, dir, segments, resumeAt);
+    if (segments.length === 1) logStartOffset = Math.max(logStartOffset, resumeAt);
+  }
+  return { segments, logStartOffset, truncatedBytes, rebuiltIndexes, lost, highWater, damage };
+}
+
+/**
+ * Rule 5: where appends continue. Past the high-water mark when records handed out before may
+ * be missing: after a clean close whenever the data ends early (the close recorded the exact
+ * end), and after an unclean stop when the fsync policy let acknowledged appends go unsynced.
+ * Otherwise at the end of the data: a clean restart leaves no gap, and neither does a crash
+ * under `always`, where every acknowledged batch was fsynced and a cut tail was an unfinished
+ * write (damage to acknowledged batches cannot be told from it then: it is reported, not skipped).
+ */
+function resumePoint(hw: HighWaterRecord | null, end: number, config: LogConfig): number {
+  if (hw === null || hw.offset <= end) return end;
+  if (hw.clean) return hw.offset;
+  return config.fsync.kind !== 'always' ? hw.offset : end;
+}
+
+/** Continues the log at `offset` in a new segment (so the segment names record it durably too). */
+async function skipTo(fs: StorageFs, dir: string, segments: Segment[], offset: number): Promise<Segment[]> {
+  const last = segments[segments.length - 1]!;
+  if (last.size === 0) {
+    await last.retire();
+    await deleteSegmentFiles(fs, dir, last.base);
+    segments.pop();
+  } else {
+    last.finishTimeIndex();
+    await writeIndexFiles(fs, last);
+    last.readable = last.size;
+    last.sealed = true;
+    last.endOffset = offset;
+  }
+  segments.push(await createSegment(fs, dir, offset));
+  return segments;
 }
 
 /** Creates an empty active segment durably (file, then directory entry). */
@@ -123,12 +204,13 @@ async function settleTransientFiles(fs: StorageFs, dir: string): Promise<void> {
 }
 
 /** Rule 2. */
-async function loadSealed(fs: StorageFs, dir: string, base: number, nextBase: number, config: LogConfig): Promise<{ seg: Segment; rebuilt: boolean }> {
+async function loadSealed(fs: StorageFs, dir: string, base: number, nextBase: number, config: LogConfig): Promise<{ seg: Segment; rebuilt: boolean; soundEnd: number; soundEndOffset: number }> {
   const seg = new Segment(dir, base);
   seg.file = await fs.open(seg.path('log'), 'read');
   const size = await seg.file.size();
   const loaded = await readIndexFiles(fs, seg);
   let rebuilt = false;
+  let soundEnd = size;
   if (await indexesFit(seg, loaded, size, nextBase)) {
     seg.index = loaded.index!;
     seg.timeIndex = loaded.timeIndex!;
@@ -136,16 +218,18 @@ async function loadSealed(fs: StorageFs, dir: string, base: number, nextBase: nu
   } else {
     // A damaged batch inside a sealed segment stops the index there; reads reaching it fail
     // with CORRUPT_MESSAGE rather than skip data silently.
-    await rebuildIndexes(seg, size, config.indexIntervalBytes);
+    soundEnd = await rebuildIndexes(seg, size, config.indexIntervalBytes);
     seg.finishTimeIndex();
     await writeIndexFiles(fs, seg);
     rebuilt = true;
   }
+  // After a rebuild that stopped early, endOffset is where the sound batches end.
+  const soundEndOffset = soundEnd < size ? seg.endOffset : nextBase;
   seg.size = size;
   seg.readable = size;
   seg.endOffset = nextBase;
   seg.sealed = true;
-  return { seg, rebuilt };
+  return { seg, rebuilt, soundEnd, soundEndOffset };
 }
 
 interface ActiveRecovery {

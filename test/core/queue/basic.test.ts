@@ -92,7 +92,7 @@ test('restart after close: acked never returns, unacked returns redelivered with
   q.nack(ds[1]!.leaseId, true); // b requeued (count 1), c stays leased (count 1)
   await q.close();
   q = await h.open();
-  assert.deepEqual(q.recovery, { unclean: false, messagesScanned: 0, eventsReplayed: 0 }, 'a clean close leaves nothing to replay');
+  assert.deepEqual(q.recovery, { unclean: false, messagesScanned: 0, eventsReplayed: 0, lostMessages: 0 }, 'a clean close leaves nothing to replay');
   const all = await q.receive({ max: 10 });
   assert.deepEqual(all.map(text), ['b', 'c', 'd']);
   assert.deepEqual(

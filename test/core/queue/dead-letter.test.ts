@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { isHopperError } from '../../../src/core/errors.js';
 import type { TypedValue } from '../../../src/core/message.js';
 import { annotateDeath } from '../../../src/core/queue/dead-letter.js';
-import { harness, msg, settle, text } from './helpers.js';
+import { harness, msg, quiesce, settle, text } from './helpers.js';
 
 const DLX = { deadLetterTarget: { exchange: 'dlx', routingKey: null } };
 
@@ -260,5 +260,49 @@ test('a message that becomes the head by a delivery still expires on time', asyn
   h.time.advance(20);
   assert.equal(q.stats().ready, 0);
   assert.equal(q.stats().expired, 1);
+  await q.close();
+});
+
+test('dead letters read back from the log go out in the order they died, with a bounded number of bytes in flight', async () => {
+  const h = harness();
+  let q = await h.open({ ...DLX, messageTtlMs: 1000 });
+  for (let i = 0; i < 10; i++) await q.publish(msg(`m${i}xx`)); // 4 bytes each
+  await q.close();
+  // After a restart nothing is cached: every body is read back from the log.
+  const calls: string[] = [];
+  const releases: (() => void)[] = [];
+  q = await h.open({ ...DLX, messageTtlMs: 1000 }, {
+    tuning: { deadLetterInFlightBytes: 10 },
+    deadLetter: (m) => {
+      calls.push(m.value!.toString());
+      return new Promise<void>((r) => releases.push(r));
+    },
+  });
+  h.time.advance(2000);
+  await settle(20);
+  // 4 + 4 bytes fit the 10-byte budget, a third would not: it waits for the hook.
+  assert.deepEqual(calls, ['m0xx', 'm1xx']);
+  while (calls.length < 10 || releases.length > 0) {
+    const r = releases.shift();
+    assert.ok(r, `a hook call is pending (${calls.length} so far)`);
+    r();
+    await settle(20);
+  }
+  assert.deepEqual(calls, Array.from({ length: 10 }, (_, i) => `m${i}xx`), 'in the order they died');
+  assert.equal(q.stats().deadLettered, 10);
+  await q.close();
+});
+
+test('one dead letter larger than the in-flight budget still goes', async () => {
+  const h = harness();
+  let q = await h.open({ ...DLX, messageTtlMs: 1000 });
+  await q.publish(msg('x'.repeat(100)));
+  await q.publish(msg('y'));
+  await q.close();
+  q = await h.open({ ...DLX, messageTtlMs: 1000 }, { tuning: { deadLetterInFlightBytes: 10 } });
+  h.time.advance(2000);
+  await quiesce(q);
+  assert.deepEqual(h.dead.map((d) => d.message.value!.length), [100, 1]);
+  assert.equal(q.stats().deadLettered, 2);
   await q.close();
 });

@@ -55,6 +55,8 @@ export class MemoryLog implements Log {
   failure: Error | null = null;
   readonly transactions = null;
   readonly producers = null;
+  readonly lost = null;
+  readonly damage = [];
   private closed = false;
 
   constructor(

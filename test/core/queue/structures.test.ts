@@ -105,3 +105,23 @@ test('MessageCache keeps a window bounded by slots and bytes', () => {
   assert.equal(r.tryPut(6, m, 2), false, 'read-ahead keeps its low end');
   assert.equal(r.get(5), m);
 });
+
+test('MessageCache: an empty read-ahead keeps its first message even when it alone is over the byte budget', () => {
+  const m = makeMessage('x');
+  const r = new MessageCache(4, 3);
+  assert.equal(r.tryPut(7, m, 10), true);
+  assert.equal(r.get(7), m, 'the message a delivery waits for stays');
+  assert.equal(r.tryPut(8, m, 1), false, 'nothing more while over budget');
+  r.delete(7);
+  assert.equal(r.bytes, 0, 'settling it frees it');
+  // The cache of recent publishes (put) still never holds more than its budget, and a message
+  // larger than all of it does not push the others out.
+  const recent = new MessageCache(4, 3);
+  recent.put(0, m, 1);
+  recent.put(1, m, 10);
+  assert.equal(recent.get(1), undefined);
+  assert.equal(recent.get(0), m);
+  assert.equal(recent.bytes, 1);
+  recent.put(2, m, 1);
+  assert.equal(recent.get(2), m);
+});

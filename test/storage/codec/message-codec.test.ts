@@ -42,12 +42,15 @@ const full: Message = {
   },
 };
 
-test('message → record: plain headers first, then reserved hopper.* headers with text values', () => {
+test('message → record: plain headers first, then the attributes (strings as plain text), then reserved hopper.* headers', () => {
   const [rec] = decodeRecords(encodeMessages([full]));
   const text = (h: Header) => [h.key, h.value === null ? null : h.key.startsWith('hopper.attr.') ? h.value.toString('hex') : h.value.toString()];
   assert.deepEqual(rec!.headers.map(text), [
     ['trace', 't1'],
     ['empty', null],
+    ['hopper.attrs', '2'],
+    ['hopper.attr.x-retries', '0306'],
+    ['region', 'eu'],
     ['hopper.content-type', 'application/json'],
     ['hopper.content-encoding', 'gzip'],
     ['hopper.correlation-id', 'c-1'],
@@ -63,10 +66,49 @@ test('message → record: plain headers first, then reserved hopper.* headers wi
     ['hopper.dedup-id', 'd'],
     ['hopper.exchange', ''],
     ['hopper.routing-key', 'orders.eu'],
-    ['hopper.attr.x-retries', '0306'],
-    ['hopper.attr.region', '09046575'],
   ]);
-  assert.equal(PROPERTY_HEADERS.length, 15);
+  assert.equal(PROPERTY_HEADERS.length, 16);
+});
+
+test('record → message: records written by the previous version (every attribute as hopper.attr.*) still decode', () => {
+  // The previous encoding: attributes after the properties, strings typed (tag 9) too.
+  const old = encodeBatch([
+    {
+      key: null,
+      value: b('v'),
+      timestamp: TS,
+      headers: [
+        { key: 'trace', value: b('t1') },
+        { key: 'hopper.routing-key', value: b('rk') },
+        { key: 'hopper.attr.x-retries', value: Buffer.from('0306', 'hex') },
+        { key: 'hopper.attr.region', value: Buffer.from('09046575', 'hex') },
+      ],
+    },
+  ]);
+  const [stored] = decodeMessages(old);
+  assert.deepEqual(stored!.message.headers, [{ key: 'trace', value: b('t1') }]);
+  assert.deepEqual(stored!.message.properties, {
+    routingKey: 'rk',
+    attributes: { 'x-retries': { type: 'int', value: 3 }, region: { type: 'string', value: 'eu' } },
+  });
+});
+
+test('the attribute marker: a malformed one stays a plain header; a string named hopper.attr.* is typed', () => {
+  const m = makeMessage('v', { timestamp: TS, properties: { attributes: { 'hopper.attr.x': { type: 'string', value: 's' }, y: { type: 'string', value: 'z' } } } });
+  const [rec] = decodeRecords(encodeMessages([m]));
+  assert.deepEqual(rec!.headers.map((h) => h.key), ['hopper.attrs', 'hopper.attr.hopper.attr.x', 'y']);
+  assert.deepEqual(messageFromRecord(rec!).properties, m.properties);
+  // A count past the headers that follow, or a null among them: plain headers, in place.
+  for (const headers of [
+    [{ key: 'hopper.attrs', value: b('3') }, { key: 'a', value: b('1') }],
+    [{ key: 'hopper.attrs', value: b('1') }, { key: 'a', value: null }],
+    [{ key: 'hopper.attrs', value: b('x') }, { key: 'a', value: b('1') }],
+  ]) {
+    const [r] = decodeRecords(encodeBatch([{ key: null, value: null, timestamp: TS, headers }]));
+    const back = messageFromRecord(r!);
+    assert.deepEqual(back.headers, headers);
+    assert.deepEqual(back.properties, {});
+  }
 });
 
 test('record → message: full round trip', () => {

@@ -23,12 +23,31 @@ test('typed value: golden encodings', () => {
   assert.equal(hex({ type: 'bytes', value: Buffer.from([1, 2]) }), '0a040102');
   assert.equal(hex({ type: 'array', value: [{ type: 'void' }, { type: 'bool', value: true }] }), '0b040002');
   assert.equal(hex({ type: 'table', value: { a: { type: 'int', value: 1 } } }), '0c0202610302');
+  // Tags 13-15: AMQP types kept exactly.
+  assert.equal(hex({ type: 'int', value: -1, width: 'int8' }), '0d0001');
+  assert.equal(hex({ type: 'int', value: 65535, width: 'uint16' }), '0d03feff07');
+  assert.equal(hex({ type: 'int', value: 1, width: 'int64' }), '0d0602');
+  assert.equal(hex({ type: 'float', value: 1.5, single: true }), '0e3fc00000');
+  assert.equal(hex({ type: 'timestamp', value: 2n ** 64n - 1n }), '0fffffffffffffffff');
+});
+
+test('typed value: encodings written before widths were kept still decode as they did', () => {
+  // Bytes as the previous version wrote them (tags 3, 5, 8 for every int, float and timestamp).
+  assert.deepEqual(decodeTypedValue(Buffer.from('03d804', 'hex')), { type: 'int', value: 300 });
+  assert.deepEqual(decodeTypedValue(Buffer.from('053ff8000000000000', 'hex')), { type: 'float', value: 1.5 });
+  assert.deepEqual(decodeTypedValue(Buffer.from('0880c49fd50c', 'hex')), { type: 'timestamp', value: 1_700_000_000 });
+  assert.deepEqual(decodeTypedValue(Buffer.from('090668c3a9', 'hex')), { type: 'string', value: 'hé' });
 });
 
 const leaf: fc.Arbitrary<TypedValue> = fc.oneof(
   fc.constant<TypedValue>({ type: 'void' }),
   fc.boolean().map((value): TypedValue => ({ type: 'bool', value })),
   fc.maxSafeInteger().map((value): TypedValue => ({ type: 'int', value })),
+  fc
+    .record({ value: fc.maxSafeInteger(), width: fc.constantFrom('int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64' as const) })
+    .map(({ value, width }): TypedValue => ({ type: 'int', value, width })),
+  fc.float().map((value): TypedValue => ({ type: 'float', value, single: true })),
+  fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map((value): TypedValue => ({ type: 'timestamp', value })),
   fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map((value): TypedValue => ({ type: 'long', value })),
   fc.double().map((value): TypedValue => ({ type: 'float', value })),
   fc.record({ scale: fc.integer({ min: 0, max: 255 }), value: fc.double() }).map((d): TypedValue => ({ type: 'decimal', ...d })),
@@ -97,7 +116,11 @@ test('typed value: counts and lengths are bounded by the bytes left', () => {
   assert.throws(() => decodeTypedValue(Buffer.from('0c0300', 'hex')), /length -2/);
   assert.throws(() => decodeTypedValue(Buffer.from('0c040000', 'hex')), /length 2 with 2 bytes left/); // 2 entries need 4 bytes
   assert.throws(() => decodeTypedValue(Buffer.from('0a0a01', 'hex')), /length 5 with 1 bytes left/);
-  assert.throws(() => decodeTypedValue(Buffer.from('0d', 'hex')), /unknown tag 13/);
+  assert.throws(() => decodeTypedValue(Buffer.from('10', 'hex')), /unknown tag 16/);
+  assert.throws(() => decodeTypedValue(Buffer.from('0d', 'hex')), /truncated/);
+  assert.throws(() => decodeTypedValue(Buffer.from('0d0702', 'hex')), /unknown int width 7/);
+  assert.throws(() => decodeTypedValue(Buffer.from('0e3fc000', 'hex')), /truncated/);
+  assert.throws(() => decodeTypedValue(Buffer.from('0fffffffffffffff', 'hex')), /truncated/);
   assert.throws(() => decodeTypedValue(Buffer.alloc(0)), /missing value/);
   assert.throws(() => decodeTypedValue(Buffer.from('04ffff', 'hex')), /truncated/);
 });
@@ -107,6 +130,9 @@ test('typed value: invalid values are INVALID_ARGUMENT on encode', () => {
   bad({ type: 'int', value: 1.5 });
   bad({ type: 'int', value: 2 ** 53 });
   bad({ type: 'timestamp', value: NaN });
+  bad({ type: 'timestamp', value: -1n });
+  bad({ type: 'timestamp', value: 2n ** 64n });
+  bad({ type: 'int', value: 1, width: 'int128' });
   bad({ type: 'long', value: 2n ** 63n });
   bad({ type: 'long', value: 5 });
   bad({ type: 'decimal', scale: 256, value: 1 });

@@ -145,22 +145,35 @@ export function logContract(name: string, factory: FixtureFactory): void {
         await log.close();
       }));
 
-    it('retention by time deletes old whole segments, never the active one', () =>
+    it('retention by time deletes old whole segments; the active one only once its newest record is old too', () =>
       withLog(factory, async (fx) => {
         const clock = new TestClock(100_000);
         const log = await fx.open({ segmentMaxBytes: 600, retentionMs: 10_000 }, clock);
         await fill(log, 12, { ts0: 100_000 }); // timestamps 100000..111000
         const segs = log.segments.map((s) => s.base);
-        clock.ms = 200_000; // everything is older than 10 s
+        assert.ok(segs.length >= 3);
+        // The active segment's newest record (111000) is 10 s old only after 121000.
+        clock.ms = 121_000;
         await log.enforceRetention();
-        assert.deepEqual(log.segments.map((s) => s.base), [segs.at(-1)]);
+        assert.deepEqual(log.segments.map((s) => s.base), [segs.at(-1)], 'every sealed segment went, the active one stays');
         assert.equal(log.logStartOffset, segs.at(-1));
         assert.deepEqual(await segmentFiles(fx), [segs.at(-1)]);
         await rejectsWithCode(log.read(0, 100), 'OFFSET_OUT_OF_RANGE');
         assert.equal((await readAll(log)).length, log.nextOffset - log.logStartOffset);
+        // Once it is old too, it is sealed and deleted (as Kafka does): the log is empty at its end.
+        clock.ms = 121_001;
+        await log.enforceRetention();
+        assert.deepEqual(log.segments.map((s) => s.base), [12]);
+        assert.equal(log.logStartOffset, 12);
+        assert.equal(log.nextOffset, 12);
+        assert.deepEqual(await segmentFiles(fx), [12]);
+        assert.deepEqual(await readAll(log), []);
+        assert.equal((await log.append(batch([{ key: 'k', value: 'after', ts: 121_001 }]))).baseOffset, 12);
         await log.close();
         const again = await fx.open({ segmentMaxBytes: 600 }, clock);
-        assert.equal(again.logStartOffset, segs.at(-1));
+        assert.equal(again.logStartOffset, 12);
+        assert.equal(again.nextOffset, 13);
+        assert.deepEqual((await readAll(again)).map((g) => g.value), ['after']);
         await again.close();
       }));
 

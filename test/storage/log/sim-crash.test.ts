@@ -115,6 +115,15 @@ describe('sim: crash after acknowledged appends', () => {
   });
 });
 
+/** Saves every file of a folder; the returned function puts the folder back as it was. */
+function snapshotDir(sim: SimFs, dir: string): () => void {
+  const saved = new Map(sim.list(dir).map((name) => [name, Buffer.from(sim.fileBytes(`${dir}/${name}`))] as const));
+  return () => {
+    for (const name of sim.list(dir)) if (!saved.has(name)) sim.removeFile(`${dir}/${name}`);
+    for (const [name, bytes] of saved) sim.putFile(`${dir}/${name}`, bytes);
+  };
+}
+
 /** A log of two segments whose active one ends with three batches; returns its layout. */
 async function buildTail(sim: SimFs): Promise<{ path: string; bytes: Buffer; batches: { pos: number; size: number; base: number; last: number }[] }> {
   const fx = simFixtureOn(sim);
@@ -134,7 +143,7 @@ async function buildTail(sim: SimFs): Promise<{ path: string; bytes: Buffer; bat
 }
 
 describe('sim: torn and damaged tails', () => {
-  it('a tail torn at every byte of the last two batches is cut at the last whole batch', async () => {
+  it('a tail torn at every byte of the last two batches is cut at the last whole batch; offsets go on past the clean end', async () => {
     const sim = new SimFs({ seed: 3 });
     const { path, bytes, batches } = await buildTail(sim);
     const fx = simFixtureOn(sim);
@@ -142,16 +151,22 @@ describe('sim: torn and damaged tails', () => {
     const full = await fx.open(cfg);
     const reference = await readAll(full);
     await full.close();
+    const cleanEnd = batches.at(-1)!.last + 1;
+    const restore = snapshotDir(sim, '/data/log');
     const from = batches.at(-2)!.pos;
     for (let cut = bytes.length - 1; cut >= from; cut--) {
+      restore();
       sim.putFile(path, bytes.subarray(0, cut));
       const log = await fx.open(cfg);
       const whole = batches.filter((b) => b.pos + b.size <= cut);
       const end = whole.at(-1)!.last + 1;
-      assert.equal(log.nextOffset, end, `cut at ${cut}`);
+      assert.equal(log.nextOffset, cleanEnd, `cut at ${cut}: the log goes on at the end the clean close recorded`);
+      assert.deepEqual(log.lost, end < cleanEnd ? { from: end, to: cleanEnd } : null);
       assert.equal(log.recovery.truncatedBytes, cut - (whole.at(-1)!.pos + whole.at(-1)!.size));
+      assert.equal(log.damage.length, 1, 'the cut is reported');
+      assert.equal(log.damage[0]!.fromOffset, end);
       assert.deepEqual(await readAll(log), reference.slice(0, end));
-      assert.equal((await log.append(batch([{ key: 'n', value: 'new' }]))).baseOffset, end, 'offset continues, none reused');
+      assert.equal((await log.append(batch([{ key: 'n', value: 'new' }]))).baseOffset, cleanEnd, 'offset continues, none reused');
       await log.close();
     }
   });
@@ -162,16 +177,20 @@ describe('sim: torn and damaged tails', () => {
     const fx = simFixtureOn(sim);
     const cfg = { segmentMaxBytes: 100_000, segmentMaxAgeMs: -1, indexIntervalBytes: 64 };
     const last = batches.at(-1)!;
+    const restore = snapshotDir(sim, '/data/log');
     for (let i = 0; i < last.size; i++) {
+      restore();
       const damaged = Buffer.from(bytes);
       damaged[last.pos + i]! ^= 0x5a;
       sim.putFile(path, damaged);
       const log = await fx.open(cfg);
       const harmless = i >= BatchField.partitionLeaderEpoch && i < BatchField.magic;
-      assert.equal(log.nextOffset, harmless ? last.last + 1 : last.base, `flip at byte ${i} of the last batch`);
+      const dataEnd = harmless ? last.last + 1 : last.base;
+      assert.equal(log.nextOffset, last.last + 1, `flip at byte ${i} of the last batch: offsets go on past the clean end`);
+      assert.equal(log.damage.length, harmless ? 0 : 1);
       const got = await readAll(log); // decodes with CRC checks
-      assert.equal(got.length, log.nextOffset);
-      assert.equal((await log.append(batch([{ key: 'n', value: 'new' }]))).baseOffset, log.nextOffset - 1);
+      assert.equal(got.length, dataEnd);
+      assert.equal((await log.append(batch([{ key: 'n', value: 'new' }]))).baseOffset, last.last + 1);
       await log.close();
     }
   });

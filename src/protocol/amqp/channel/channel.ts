@@ -16,6 +16,7 @@ import type { AmqpMethodInput, MethodByName } from '../codec/methods/registry.js
 import { methodByName } from '../codec/methods/registry.js';
 import { ReplyCode } from '../codec/reply-codes.js';
 import { type AmqpError, channelError, connectionError, preconditionFailed, toAmqpError } from '../mapping/errors.js';
+import { isQuorum } from '../mapping/queue-arguments.js';
 import type { AmqpConsumer, ReplyConsumer } from './consumer.js';
 import { consume } from './consume.js';
 import { DeliveryTable, type Unacked } from './deliveries.js';
@@ -26,6 +27,21 @@ import * as topology from './topology.js';
 import { noPreviousQueue } from './topology.js';
 
 export type ChannelState = 'open' | 'closing' | 'closed';
+
+/**
+ * Methods whose outcome depends on what the channel published before them: they see queue
+ * contents or counts, start or stop consuming, or commit. Routing happens when a publish is
+ * handled, so exchange and binding changes need not wait; channel.close waits on its own.
+ */
+const OBSERVES_PUBLISHES: ReadonlySet<string> = new Set([
+  'basic.get',
+  'basic.consume',
+  'basic.cancel',
+  'queue.declare',
+  'queue.purge',
+  'queue.delete',
+  'tx.commit',
+]);
 
 export class Channel {
   state: ChannelState = 'open';
@@ -41,7 +57,6 @@ export class Channel {
   consumerPrefetchBytes = 0;
   /** basic.qos global=true: unacked consumer deliveries on the whole channel. */
   channelPrefetchCount = 0;
-  private flowActive = true;
   private paused = false;
 
   private lastTag = 0;
@@ -86,7 +101,31 @@ export class Channel {
     this.run(cmd);
   }
 
+  /**
+   * Runs a command, first waiting for the channel's publishes still being stored when the
+   * command looks at queues: on one channel a method observes every publish before it, as in
+   * RabbitMQ (a queue makes a message deliverable only once its append is durable). Only such
+   * methods wait, and only for this channel; publishes and acks stay pipelined. The wait is
+   * bounded like a close's (closeDrainTimeoutMs): a hung disk must not stall the channel.
+   */
   private run(cmd: AmqpCommand): void {
+    if (this.publisher.storing && OBSERVES_PUBLISHES.has(cmd.method.method)) {
+      const settled = this.publisher.settled();
+      if (settled !== null) {
+        this.busy = true;
+        void settledWithin([settled], this.host.ctx.options.closeDrainTimeoutMs).then(() => {
+          this.busy = false;
+          if (this.state !== 'open') return;
+          this.runNow(cmd);
+          this.drainInbox();
+        });
+        return;
+      }
+    }
+    this.runNow(cmd);
+  }
+
+  private runNow(cmd: AmqpCommand): void {
     let pending: Promise<void> | void;
     try {
       pending = this.dispatch(cmd);
@@ -190,9 +229,10 @@ export class Channel {
         this.send({ method: 'tx.rollback-ok' });
         return;
       case 'channel.flow':
-        this.flowActive = m.active;
-        this.updateFlow();
-        this.send({ method: 'channel.flow-ok', active: m.active });
+        // RabbitMQ 3.10 refuses to stop a channel's deliveries this way (consumers use the
+        // prefetch instead) with a connection error, 540 "active=false" (observed).
+        if (!m.active) throw connectionError(ReplyCode.NOT_IMPLEMENTED, 'active=false');
+        this.send({ method: 'channel.flow-ok', active: true });
         return;
       case 'channel.flow-ok':
         return;
@@ -309,9 +349,8 @@ export class Channel {
 
   /**
    * A queue, or a stream's topic, was deleted: its consumers here are cancelled (and told, if
-   * the client listens).
+   * the client listens). Returns their tags.
    */
-  /** The source of some consumers was deleted: they are cancelled. Returns their tags. */
   sourceDeleted(source: Queue | Topic): string[] {
     const cancelled: string[] = [];
     for (const c of [...this.consumers.values()]) {
@@ -319,7 +358,7 @@ export class Channel {
       this.consumers.delete(c.tag);
       c.stop();
       this.retired.add(c);
-      if (this.host.capabilities.consumerCancelNotify) this.send({ method: 'basic.cancel', consumerTag: c.tag, nowait: true });
+      if (this.host.capabilities.consumerCancelNotify) this.host.cancelNotices.send(this, c.tag);
       cancelled.push(c.tag);
     }
     return cancelled;
@@ -338,7 +377,8 @@ export class Channel {
       this.send({ method: 'basic.get-empty' });
       return;
     }
-    const queue = session.vhost.queue(name);
+    const entry = session.vhost.queueEntry(name);
+    const queue = entry.queue;
     const tag = this.nextTag();
     if (!m.noAck) this.unacked.add({ tag, leaseId: d.leaseId, queue, owner: null, size: d.message.value?.length ?? 0 });
     this.host.send(
@@ -352,6 +392,8 @@ export class Channel {
           messageCount: queue.stats().ready,
         },
         d.message,
+        // A quorum queue's get-ok always carries x-delivery-count, 0 the first time (3.10).
+        isQuorum(entry) ? d.deliveryCount - 1 : -1,
       ),
     );
   }
@@ -400,12 +442,11 @@ export class Channel {
   }
 
   /**
-   * Pauses or resumes every consumer of the channel: paused while the client asked (flow), while
-   * the socket is over its high-water mark, or while the channel-wide prefetch is used up.
+   * Pauses or resumes every consumer of the channel: paused while the socket is over its
+   * high-water mark, or while the channel-wide prefetch is used up.
    */
   updateFlow(): void {
-    const want =
-      !this.flowActive || this.host.writeBlocked || (this.channelPrefetchCount > 0 && this.unacked.consumerCount >= this.channelPrefetchCount);
+    const want = this.host.writeBlocked || (this.channelPrefetchCount > 0 && this.unacked.consumerCount >= this.channelPrefetchCount);
     if (want === this.paused || this.state !== 'open') return;
     this.paused = want;
     for (const c of [...this.consumers.values()]) {

@@ -34,10 +34,16 @@ export class ConfirmTracker {
     return seq;
   }
 
-  settle(seq: number, ack: boolean): void {
+  /**
+   * `now`: the outcome is known while the publish itself is handled (routed nowhere, a direct
+   * reply): sent at once, so it leaves in the same write as the basic.return before it, as
+   * RabbitMQ sends them (rabbitmq-client attaches its return listener on the ack).
+   */
+  settle(seq: number, ack: boolean, now = false): void {
     if (this.stopped || seq < this.next) return;
     this.ring[seq & this.mask] = ack ? ACK : NACK;
-    if (seq === this.next && !this.scheduled) {
+    if (now && seq === this.next) this.flush();
+    else if (seq === this.next && !this.scheduled) {
       this.scheduled = true;
       setImmediate(this.flush);
     }
@@ -50,7 +56,7 @@ export class ConfirmTracker {
 
   private readonly flush = (): void => {
     this.scheduled = false;
-    if (this.stopped) return;
+    if (this.stopped || this.next > this.last) return;
     const ring = this.ring;
     const mask = this.mask;
     let runStart = 0;

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { MethodByName } from '../codec/methods/registry.js';
 import { ReplyCode } from '../codec/reply-codes.js';
 import { connectionError, preconditionFailed } from '../mapping/errors.js';
-import { asInteger } from '../mapping/queue-arguments.js';
+import { asInteger, isQuorum } from '../mapping/queue-arguments.js';
 import type { Channel } from './channel.js';
 import { QueueConsumer, ReplyConsumer } from './consumer.js';
 import { REPLY_TO_QUEUE } from './direct-reply.js';
@@ -33,7 +33,7 @@ export function consume(ch: Channel, m: MethodByName<'basic.consume'>): Promise<
   if (priority === undefined) throw preconditionFailed(`invalid x-priority ${JSON.stringify(p)}: must be an integer`);
   if (!vhost.hasQueue(name) && vhost.hasTopic(name)) return startStreamConsumer(ch, m, name, tag);
 
-  const c = new QueueConsumer(ch, tag, name, m.noAck);
+  const c = new QueueConsumer(ch, tag, name, m.noAck, isQuorum(vhost.queueEntry(name)));
   const core = session.consume(
     name,
     {

@@ -51,6 +51,8 @@ export class QueueConsumer implements AmqpConsumer, DeliveryOwner {
     readonly tag: string,
     readonly queueName: string,
     private readonly noAck: boolean,
+    /** A quorum queue's: redeliveries carry x-delivery-count. */
+    private readonly quorum = false,
   ) {
     this.method = { method: 'basic.deliver', consumerTag: tag, deliveryTag: 0, redelivered: false, exchange: '', routingKey: '' };
   }
@@ -88,7 +90,9 @@ export class QueueConsumer implements AmqpConsumer, DeliveryOwner {
     m.routingKey = msg.properties.routingKey ?? '';
     let frames: Buffer;
     try {
-      frames = ch.publisher.encodeDelivery(m, msg);
+      // RabbitMQ 3.10's quorum queues: x-delivery-count, the deliveries before this one, on
+      // redeliveries only (a first delivery to a consumer has no such header).
+      frames = ch.publisher.encodeDelivery(m, msg, this.quorum && d.deliveryCount > 1 ? d.deliveryCount - 1 : -1);
     } catch (e) {
       // A message this client cannot receive (its properties exceed the negotiated frame-max):
       // never throw into the queue's dispatch. It is rejected (dead-lettered if configured).

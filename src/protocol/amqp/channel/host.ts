@@ -6,6 +6,7 @@ import type { Session } from '../../../core/broker/session.js';
 import type { AmqpMethodInput } from '../codec/methods/registry.js';
 import type { AmqpError } from '../mapping/errors.js';
 import type { EndpointContext } from '../server/context.js';
+import type { CancelNotices } from './cancel-notices.js';
 
 export interface ClientCapabilities {
   /** The client understands a server-sent basic.cancel (queue deleted). */
@@ -22,6 +23,8 @@ export interface ChannelHost {
   /** Negotiated frame-max: every frame written must fit. */
   readonly frameMaxBytes: number;
   readonly capabilities: ClientCapabilities;
+  /** Consumer cancel notifications, held while a queue.delete of the connection replies. */
+  readonly cancelNotices: CancelNotices;
   /** The connection is over (its exclusive queues were already deleted). */
   readonly isClosed: boolean;
   /** True while the socket holds more unsent bytes than the high-water mark. */

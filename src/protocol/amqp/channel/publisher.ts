@@ -4,9 +4,10 @@
  *
  * A publish is checked and routed synchronously when it is handled (so routing follows command
  * order), then stored in the background. Its confirm is sent once the core resolves, which is
- * after the message is durable in every queue and topic it reached (a message routed nowhere is
- * confirmed at once, after its basic.return if mandatory). A publish refused by a queue
- * (x-overflow reject-publish) is nacked.
+ * after the message is durable in every queue and topic it reached. A message routed nowhere
+ * is known at once: its basic.return (if mandatory) is sent then, before the reply to any
+ * later method, and it is confirmed. A publish refused by a queue (x-overflow reject-publish)
+ * is nacked. Methods that look at queues wait for the channel's publishes (settled()).
  */
 import { HopperError, isHopperError } from '../../../core/errors.js';
 import type { Message } from '../../../core/message.js';
@@ -78,6 +79,11 @@ export class Publisher {
     this.mode = 'tx';
   }
 
+  /** Some publish of this channel is still being stored (a cheap test before settled()). */
+  get storing(): boolean {
+    return this.inFlight > 0;
+  }
+
   /**
    * Null when nothing published here is still being stored; else resolves (never rejects) once
    * every publish so far is in its queues or was refused. Until then another client may not see
@@ -143,7 +149,7 @@ export class Publisher {
     }
     if (exchange === '' && isDirectReplyKey(routingKey)) {
       this.reply(routingKey, message, m.mandatory);
-      if (seq !== 0) this.confirms!.settle(seq, true);
+      if (seq !== 0) this.confirms!.settle(seq, true, true);
       return;
     }
     this.store(seq, exchange, routingKey, message, m.mandatory, opts);
@@ -152,13 +158,18 @@ export class Publisher {
   private store(seq: number, exchange: string, routingKey: string, message: Message, mandatory: boolean, opts: PublishOptions | undefined): void {
     const host = this.ch.host;
     const stored = this.route(exchange, routingKey, message, opts);
+    if (stored === null) {
+      // Routed nowhere, known now: the return goes out before the reply to any later method.
+      if (mandatory) this.returnMessage(ReplyCode.NO_ROUTE, 'NO_ROUTE', exchange, routingKey, message);
+      if (seq !== 0) this.confirms!.settle(seq, true, true);
+      return;
+    }
     host.publishStarted();
     this.inFlight++;
     stored.then(
-      (r) => {
+      () => {
         host.publishSettled();
         this.ended();
-        if (r.routed === 0 && mandatory) this.returnMessage(ReplyCode.NO_ROUTE, 'NO_ROUTE', exchange, routingKey, message);
         if (seq !== 0) this.confirms!.settle(seq, true);
       },
       (e: unknown) => {
@@ -173,19 +184,20 @@ export class Publisher {
   }
 
   /**
-   * Session.publish, plus what the default exchange does for streams in RabbitMQ: a routing key
-   * naming a stream (a topic here) appends to it.
+   * Session.startPublish (routes now, stores in the background; null: routed nowhere), plus
+   * what the default exchange does for streams in RabbitMQ: a routing key naming a stream (a
+   * topic here) appends to it.
    */
-  private route(exchange: string, routingKey: string, message: Message, opts: PublishOptions | undefined): Promise<{ routed: number }> {
+  private route(exchange: string, routingKey: string, message: Message, opts: PublishOptions | undefined): Promise<unknown> | null {
     const { session, ctx } = this.ch.host;
     const vhost = session.vhost;
     if (exchange === '' && !vhost.hasQueue(routingKey) && vhost.hasTopic(routingKey)) {
       ctx.broker.access.check(session.user.name, vhost.name, 'write', '');
       message.properties.exchange = '';
       message.properties.routingKey = routingKey;
-      return vhost.topic(routingKey).appendMessage(message).then(() => ({ routed: 1 }));
+      return vhost.topic(routingKey).appendMessage(message);
     }
-    return session.publish(exchange, routingKey, message, opts);
+    return session.startPublish(exchange, routingKey, message, opts);
   }
 
   /** Direct reply-to: straight to the waiting consumer, or unroutable. */
@@ -205,9 +217,12 @@ export class Publisher {
     this.ch.host.send(this.encodeDelivery({ method: 'basic.return', replyCode: code, replyText: text, exchange, routingKey }, message));
   }
 
-  /** A content-bearing method (deliver, get-ok, return) with the message's properties and body. */
-  encodeDelivery(method: AmqpMethodInput, message: Message): Buffer {
-    return encodeMessage(this.ch.id, method, amqpProperties(message), bodyOf(message), this.ch.host.frameMaxBytes);
+  /**
+   * A content-bearing method (deliver, get-ok, return) with the message's properties and body;
+   * `deliveryCount` >= 0 adds the x-delivery-count header (quorum queues).
+   */
+  encodeDelivery(method: AmqpMethodInput, message: Message, deliveryCount = -1): Buffer {
+    return encodeMessage(this.ch.id, method, amqpProperties(message, deliveryCount), bodyOf(message), this.ch.host.frameMaxBytes);
   }
 
   // ---------------------------------------------------------------- transactions
@@ -226,15 +241,26 @@ export class Publisher {
     this.txBytes = 0;
     // One unit of work in flight for the whole commit, so a connection.close waits for it too.
     this.inFlight++;
-    let results: PromiseSettledResult<{ routed: number }>[];
+    // Each entry: false when routed nowhere, else the store's outcome.
+    let results: (PromiseSettledResult<unknown> | false)[];
     try {
-      results = await Promise.allSettled(
-        publishes.map((p) => {
+      results = await Promise.all(
+        publishes.map((p): Promise<PromiseSettledResult<unknown> | false> | false => {
           if (p.exchange === '' && isDirectReplyKey(p.routingKey)) {
             this.reply(p.routingKey, p.message, p.mandatory);
-            return Promise.resolve({ routed: 1 });
+            return Promise.resolve({ status: 'fulfilled', value: undefined });
           }
-          return this.route(p.exchange, p.routingKey, p.message, p.opts);
+          let stored: Promise<unknown> | null;
+          try {
+            stored = this.route(p.exchange, p.routingKey, p.message, p.opts);
+          } catch (e) {
+            return Promise.resolve({ status: 'rejected', reason: e });
+          }
+          if (stored === null) return false;
+          return stored.then(
+            (value) => ({ status: 'fulfilled', value }),
+            (reason: unknown) => ({ status: 'rejected', reason }),
+          );
         }),
       );
     } finally {
@@ -244,9 +270,9 @@ export class Publisher {
     for (let i = 0; i < results.length; i++) {
       const r = results[i]!;
       const p = publishes[i]!;
-      if (r.status === 'fulfilled') {
-        if (r.value.routed === 0 && p.mandatory) this.returnMessage(ReplyCode.NO_ROUTE, 'NO_ROUTE', p.exchange, p.routingKey, p.message);
-      } else if (!refusesMessage(r.reason)) throw r.reason;
+      if (r === false) {
+        if (p.mandatory) this.returnMessage(ReplyCode.NO_ROUTE, 'NO_ROUTE', p.exchange, p.routingKey, p.message);
+      } else if (r.status === 'rejected' && !refusesMessage(r.reason)) throw r.reason;
     }
     for (const s of settles) this.ch.apply(s.entries, s.how);
     this.ch.updateFlow();

@@ -76,7 +76,7 @@ async function startOffset(topic: Topic, p: number, spec: TypedValue | undefined
     if (spec.value === 'last') return Math.max(log.logStartOffset, log.nextOffset - 1);
     throw preconditionFailed(`invalid x-stream-offset '${spec.value}': use first, last, next, an offset or a timestamp`);
   }
-  if (spec.type === 'timestamp') return (await log.offsetForTimestamp(spec.value * 1000)) ?? log.nextOffset;
+  if (spec.type === 'timestamp') return (await log.offsetForTimestamp(Number(spec.value) * 1000)) ?? log.nextOffset;
   const n = asInteger(spec);
   if (n === undefined || n < 0) throw preconditionFailed('invalid x-stream-offset: use first, last, next, an offset or a timestamp');
   return Math.min(Math.max(n, log.logStartOffset), log.nextOffset);

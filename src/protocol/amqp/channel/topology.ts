@@ -12,6 +12,7 @@ import { isReservedName } from '../../../core/names.js';
 import type { MethodByName } from '../codec/methods/registry.js';
 import { ReplyCode } from '../codec/reply-codes.js';
 import { channelError, connectionError, preconditionFailed } from '../mapping/errors.js';
+import { assertQueueEquivalent } from '../mapping/equivalence.js';
 import { queueSpecFromArguments } from '../mapping/queue-arguments.js';
 import type { Channel } from './channel.js';
 
@@ -75,6 +76,8 @@ export async function declareQueue(ch: Channel, m: MethodByName<'queue.declare'>
       consumers = s.consumers;
     }
   } else {
+    // A re-declare is checked against the queue first, as RabbitMQ does (405 / 406 with its texts).
+    if (name !== '' && vhost.hasQueue(name)) assertQueueEquivalent(vhost.queueEntry(name), m, connectionId, vhost.name);
     const spec = queueSpecFromArguments(m.arguments, name, vhost.name);
     if (spec.type === 'stream') {
       if (!m.durable || m.exclusive || m.autoDelete || name === '') {
@@ -82,7 +85,10 @@ export async function declareQueue(ch: Channel, m: MethodByName<'queue.declare'>
       }
       if (vhost.hasQueue(name)) throw inequivalentType(name, vhost.name, 'stream', 'classic');
       ch.host.ctx.broker.access.check(session.user.name, vhost.name, 'configure', name);
-      await vhost.ensureTopic(name, { partitions: 1 });
+      // A RabbitMQ stream keeps its data until x-max-age / x-max-length-bytes say otherwise,
+      // unlike a Kafka topic (7 days by default): declared here, it keeps it. ensureTopic:
+      // clients declaring one new stream at once all get the same topic.
+      await vhost.ensureTopic(name, { partitions: 1, config: { 'retention.ms': '-1' } });
     } else {
       if (name !== '' && vhost.hasTopic(name) && !vhost.hasQueue(name)) throw inequivalentType(name, vhost.name, spec.type, 'stream');
       const e = await session.declareQueue(name, {
@@ -90,6 +96,7 @@ export async function declareQueue(ch: Channel, m: MethodByName<'queue.declare'>
         autoDelete: m.autoDelete,
         exclusiveOwner: m.exclusive ? connectionId : null,
         options: spec.options,
+        declaredArguments: m.arguments,
       });
       if (m.exclusive && ch.host.isClosed) {
         // The connection went while the queue was being created, after its exclusive queues
@@ -145,18 +152,24 @@ export async function deleteQueue(ch: Channel, m: MethodByName<'queue.delete'>):
   const vhost = session.vhost;
   const name = m.queue === '' ? ch.defaultQueue() : m.queue;
   let n = 0;
-  if (!vhost.hasQueue(name) && vhost.hasTopic(name)) {
-    ch.host.ctx.broker.access.check(session.user.name, vhost.name, 'configure', name);
-    await vhost.deleteTopic(name);
-  } else {
-    try {
-      n = await session.deleteQueue(name, { ifUnused: m.ifUnused, ifEmpty: m.ifEmpty, owner: connectionId });
-    } catch (e) {
-      // Deleting a queue that does not exist succeeds (RabbitMQ 3.x+), after the permission check.
-      if (!isHopperError(e, 'NOT_FOUND')) throw e;
+  // delete-ok goes out before the basic.cancel notifications the delete causes (RabbitMQ).
+  const resume = ch.host.cancelNotices.hold();
+  try {
+    if (!vhost.hasQueue(name) && vhost.hasTopic(name)) {
+      ch.host.ctx.broker.access.check(session.user.name, vhost.name, 'configure', name);
+      await vhost.deleteTopic(name);
+    } else {
+      try {
+        n = await session.deleteQueue(name, { ifUnused: m.ifUnused, ifEmpty: m.ifEmpty, owner: connectionId });
+      } catch (e) {
+        // Deleting a queue that does not exist succeeds (RabbitMQ 3.x+), after the permission check.
+        if (!isHopperError(e, 'NOT_FOUND')) throw e;
+      }
     }
+    if (!m.nowait) ch.send({ method: 'queue.delete-ok', messageCount: n });
+  } finally {
+    resume();
   }
-  if (!m.nowait) ch.send({ method: 'queue.delete-ok', messageCount: n });
 }
 
 export function noPreviousQueue() {

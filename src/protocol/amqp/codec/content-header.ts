@@ -15,7 +15,7 @@ import { readTable } from './field-table-read.js';
 import { tableSize, writeTable } from './field-table-write.js';
 import { type ArgsOf, FieldCode } from './methods/types.js';
 import { Reader } from './reader.js';
-import { writeShortstr, writeUint64 } from './writer.js';
+import { isUint64Timestamp, writeShortstr, writeTimestamp, writeUint64 } from './writer.js';
 
 export const BASIC_CLASS_ID = 60;
 
@@ -96,7 +96,7 @@ export function decodeContentHeader(buf: Buffer, start: number, end: number, cha
         properties[name] = r.u8(name);
         break;
       case FieldCode.timestamp:
-        properties[name] = r.u64(name);
+        properties[name] = r.u64OrBig(name);
         break;
       default:
         properties[name] = readTable(r, limits);
@@ -130,7 +130,7 @@ export function contentHeaderPayloadSize(props: BasicProperties): number {
         n += 1;
         break;
       case FieldCode.timestamp:
-        if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) invalid(names[i]!, `${String(v)} is not a uint64 timestamp`);
+        if (!isUint64Timestamp(v)) invalid(names[i]!, `${String(v)} is not a uint64 timestamp`);
         n += 8;
         break;
       default:
@@ -162,7 +162,7 @@ export function writeContentHeaderPayload(buf: Buffer, pos: number, bodySize: nu
         buf[pos++] = v as number;
         break;
       case FieldCode.timestamp:
-        pos = writeUint64(buf, pos, v as number);
+        pos = writeTimestamp(buf, pos, v as number | bigint);
         break;
       default:
         pos = writeTable(buf, pos, v as FieldTable);

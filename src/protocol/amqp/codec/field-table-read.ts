@@ -57,27 +57,27 @@ function readValue(r: Reader, limits: FieldTableLimits, depth: number): TypedVal
       return { type: 'bool', value: r.u8('bool') !== 0 };
     case Tag.int8:
       r.need(1, 'int8');
-      return { type: 'int', value: b.readInt8(r.pos++) };
+      return { type: 'int', value: b.readInt8(r.pos++), width: 'int8' };
     case Tag.uint8:
-      return { type: 'int', value: r.u8('uint8') };
+      return { type: 'int', value: r.u8('uint8'), width: 'uint8' };
     case Tag.int16:
       r.need(2, 'int16');
       r.pos += 2;
-      return { type: 'int', value: b.readInt16BE(r.pos - 2) };
+      return { type: 'int', value: b.readInt16BE(r.pos - 2), width: 'int16' };
     case Tag.uint16:
-      return { type: 'int', value: r.u16('uint16') };
+      return { type: 'int', value: r.u16('uint16'), width: 'uint16' };
     case Tag.int32:
       r.need(4, 'int32');
       r.pos += 4;
-      return { type: 'int', value: b.readInt32BE(r.pos - 4) };
+      return { type: 'int', value: b.readInt32BE(r.pos - 4), width: 'int32' };
     case Tag.uint32:
-      return { type: 'int', value: r.u32('uint32') };
+      return { type: 'int', value: r.u32('uint32'), width: 'uint32' };
     case Tag.int64:
       return readInt64(r);
     case Tag.float:
       r.need(4, 'float');
       r.pos += 4;
-      return { type: 'float', value: b.readFloatBE(r.pos - 4) };
+      return { type: 'float', value: b.readFloatBE(r.pos - 4), single: true };
     case Tag.double:
       r.need(8, 'double');
       r.pos += 8;
@@ -107,16 +107,16 @@ function readValue(r: Reader, limits: FieldTableLimits, depth: number): TypedVal
 function readInt64(r: Reader): TypedValue {
   r.need(8, 'int64');
   const v = r.buf.readInt32BE(r.pos) * TWO_POW_32 + r.buf.readUInt32BE(r.pos + 4);
-  const out: TypedValue = Number.isSafeInteger(v) ? { type: 'int', value: v } : { type: 'long', value: r.buf.readBigInt64BE(r.pos) };
+  const out: TypedValue = Number.isSafeInteger(v) ? { type: 'int', value: v, width: 'int64' } : { type: 'long', value: r.buf.readBigInt64BE(r.pos) };
   r.pos += 8;
   return out;
 }
 
-/** A uint64 timestamp; one past 2^53 seconds cannot be a number, so it stays a bigint. */
+/** A uint64 timestamp; one past 2^53 seconds cannot be a number, so its value is a bigint. */
 function readTimestamp(r: Reader): TypedValue {
   r.need(8, 'timestamp');
   const v = r.buf.readUInt32BE(r.pos) * TWO_POW_32 + r.buf.readUInt32BE(r.pos + 4);
-  const out: TypedValue = Number.isSafeInteger(v) ? { type: 'timestamp', value: v } : { type: 'long', value: r.buf.readBigUInt64BE(r.pos) };
+  const out: TypedValue = { type: 'timestamp', value: Number.isSafeInteger(v) ? v : r.buf.readBigUInt64BE(r.pos) };
   r.pos += 8;
   return out;
 }

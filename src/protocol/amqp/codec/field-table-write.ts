@@ -3,7 +3,7 @@
  * once. The letter chosen per TypedValue type is documented in field-table.ts.
  */
 import { HopperError } from '../../../core/errors.js';
-import type { TypedValue } from '../../../core/message.js';
+import type { IntWidth, TypedValue } from '../../../core/message.js';
 import { type FieldTable, Tag } from './field-table.js';
 import { writeShortstr, writeUint64, writeUtf8 } from './writer.js';
 
@@ -12,6 +12,18 @@ const INT32_MAX = 0x7fff_ffff;
 const UINT32_MAX = 0xffff_ffff;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/** The range of each integer width, and its letter. */
+const WIDTHS: Readonly<Record<IntWidth, readonly [min: number, max: number, tag: Tag]>> = {
+  int8: [-0x80, 0x7f, Tag.int8],
+  uint8: [0, 0xff, Tag.uint8],
+  int16: [-0x8000, 0x7fff, Tag.int16],
+  uint16: [0, 0xffff, Tag.uint16],
+  int32: [INT32_MIN, INT32_MAX, Tag.int32],
+  uint32: [0, UINT32_MAX, Tag.uint32],
+  int64: [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, Tag.int64],
+};
 
 /** The wire letter a TypedValue is written with (the choice is explained in field-table.ts). */
 function tagOf(v: TypedValue): Tag {
@@ -21,18 +33,22 @@ function tagOf(v: TypedValue): Tag {
       return Tag.longstr;
     case 'bool':
       return Tag.bool;
-    case 'int':
+    case 'int': {
       if (!Number.isInteger(v.value)) return Tag.double;
+      const w = v.width === undefined ? undefined : WIDTHS[v.width];
+      if (w !== undefined && v.value >= w[0] && v.value <= w[1]) return w[2];
       if (v.value >= INT32_MIN && v.value <= INT32_MAX) return Tag.int32;
       return Math.abs(v.value) < 2 ** 63 ? Tag.int64 : Tag.double;
+    }
     case 'long':
       return v.value >= INT64_MIN && v.value <= INT64_MAX ? Tag.int64 : Tag.double;
     case 'float':
-      return Tag.double;
+      // A single-precision value goes back as one; Math.fround is exact for it (NaN aside).
+      return v.single === true && (Math.fround(v.value) === v.value || Number.isNaN(v.value)) ? Tag.float : Tag.double;
     case 'decimal':
       return isWireDecimal(v.scale, v.value) ? Tag.decimal : Tag.double;
     case 'timestamp':
-      return Number.isSafeInteger(v.value) && v.value >= 0 ? Tag.timestamp : Tag.double;
+      return isWireTimestamp(v.value) ? Tag.timestamp : Tag.double;
     case 'bytes':
       return Tag.bytes;
     case 'void':
@@ -42,6 +58,10 @@ function tagOf(v: TypedValue): Tag {
     case 'table':
       return Tag.table;
   }
+}
+
+function isWireTimestamp(t: number | bigint): boolean {
+  return typeof t === 'bigint' ? t >= 0n && t <= UINT64_MAX : Number.isSafeInteger(t) && t >= 0;
 }
 
 function isWireDecimal(scale: number, value: number): boolean {
@@ -55,9 +75,10 @@ function asDouble(v: TypedValue): number {
       return Number(v.value);
     case 'decimal':
       return v.value / 10 ** v.scale;
+    case 'timestamp':
+      return Number(v.value);
     case 'int':
     case 'float':
-    case 'timestamp':
       return v.value;
     default:
       return NaN;
@@ -82,8 +103,15 @@ function valueSize(v: TypedValue): number {
     case Tag.longstr:
       return 5 + Buffer.byteLength((v as { value: string }).value, 'utf8');
     case Tag.bool:
+    case Tag.int8:
+    case Tag.uint8:
       return 2;
+    case Tag.int16:
+    case Tag.uint16:
+      return 3;
     case Tag.int32:
+    case Tag.uint32:
+    case Tag.float:
       return 5;
     case Tag.int64:
     case Tag.double:
@@ -128,8 +156,26 @@ function writeValue(buf: Buffer, pos: number, v: TypedValue): number {
     case Tag.bool:
       buf[pos] = (v as { value: boolean }).value ? 1 : 0;
       return pos + 1;
+    case Tag.int8:
+      buf.writeInt8((v as { value: number }).value, pos);
+      return pos + 1;
+    case Tag.uint8:
+      buf[pos] = (v as { value: number }).value;
+      return pos + 1;
+    case Tag.int16:
+      buf.writeInt16BE((v as { value: number }).value, pos);
+      return pos + 2;
+    case Tag.uint16:
+      buf.writeUInt16BE((v as { value: number }).value, pos);
+      return pos + 2;
     case Tag.int32:
       buf.writeInt32BE((v as { value: number }).value, pos);
+      return pos + 4;
+    case Tag.uint32:
+      buf.writeUInt32BE((v as { value: number }).value, pos);
+      return pos + 4;
+    case Tag.float:
+      buf.writeFloatBE((v as { value: number }).value, pos);
       return pos + 4;
     case Tag.int64: {
       const x = (v as { value: number | bigint }).value;
@@ -139,8 +185,14 @@ function writeValue(buf: Buffer, pos: number, v: TypedValue): number {
     case Tag.double:
       buf.writeDoubleBE(asDouble(v), pos);
       return pos + 8;
-    case Tag.timestamp:
-      return writeUint64(buf, pos, (v as { value: number }).value);
+    case Tag.timestamp: {
+      const t = (v as { value: number | bigint }).value;
+      if (typeof t === 'bigint') {
+        buf.writeBigUInt64BE(t, pos);
+        return pos + 8;
+      }
+      return writeUint64(buf, pos, t);
+    }
     case Tag.decimal: {
       const d = v as { scale: number; value: number };
       buf[pos] = d.scale;

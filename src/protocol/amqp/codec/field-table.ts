@@ -6,16 +6,22 @@
  *   f float  d double D decimal (scale octet, uint32)  S longstr  A array  T timestamp (uint64)
  *   F table  V void   x byte array
  *
- * Decoding maps every letter onto the core TypedValue (int64 and timestamps beyond 2^53 become
- * 'long' bigints); encoding picks one letter per TypedValue type, so bytes → TypedValue → bytes
- * may change a letter (a 'b' 5 comes back as 'I' 5) but never a value:
+ * Decoding maps every letter onto the core TypedValue and keeps what the letter says beyond
+ * the value (an integer's width, a float's single precision), so bytes → TypedValue → bytes
+ * gives the same letters back:
  *
- *   string S   bool t   int I if it fits int32, else l   long l   float d   decimal D
- *   timestamp T   bytes x   void V   array A   table F   number (SQS) S, its decimal text
+ *   b B s u I i l   int with width int8 uint8 int16 uint16 int32 uint32 int64
+ *                   (l beyond 2^53: long, a bigint)
+ *   f / d           float, single / not      D decimal     S string     t bool
+ *   T               timestamp (a bigint beyond 2^53)        x bytes      V void
+ *   A array         F table
  *
- * 'I' for ordinary ints is what Java and .NET clients expect back for an Integer header. A
- * value with no exact wire form (fractional int, long beyond int64, negative decimal, negative
- * timestamp) goes out as a double of the same magnitude rather than failing a delivery.
+ * Values made elsewhere (no width) get one letter per type: int I if it fits int32, else l;
+ * float d; number (SQS) S, its decimal text. 'I' for ordinary ints is what Java and .NET
+ * clients expect back for an Integer header. A value with no exact wire form (fractional int,
+ * long beyond int64, negative decimal, negative timestamp, a width its value does not fit)
+ * goes out in the nearest form that holds it (another integer letter, else a double) rather
+ * than failing a delivery.
  */
 import type { TypedValue } from '../../../core/message.js';
 

@@ -14,7 +14,7 @@ import { tableSize, writeTable } from './field-table-write.js';
 import { type AmqpMethod, classNames, methodById, methodByName } from './methods/registry.js';
 import { FieldCode, type MethodDescriptor } from './methods/types.js';
 import { Reader } from './reader.js';
-import { writeShortstr, writeUint64 } from './writer.js';
+import { isUint64Timestamp, writeShortstr, writeTimestamp, writeUint64 } from './writer.js';
 
 export const METHOD_HEADER_BYTES = 4;
 
@@ -57,8 +57,10 @@ export function decodeMethod(buf: Buffer, start: number, end: number, channel: n
         out[name] = r.u32(name);
         break;
       case FieldCode.longlong:
-      case FieldCode.timestamp:
         out[name] = r.u64(name);
+        break;
+      case FieldCode.timestamp:
+        out[name] = r.u64OrBig(name);
         break;
       case FieldCode.shortstr:
         out[name] = r.shortstr(name);
@@ -109,12 +111,15 @@ export function methodPayloadSize(d: MethodDescriptor, args: Record<string, unkn
     }
     bit = 8;
     switch (code) {
+      case FieldCode.timestamp:
+        if (!isUint64Timestamp(v)) invalid(d, i, `${String(v)} is not a uint64 timestamp`);
+        n += 8;
+        break;
       case FieldCode.octet:
       case FieldCode.short:
       case FieldCode.long:
-      case FieldCode.longlong:
-      case FieldCode.timestamp: {
-        const max = UINT_MAX[code === FieldCode.timestamp ? 3 : code]!;
+      case FieldCode.longlong: {
+        const max = UINT_MAX[code]!;
         if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) invalid(d, i, `${String(v)} is not an integer in 0..${max}`);
         n += code === FieldCode.octet ? 1 : code === FieldCode.short ? 2 : code === FieldCode.long ? 4 : 8;
         break;
@@ -173,8 +178,10 @@ export function writeMethodPayload(buf: Buffer, pos: number, d: MethodDescriptor
         pos += 4;
         break;
       case FieldCode.longlong:
-      case FieldCode.timestamp:
         pos = writeUint64(buf, pos, v as number);
+        break;
+      case FieldCode.timestamp:
+        pos = writeTimestamp(buf, pos, v as number | bigint);
         break;
       case FieldCode.shortstr:
         pos = writeShortstr(buf, pos, v as string);

@@ -64,6 +64,15 @@ export class Reader {
     return v;
   }
 
+  /** A uint64 as a number up to 2^53, as a bigint beyond (a timestamp may be any uint64). */
+  u64OrBig(what = 'longlong'): number | bigint {
+    this.need(8, what);
+    const hi = this.buf.readUInt32BE(this.pos);
+    const v: number | bigint = hi >= SAFE_HIGH_LIMIT ? this.buf.readBigUInt64BE(this.pos) : hi * TWO_POW_32 + this.buf.readUInt32BE(this.pos + 4);
+    this.pos += 8;
+    return v;
+  }
+
   /** Returns the end of a `size`-byte region starting here, after checking it fits. */
   region(size: number, what: string): number {
     this.need(size, what);

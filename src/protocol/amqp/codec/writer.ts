@@ -33,3 +33,16 @@ export function writeUint64(buf: Buffer, pos: number, v: number): number {
   buf.writeUInt32BE(v % 0x1_0000_0000, pos + 4);
   return pos + 8;
 }
+
+/** A timestamp (uint64): a safe non-negative number or a bigint up to 2^64 - 1, checked by the caller. */
+export function writeTimestamp(buf: Buffer, pos: number, v: number | bigint): number {
+  if (typeof v === 'number') return writeUint64(buf, pos, v);
+  buf.writeBigUInt64BE(v, pos);
+  return pos + 8;
+}
+
+/** Whether `v` is a timestamp the wire can carry: a uint64, as a safe number or a bigint. */
+export function isUint64Timestamp(v: unknown): v is number | bigint {
+  if (typeof v === 'bigint') return v >= 0n && v <= 0xffff_ffff_ffff_ffffn;
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}

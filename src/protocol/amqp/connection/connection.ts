@@ -33,6 +33,7 @@ import { encodeHeartbeat, FRAME_MIN_SIZE, PROTOCOL_HEADER } from '../codec/frame
 import { type AmqpFrame, FrameDecoder } from '../codec/frame-decoder.js';
 import type { AmqpMethod, AmqpMethodInput, MethodByName } from '../codec/methods/registry.js';
 import { ReplyCode } from '../codec/reply-codes.js';
+import { CancelNotices } from '../channel/cancel-notices.js';
 import { Channel } from '../channel/channel.js';
 import { settledWithin } from '../channel/settle-wait.js';
 import type { ChannelHost, ClientCapabilities } from '../channel/host.js';
@@ -64,10 +65,13 @@ export class AmqpConnection implements ChannelHost {
   private clientProperties: FieldTable = {};
   capabilities: ClientCapabilities = { consumerCancelNotify: false, connectionBlocked: false };
   private sessionRef: Session | null = null;
+  readonly cancelNotices = new CancelNotices();
 
   frameMaxBytes: number;
   private channelMax: number;
   private heartbeat: Heartbeat | null = null;
+  /** Negotiated in tune-ok; heartbeats start once the connection is open. */
+  private heartbeatSec = 0;
   private handshakeTimer: NodeJS.Timeout | null;
   private closeTimer: NodeJS.Timeout | null = null;
 
@@ -241,12 +245,16 @@ export class AmqpConnection implements ChannelHost {
     this.onResponse(m.response);
   }
 
-  /** Credentials are checked here (a refusal is 403 before tune, as RabbitMQ answers it). */
+  /**
+   * Credentials are checked here. A refusal is answered as RabbitMQ answers it: connection.close
+   * 403 to a client that announced the authentication_failure_close capability, otherwise the
+   * socket is just closed.
+   */
   private onResponse(response: Buffer): void {
     const creds: Credentials = parseResponse(this.mechanism, response);
     const peer = this.transport.remoteAddress;
     this.hold(
-      this.ctx.broker.access.authenticate(creds.user, creds.password).then(
+      this.ctx.broker.access.authenticate(creds.user, creds.password, { peerAddress: peer }).then(
         (user) => {
           checkLoopback(user, peer);
           if (this.state !== 'start' && this.state !== 'secure') return;
@@ -261,6 +269,7 @@ export class AmqpConnection implements ChannelHost {
           event: 'login.failed', protocol: 'amqp', connection: this.connectionId, client: peerText(peer, this.transport.remotePort),
           user: creds.user, mechanism: this.mechanism, reason: (e as Error).message, ...clientFields(this.clientProperties),
         });
+        if (!clientCapability(this.clientProperties, 'authentication_failure_close')) return this.finish(false);
         throw refused(this.mechanism);
       }),
     );
@@ -276,17 +285,7 @@ export class AmqpConnection implements ChannelHost {
     this.frameMaxBytes = frameMax;
     this.channelMax = channelMax;
     this.decoder.setFrameMax(frameMax);
-    if (m.heartbeat > 0) {
-      this.heartbeat = new Heartbeat(
-        m.heartbeat,
-        () => this.transport.write(HEARTBEAT_FRAME),
-        () => {
-          this.closeReason = `missed heartbeats from the client (timeout ${m.heartbeat} s)`;
-          this.ctx.logger.info(`amqp ${this.connectionId}: missed heartbeats from client, timeout: ${m.heartbeat}s`);
-          this.finish(true);
-        },
-      );
-    }
+    this.heartbeatSec = m.heartbeat;
     this.state = 'open';
   }
 
@@ -302,6 +301,7 @@ export class AmqpConnection implements ChannelHost {
     this.sendMethod(0, { method: 'connection.open-ok' });
     this.openedAt = Date.now();
     this.ctx.logger.info(`amqp ${this.connectionId}: connection opened`, { event: 'connection.opened', ...this.logFields() });
+    this.startHeartbeat();
     if (this.ctx.broker.alarms.blocking) this.alarmsChanged(this.ctx.broker.alarms.active);
   }
 
@@ -316,17 +316,29 @@ export class AmqpConnection implements ChannelHost {
     };
   }
 
-  /** RabbitMQ's update-secret: the new secret must be a valid password of the same user. */
-  private onUpdateSecret(m: MethodByName<'connection.update-secret'>): void {
-    const user = this.session.user.name;
-    this.hold(
-      this.ctx.broker.access.authenticate(user, m.newSecret.toString('utf8')).then(
-        () => this.sendMethod(0, { method: 'connection.update-secret-ok' }),
-        () => {
-          throw refused(this.mechanism);
-        },
-      ),
+  private startHeartbeat(): void {
+    const sec = this.heartbeatSec;
+    if (sec === 0) return;
+    this.heartbeat = new Heartbeat(
+      sec,
+      () => this.transport.write(HEARTBEAT_FRAME),
+      () => {
+        this.closeReason = `missed heartbeats from the client (timeout ${sec} s)`;
+        this.ctx.logger.info(`amqp ${this.connectionId}: missed heartbeats from client, timeout: ${sec}s`);
+        this.finish(true);
+      },
     );
+  }
+
+  /**
+   * RabbitMQ's update-secret. Its internal user database keeps nothing per connection that a
+   * new secret could change, so it answers update-secret-ok whatever the secret (observed with
+   * RabbitMQ 3.10: a wrong one is answered ok too, and the connection stays open). The same
+   * here: the user and their permissions stay as they were at login.
+   */
+  private onUpdateSecret(m: MethodByName<'connection.update-secret'>): void {
+    this.ctx.logger.info(`amqp ${this.connectionId}: update-secret (${m.reason || 'no reason given'})`);
+    this.sendMethod(0, { method: 'connection.update-secret-ok' });
   }
 
   /** Stops reading and processing frames until `p` settles (a failure closes the connection). */

@@ -16,6 +16,7 @@
  * Other arguments are accepted and ignored, as RabbitMQ ignores unknown ones. A known argument
  * with a bad type or value is 406 PRECONDITION_FAILED, with RabbitMQ's wording.
  */
+import type { QueueEntry } from '../../../core/broker/vhost.js';
 import type { TypedValue } from '../../../core/message.js';
 import { MAX_PRIORITY_LIMIT, type OverflowPolicy, type QueueOptions } from '../../../core/queue/options.js';
 import type { FieldTable } from '../codec/field-table.js';
@@ -70,7 +71,7 @@ export function queueSpecFromArguments(args: FieldTable, queue: string, vhost: s
   const dlx = str('x-dead-letter-exchange');
   const dlrk = str('x-dead-letter-routing-key');
   if (dlrk !== undefined && dlx === undefined) {
-    throw preconditionFailed(`invalid arg 'x-dead-letter-routing-key' for queue '${queue}' in vhost '${vhost}': x-dead-letter-routing-key defined, but x-dead-letter-exchange not defined`);
+    throw preconditionFailed(`invalid arg 'x-dead-letter-routing-key' for queue '${queue}' in vhost '${vhost}': routing_key_but_no_dlx_defined`);
   }
   if (dlx !== undefined) o.deadLetterTarget = { exchange: dlx, routingKey: dlrk ?? null };
 
@@ -94,4 +95,10 @@ export function asInteger(v: TypedValue): number | undefined {
   if (v.type === 'int' && Number.isSafeInteger(v.value)) return v.value;
   if (v.type === 'long' && v.value >= BigInt(Number.MIN_SAFE_INTEGER) && v.value <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(v.value);
   return undefined;
+}
+
+/** Whether a queue was declared `x-queue-type: quorum` (unknown for older catalogues: no). */
+export function isQuorum(e: QueueEntry): boolean {
+  const t = e.declaredArguments === null || !Object.hasOwn(e.declaredArguments, 'x-queue-type') ? undefined : e.declaredArguments['x-queue-type'];
+  return (t?.type === 'string' ? t.value : t?.type === 'bytes' ? t.value.toString('utf8') : undefined) === 'quorum';
 }

@@ -41,6 +41,8 @@ export function brokerConfigEntries(kafka: KafkaContext): ConfigEntry[] {
     entry('offsets.topic.replication.factor', '1'),
     entry('socket.request.max.bytes', String(o.maxRequestBytes)),
     entry('message.max.bytes', String(kafka.broker.ctx.maxMessageBytes)),
+    entry('log.retention.ms', String(kafka.broker.ctx.topicRetention.logRetentionMs)),
+    entry('log.retention.bytes', String(kafka.broker.ctx.topicRetention.logRetentionBytes)),
   ];
 }
 

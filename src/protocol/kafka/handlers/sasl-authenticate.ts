@@ -31,7 +31,7 @@ export const saslAuthenticateHandler = defineHandler(SaslAuthenticate, async (re
         conn.scram = access.scramServer(mechanism);
         return ok(Buffer.from(conn.scram.clientFirst(req.authBytes), 'utf8'));
       }
-      const { serverFinal, user } = conn.scram.clientFinal(req.authBytes);
+      const { serverFinal, user } = await access.scramFinal(conn.scram, req.authBytes, { peerAddress: conn.remoteAddress });
       conn.scram = null;
       conn.session = Session.forUser(kafka.broker, access.authenticatedUser(user), { vhost: kafka.options.vhost, peerAddress: conn.remoteAddress });
       return ok(Buffer.from(serverFinal, 'utf8'));

@@ -67,7 +67,7 @@ export function toAmqplibDecoded(v: TypedValue): unknown {
     case 'decimal':
       return { '!': 'decimal', value: { places: v.scale, digits: v.value } };
     case 'timestamp':
-      return { '!': 'timestamp', value: v.value };
+      return { '!': 'timestamp', value: Number(v.value) };
     case 'bytes':
       return v.value;
     case 'void':

@@ -142,9 +142,10 @@ export class RawClient {
     socket.on('error', () => undefined);
   }
 
-  static connect(port: number): Promise<RawClient> {
+  /** `localAddress`: another loopback source address (127.x.y.z), as another client machine. */
+  static connect(port: number, localAddress?: string): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const s = netConnect(port, '127.0.0.1', () => resolve(new RawClient(s)));
+      const s = netConnect({ port, host: '127.0.0.1', ...(localAddress ? { localAddress } : {}) }, () => resolve(new RawClient(s)));
       s.once('error', reject);
     });
   }
@@ -186,12 +187,15 @@ export class RawClient {
   }
 
   /** Runs the handshake up to open-ok as guest on '/'. */
-  async handshake(opts: { heartbeat?: number; frameMax?: number; channelMax?: number; vhost?: string } = {}): Promise<void> {
+  async handshake(opts: { heartbeat?: number; frameMax?: number; channelMax?: number; vhost?: string; capabilities?: Record<string, boolean> } = {}): Promise<void> {
     this.write(PROTOCOL_HEADER as Buffer);
     await this.method('connection.start');
     this.send(0, {
       method: 'connection.start-ok',
-      clientProperties: {},
+      clientProperties:
+        opts.capabilities === undefined
+          ? {}
+          : { capabilities: { type: 'table', value: Object.fromEntries(Object.entries(opts.capabilities).map(([k, v]) => [k, { type: 'bool', value: v }])) } },
       mechanism: 'PLAIN',
       response: Buffer.from('\u0000guest\u0000guest'),
       locale: 'en_US',

@@ -131,3 +131,15 @@ test('an unexpected internal failure closes the connection with 541 INTERNAL_ERR
   assert.equal(close?.replyCode, 541);
   conn.finish(true);
 });
+
+test("an unroutable message's return and its confirm are written together, while the publish is handled", async () => {
+  // RabbitMQ sends both in one segment; rabbitmq-client emits 'basic.return' on setImmediate and
+  // hung when the ack came in a later socket read.
+  const t = fakeTransport();
+  const conn = new AmqpConnection(new EndpointContext(b.broker, silentLogger), t.transport);
+  conn.receive(Buffer.concat([...handshake, encodeMethodFrame(1, { method: 'confirm.select', nowait: false })]));
+  await waitFor(() => t.methods().some((m) => m.method === 'confirm.select-ok'));
+  conn.receive(encodeMessage(1, { method: 'basic.publish', exchange: '', routingKey: 'nowhere', mandatory: true }, {}, Buffer.from('x'), 4096));
+  assert.deepEqual(t.methods().slice(-2).map((m) => m.method), ['basic.return', 'basic.ack']);
+  conn.finish(true);
+});

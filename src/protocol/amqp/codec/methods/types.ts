@@ -20,8 +20,8 @@ export interface FieldValues {
   longstr: Buffer;
   bit: boolean;
   table: FieldTable;
-  /** Seconds since the epoch, uint64 on the wire. */
-  timestamp: number;
+  /** Seconds since the epoch, uint64 on the wire: a number up to 2^53, a bigint beyond. */
+  timestamp: number | bigint;
 }
 
 export interface FieldSpec {
