@@ -349,16 +349,19 @@ export class Channel {
 
   /**
    * A queue, or a stream's topic, was deleted: its consumers here are cancelled (and told, if
-   * the client listens).
+   * the client listens). Returns their tags.
    */
-  sourceDeleted(source: Queue | Topic): void {
+  sourceDeleted(source: Queue | Topic): string[] {
+    const cancelled: string[] = [];
     for (const c of [...this.consumers.values()]) {
       if (c.source !== source) continue;
       this.consumers.delete(c.tag);
       c.stop();
       this.retired.add(c);
       if (this.host.capabilities.consumerCancelNotify) this.host.cancelNotices.send(this, c.tag);
+      cancelled.push(c.tag);
     }
+    return cancelled;
   }
 
   private async get(m: MethodByName<'basic.get'>): Promise<void> {

@@ -39,6 +39,8 @@ import { settledWithin } from '../channel/settle-wait.js';
 import type { ChannelHost, ClientCapabilities } from '../channel/host.js';
 import { AmqpError, connectionError, isInternal, toAmqpError } from '../mapping/errors.js';
 import type { EndpointContext } from '../server/context.js';
+import { peerText } from '../../../server/logger.js';
+import { clientFields } from './connection-log.js';
 import { Heartbeat } from './heartbeat.js';
 import { type Credentials, isSupportedMechanism, type Mechanism, parseResponse, refused, supportedMechanisms } from './sasl.js';
 import { clientCapability, serverProperties } from './server-properties.js';
@@ -83,6 +85,9 @@ export class AmqpConnection implements ChannelHost {
   private blockedSent = false;
   private readonly unsubscribe: (() => void)[] = [];
   private onClosed: (() => void) | null = null;
+  /** For the log: when connection.open succeeded (0: never), and why the connection ended. */
+  private openedAt = 0;
+  private closeReason: string | null = null;
 
   constructor(
     readonly ctx: EndpointContext,
@@ -260,7 +265,10 @@ export class AmqpConnection implements ChannelHost {
         },
       ).catch((e: unknown) => {
         if (!isHopperError(e, 'AUTHENTICATION_FAILED')) throw e;
-        this.ctx.logger.info(`amqp ${this.connectionId}: login refused for user '${creds.user}' from ${peer}: ${(e as Error).message}`);
+        this.ctx.logger.warn(`amqp ${this.connectionId}: login refused for user '${creds.user}'`, {
+          event: 'login.failed', protocol: 'amqp', connection: this.connectionId, client: peerText(peer, this.transport.remotePort),
+          user: creds.user, mechanism: this.mechanism, reason: (e as Error).message, ...clientFields(this.clientProperties),
+        });
         if (!clientCapability(this.clientProperties, 'authentication_failure_close')) return this.finish(false);
         throw refused(this.mechanism);
       }),
@@ -291,8 +299,21 @@ export class AmqpConnection implements ChannelHost {
     this.unsubscribe.push(session.vhost.onTopicDeleted((t) => this.sourceDeleted(t)));
     this.unsubscribe.push(this.ctx.broker.alarms.subscribe((active) => this.alarmsChanged(active)));
     this.sendMethod(0, { method: 'connection.open-ok' });
+    this.openedAt = Date.now();
+    this.ctx.logger.info(`amqp ${this.connectionId}: connection opened`, { event: 'connection.opened', ...this.logFields() });
     this.startHeartbeat();
     if (this.ctx.broker.alarms.blocking) this.alarmsChanged(this.ctx.broker.alarms.active);
+  }
+
+  private logFields() {
+    return {
+      protocol: 'amqp',
+      connection: this.connectionId,
+      client: peerText(this.transport.remoteAddress, this.transport.remotePort),
+      user: this.sessionRef?.user.name,
+      vhost: this.sessionRef?.vhost.name,
+      ...clientFields(this.clientProperties),
+    };
   }
 
   private startHeartbeat(): void {
@@ -302,6 +323,7 @@ export class AmqpConnection implements ChannelHost {
       sec,
       () => this.transport.write(HEARTBEAT_FRAME),
       () => {
+        this.closeReason = `missed heartbeats from the client (timeout ${sec} s)`;
         this.ctx.logger.info(`amqp ${this.connectionId}: missed heartbeats from client, timeout: ${sec}s`);
         this.finish(true);
       },
@@ -380,7 +402,14 @@ export class AmqpConnection implements ChannelHost {
 
   /** A queue or a topic (stream) of this connection's vhost was deleted, by any protocol. */
   private sourceDeleted(source: Queue | Topic): void {
-    for (const ch of this.channels.values()) if (ch.state === 'open') ch.sourceDeleted(source);
+    for (const [n, ch] of this.channels) {
+      if (ch.state !== 'open') continue;
+      for (const tag of ch.sourceDeleted(source)) {
+        this.ctx.logger.info(`amqp ${this.connectionId}: consumer '${tag}' cancelled by the broker: ${source.name} was deleted`, {
+          event: 'consumer.cancelled', ...this.logFields(), channel: n, consumerTag: tag, queue: source.name, reason: 'queue deleted',
+        });
+      }
+    }
   }
 
   // ---------------------------------------------------------------- output and flow
@@ -464,6 +493,7 @@ export class AmqpConnection implements ChannelHost {
     if (this.state === 'closing' || this.state === 'closed') return;
     const unopened = this.state !== 'ready';
     this.sendMethod(0, { method: 'connection.close', replyCode: err.replyCode, replyText: err.replyText, classId: err.classId, methodId: err.methodId });
+    this.closeReason ??= `closed by the broker: ${err.replyCode} ${err.replyText}`;
     this.ctx.logger.info(`amqp ${this.connectionId}: closing: ${err.replyText}`);
     if (framingBroken || unopened) {
       // Nothing more can be read (501), or there is no session to keep (handshake failure).
@@ -484,6 +514,7 @@ export class AmqpConnection implements ChannelHost {
    * close crosses ours, close-ok goes at once.
    */
   private onClientClose(): void {
+    this.closeReason ??= 'closed by the client';
     if (this.state !== 'ready') return this.closeOk();
     this.state = 'closing';
     let pending: Promise<void>[] | null = null;
@@ -530,6 +561,12 @@ export class AmqpConnection implements ChannelHost {
     this.stash.length = 0;
     this.releaseChannels();
     for (const u of this.unsubscribe.splice(0)) u();
+    if (this.openedAt > 0) {
+      this.ctx.logger.info(`amqp ${this.connectionId}: connection closed`, {
+        event: 'connection.closed', ...this.logFields(), reason: this.closeReason ?? 'the client closed the socket without connection.close', durationMs: Date.now() - this.openedAt,
+      });
+      this.openedAt = 0;
+    }
     const session = this.sessionRef;
     if (session !== null) {
       this.sessionRef = null;

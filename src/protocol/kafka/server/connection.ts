@@ -19,10 +19,13 @@ import { type Frame, RequestFramer } from '../codec/framer.js';
 import { decodeRequestBody, encodeResponse } from '../codec/message.js';
 import { encodeApiVersionsFallback } from '../api/api-versions-answer.js';
 import type { KafkaContext } from './context.js';
+import { peerText } from '../../../server/logger.js';
+import { clip, kafkaFields, saslUser, type KafkaClientInfo } from './connection-log.js';
 import type { ConnectionState, HandlerEntry } from './handler.js';
 
 /** ApiVersions, SaslHandshake, SaslAuthenticate: what a client may send before authenticating. */
 const PRE_AUTH_APIS: ReadonlySet<number> = new Set([18, 17, 36]);
+const SASL_AUTHENTICATE_KEY = 36;
 
 interface Slot {
   done: boolean;
@@ -42,6 +45,12 @@ export class KafkaConnection {
   private inFlightBytes = 0;
   private closed = false;
   readonly state: ConnectionState;
+  /** For the log: set at the first request (null: none yet), the user SASL tried, why it ended. */
+  private client: KafkaClientInfo | null = null;
+  private openedAt = 0;
+  private saslUser: string | undefined;
+  private closeReason: string | null = null;
+  private readonly peer: string;
 
   constructor(
     private readonly socket: Socket,
@@ -52,14 +61,52 @@ export class KafkaConnection {
   ) {
     this.framer = new RequestFramer({ maxRequestBytes: kafka.options.maxRequestBytes, registry: kafka.registry, pool: kafka.framePool });
     this.state = { id, remoteAddress: socket.remoteAddress ?? '', session: null, saslMechanism: null, scram: null, closeAfterResponse: false };
+    this.peer = peerText(socket.remoteAddress ?? '', socket.remotePort);
     socket.setNoDelay(true);
     socket.setTimeout(kafka.options.connectionsMaxIdleMs, () => {
-      if (this.inFlight === 0 && this.slots.length === 0) this.destroy();
+      if (this.inFlight === 0 && this.slots.length === 0) {
+        this.closeReason ??= `idle for connections.max.idle.ms (${kafka.options.connectionsMaxIdleMs} ms)`;
+        this.destroy();
+      }
     });
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', () => this.destroy());
+    socket.on('error', (e) => {
+      this.closeReason ??= `socket error: ${e.message}`;
+      this.destroy();
+    });
     socket.on('close', () => {
       this.closed = true;
+      this.logClosed();
+    });
+  }
+
+  private fields() {
+    return kafkaFields(this.state.id, this.peer, this.state.session?.user.name ?? this.saslUser, this.client ?? {});
+  }
+
+  /** At the first request: the header names the client, ApiVersions v3+ its software. */
+  private logOpened(frame: Frame & { kind: 'request' }, req: unknown): void {
+    const software = frame.apiKey === API_VERSIONS_KEY ? (req as { clientSoftwareName?: string; clientSoftwareVersion?: string }) : {};
+    this.client = { clientId: clip(frame.clientId), clientName: clip(software.clientSoftwareName), clientVersion: clip(software.clientSoftwareVersion) };
+    this.openedAt = Date.now();
+    this.logger.info(`kafka connection ${this.state.id} opened`, { event: 'connection.opened', ...this.fields() });
+  }
+
+  private logClosed(): void {
+    if (this.openedAt === 0) return; // never sent a request: a port probe
+    this.logger.info(`kafka connection ${this.state.id} closed`, {
+      event: 'connection.closed', ...this.fields(), reason: this.closeReason ?? 'closed by the client', durationMs: Date.now() - this.openedAt,
+    });
+    this.openedAt = 0;
+  }
+
+  private logSasl(req: unknown, body: unknown): void {
+    const r = body as { errorCode: number; errorMessage: string | null };
+    this.saslUser = saslUser(this.state.saslMechanism, (req as { authBytes: Buffer }).authBytes) ?? this.saslUser;
+    if (r.errorCode === 0) return;
+    this.closeReason = 'authentication failed';
+    this.logger.warn(`kafka connection ${this.state.id}: login refused for user '${this.saslUser ?? '?'}'`, {
+      event: 'login.failed', ...this.fields(), mechanism: this.state.saslMechanism ?? undefined, reason: clip(r.errorMessage) ?? `error ${r.errorCode}`,
     });
   }
 
@@ -112,6 +159,7 @@ export class KafkaConnection {
       } else {
         // No layout exists to answer in: Kafka closes the connection, and so do we.
         this.logger.debug(`kafka connection ${this.state.id}: ${frame.kind} (api ${frame.apiKey} v${frame.apiVersion}); closing`);
+        this.closeReason ??= `${frame.kind.replace(/_/g, ' ')} (api ${frame.apiKey} v${frame.apiVersion})`;
         slot.close = true;
       }
       this.flush();
@@ -119,6 +167,7 @@ export class KafkaConnection {
     }
     const handler = this.handlers.get(frame.apiKey);
     if (!handler || (this.kafka.options.saslRequired && this.state.session === null && !PRE_AUTH_APIS.has(frame.apiKey))) {
+      this.closeReason ??= handler ? `${frame.api.name} before SASL authentication` : `unsupported api ${frame.apiKey}`;
       slot.done = true;
       slot.close = true;
       this.flush();
@@ -131,9 +180,11 @@ export class KafkaConnection {
       slot.done = true;
       slot.close = true;
       this.logger.debug(`kafka connection ${this.state.id}: bad ${frame.api.name} v${frame.apiVersion}: ${(e as Error).message}`);
+      this.closeReason ??= `malformed ${frame.api.name} v${frame.apiVersion} request`;
       this.flush();
       return;
     }
+    if (this.client === null) this.logOpened(frame, req);
     this.inFlight++;
     const bytes = frame.body.length;
     this.inFlightBytes += bytes;
@@ -148,6 +199,7 @@ export class KafkaConnection {
     result.then(
       (body) => {
         if (body !== null && body !== undefined) {
+          if (frame.apiKey === SASL_AUTHENTICATE_KEY) this.logSasl(req, body);
           slot.chunks = encodeResponse(frame.api, frame.apiVersion, frame.correlationId, body as never);
         }
         if (this.state.closeAfterResponse) slot.close = true;
@@ -199,12 +251,14 @@ export class KafkaConnection {
 
   private fail(e: unknown): void {
     if (!(e instanceof KafkaCodecError)) this.logger.warn(`kafka connection ${this.state.id}: ${(e as Error).message}`);
+    this.closeReason ??= `bad request framing: ${(e as Error).message}`;
     // Answers owed to earlier requests still go out first.
     this.slots.push({ done: true, chunks: null, close: true });
     this.flush();
   }
 
-  destroy(): void {
+  destroy(reason?: string): void {
+    if (reason !== undefined) this.closeReason ??= reason;
     this.closed = true;
     this.socket.destroy();
   }

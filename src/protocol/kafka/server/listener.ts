@@ -26,7 +26,7 @@ export async function listenKafka(broker: Broker, opts: Partial<KafkaEndpointOpt
   // Only APIs with a handler are advertised, so the codec can define an API before it is
   // served; a request for any other one closes the connection, as Kafka does.
   const registry = createRegistry(kafkaApis.all.filter((a) => kafkaHandlers.has(a.apiKey)));
-  const context = new KafkaContext(broker, options, registry);
+  const context = new KafkaContext(broker, options, registry, logger);
   const connections = new Set<KafkaConnection>();
   const sockets = new Set<Socket>();
   let nextId = 1;
@@ -59,7 +59,7 @@ export async function listenKafka(broker: Broker, opts: Partial<KafkaEndpointOpt
       context.groups.shutdown();
       context.close();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const c of connections) c.destroy();
+      for (const c of connections) c.destroy('the broker is shutting down');
       for (const s of sockets) s.destroy();
       await stopped;
       // After the sockets: no new request can start a transaction operation now.
