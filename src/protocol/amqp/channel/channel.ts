@@ -90,7 +90,7 @@ export class Channel {
 
   handle(cmd: AmqpCommand): void {
     if (this.state !== 'open' || this.closeAsked) return;
-    if (this.busy || this.inboxHead < this.inbox.length) {
+    if (this.busy || this.host.writeLimited || this.inboxHead < this.inbox.length) {
       this.inbox.push(cmd);
       if (!this.inboxOver && this.inbox.length - this.inboxHead > this.host.ctx.options.channelInboxMax) {
         this.inboxOver = true;
@@ -148,7 +148,7 @@ export class Channel {
   }
 
   private drainInbox(): void {
-    while (!this.busy && this.state === 'open' && this.inboxHead < this.inbox.length) {
+    while (!this.busy && !this.host.writeLimited && this.state === 'open' && this.inboxHead < this.inbox.length) {
       const cmd = this.inbox[this.inboxHead]!;
       this.inbox[this.inboxHead++] = undefined as unknown as AmqpCommand;
       this.run(cmd);
@@ -161,6 +161,11 @@ export class Channel {
       this.inboxOver = false;
       this.host.inboxOverflow(false);
     }
+  }
+
+  /** The connection's unsent bytes fell below its write limit: held commands may run. */
+  writable(): void {
+    if (!this.busy) this.drainInbox();
   }
 
   /** A failure while handling `cmd` (or later, for its asynchronous part). */

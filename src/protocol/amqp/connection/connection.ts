@@ -49,7 +49,7 @@ import type { Transport } from './transport.js';
 type State = 'header' | 'start' | 'secure' | 'tune' | 'open' | 'ready' | 'closing' | 'closed';
 
 /** Why reading is paused; reading resumes when no reason is left. */
-const Pause = { handshake: 1, publishes: 2, inbox: 4, alarm: 8 } as const;
+const Pause = { handshake: 1, publishes: 2, inbox: 4, alarm: 8, write: 16 } as const;
 
 const HEARTBEAT_FRAME = encodeHeartbeat();
 
@@ -82,6 +82,8 @@ export class AmqpConnection implements ChannelHost {
   private pendingPublishes = 0;
   private overfullInboxes = 0;
   writeBlocked = false;
+  /** Over writeLimitBytes: no frame is processed and no channel command runs until a drain. */
+  writeLimited = false;
   private blockedSent = false;
   private readonly unsubscribe: (() => void)[] = [];
   private onClosed: (() => void) | null = null;
@@ -128,7 +130,7 @@ export class AmqpConnection implements ChannelHost {
   receive(chunk: Buffer): void {
     if (this.state === 'closed') return;
     if (this.heartbeat !== null) this.heartbeat.received = true;
-    if (this.held) {
+    if (this.held || this.writeLimited) {
       this.stash.push(chunk);
       return;
     }
@@ -143,7 +145,7 @@ export class AmqpConnection implements ChannelHost {
 
   /** Reads frames until the chunk is used up, the connection is held, or it closed. */
   private pump(): void {
-    while (!this.held && this.state !== 'closed') {
+    while (!this.held && !this.writeLimited && this.state !== 'closed') {
       let frame: AmqpFrame | null;
       try {
         frame = this.decoder.next();
@@ -348,18 +350,23 @@ export class AmqpConnection implements ChannelHost {
     p.catch((e: unknown) => this.onError(e)).finally(() => {
       this.held = false;
       this.resume(Pause.handshake);
-      if (this.state === 'closed') return;
-      this.pump();
-      while (!this.held && this.stash.length > 0 && !this.isClosed) {
-        try {
-          this.decoder.push(this.stash.shift()!);
-        } catch (e) {
-          this.onError(e);
-          return;
-        }
-        this.pump();
-      }
+      this.continueReading();
     });
+  }
+
+  /** Processes what arrived while frames were held: the decoder's rest, then stashed chunks. */
+  private continueReading(): void {
+    if (this.state === 'closed') return;
+    this.pump();
+    while (!this.held && !this.writeLimited && this.stash.length > 0 && !this.isClosed) {
+      try {
+        this.decoder.push(this.stash.shift()!);
+      } catch (e) {
+        this.onError(e);
+        return;
+      }
+      this.pump();
+    }
   }
 
   // ---------------------------------------------------------------- channels
@@ -418,9 +425,17 @@ export class AmqpConnection implements ChannelHost {
     if (this.state === 'closed') return;
     this.transport.write(frames);
     if (this.heartbeat !== null) this.heartbeat.sent = true;
-    if (!this.writeBlocked && this.transport.bufferedBytes > this.ctx.options.writeHighWaterBytes) {
+    const unsent = this.transport.bufferedBytes;
+    if (!this.writeBlocked && unsent > this.ctx.options.writeHighWaterBytes) {
       this.writeBlocked = true;
       this.updateChannelFlow();
+    }
+    // Replies other than deliveries (get-ok, confirms, returns) are not paused by the high-water
+    // mark; a client that sends requests and never reads the answers is not served (or read
+    // from) until it does.
+    if (!this.writeLimited && unsent > this.ctx.options.writeLimitBytes) {
+      this.writeLimited = true;
+      this.pause(Pause.write);
     }
   }
 
@@ -430,7 +445,14 @@ export class AmqpConnection implements ChannelHost {
 
   /** The transport flushed its buffer: consumers may go on. */
   drained(): void {
-    if (this.writeBlocked && this.transport.bufferedBytes <= this.ctx.options.writeHighWaterBytes) {
+    const unsent = this.transport.bufferedBytes;
+    if (this.writeLimited && unsent <= this.ctx.options.writeLimitBytes) {
+      this.writeLimited = false;
+      this.resume(Pause.write);
+      for (const ch of [...this.channels.values()]) ch.writable();
+      this.continueReading();
+    }
+    if (this.writeBlocked && unsent <= this.ctx.options.writeHighWaterBytes) {
       this.writeBlocked = false;
       this.updateChannelFlow();
     }

@@ -6,7 +6,8 @@
  * soon as they are done.
  *
  * Limits: at most maxInFlightRequests requests (and about maxInFlightBytes of request bytes) are
- * being handled; beyond that, frames wait in
+ * being handled, and none starts while more than maxUnsentResponseBytes wait to be sent;
+ * beyond that, frames wait in
  * `backlog` (at most one socket read's worth) and the socket is paused until slots free up.
  * A codec error, an unknown API or an unsupported version closes this connection only, after
  * the answers owed to earlier requests have been written.
@@ -41,7 +42,10 @@ export class KafkaConnection {
   /** Frames not yet started; null marks the framer's error (close after what precedes it). */
   private readonly backlog: (Frame | null)[] = [];
   private inFlight = 0;
-  /** Request bytes held by requests being handled (their bodies stay referenced until answered). */
+  /**
+   * Bytes held by requests being handled: their bodies (referenced until answered) and the
+   * answer size they declare (Fetch's maxBytes).
+   */
   private inFlightBytes = 0;
   private closed = false;
   readonly state: ConnectionState;
@@ -70,6 +74,7 @@ export class KafkaConnection {
       }
     });
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.pump());
     socket.on('error', (e) => {
       this.closeReason ??= `socket error: ${e.message}`;
       this.destroy();
@@ -110,6 +115,11 @@ export class KafkaConnection {
     });
   }
 
+  /** Response bytes written to the socket and not yet sent. */
+  get unsentBytes(): number {
+    return this.socket.writableLength;
+  }
+
   private onData(chunk: Buffer): void {
     if (this.closed) return;
     let frames: Frame[];
@@ -142,9 +152,14 @@ export class KafkaConnection {
     else this.socket.resume();
   }
 
-  /** Room for one more request: under both caps, and always for one (any frame the framer accepts). */
+  /**
+   * Room for one more request: under both caps, and always for one (any frame the framer
+   * accepts); but none while the client has not read what it was sent (Kafka mutes such a
+   * connection too), so a client that never reads cannot make the broker buffer answers.
+   */
   private hasRoom(): boolean {
     const o = this.kafka.options;
+    if (this.socket.writableLength > o.maxUnsentResponseBytes) return false;
     return this.inFlight === 0 || (this.inFlight < o.maxInFlightRequests && this.inFlightBytes < o.maxInFlightBytes);
   }
 
@@ -186,7 +201,7 @@ export class KafkaConnection {
     }
     if (this.client === null) this.logOpened(frame, req);
     this.inFlight++;
-    const bytes = frame.body.length;
+    const bytes = frame.body.length + (handler.responseBytes?.(req, this.kafka) ?? 0);
     this.inFlightBytes += bytes;
     this.logger.debug(`kafka connection ${this.state.id}: ${frame.api.name} v${frame.apiVersion} #${frame.correlationId}`);
     const rc = { kafka: this.kafka, conn: this.state, version: frame.apiVersion, clientId: frame.clientId };

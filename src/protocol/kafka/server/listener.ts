@@ -15,6 +15,8 @@ import { defaultKafkaEndpointOptions, type KafkaEndpointOptions } from './option
 export interface KafkaListener {
   readonly port: number;
   readonly context: KafkaContext;
+  /** Live connections (for diagnostics and tests). */
+  connections(): ReadonlySet<KafkaConnection>;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function listenKafka(broker: Broker, opts: Partial<KafkaEndpointOpt
   return {
     port,
     context,
+    connections: () => connections,
     close: async () => {
       clearInterval(tick);
       context.groups.shutdown();
