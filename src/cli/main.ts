@@ -16,7 +16,7 @@ options:
   --http-port N       HTTP port for health (default 8080; -1 disables; env HOPPER_HTTP_PORT)
   --amqp-port N       AMQP 0-9-1 port (default 5672; -1 disables; env HOPPER_AMQP_PORT)
   --kafka-port N      Kafka port (default 9092; -1 disables; env HOPPER_KAFKA_PORT)
-  --host ADDR         address for all listeners (default 127.0.0.1)
+  --host ADDR         address for all listeners (default localhost: 127.0.0.1 and ::1)
   --log-level LEVEL   error | warn | info | debug (default info; env HOPPER_LOG_LEVEL)
   --log-format FORMAT text | json: one JSON object per line (default text; env HOPPER_LOG_FORMAT)
   -h, --help          this text

@@ -3,6 +3,7 @@
  * command-line flags (later wins). Every setting is documented in docs/configuration.md; keep
  * the two in step.
  */
+import { LOOPBACK } from './listen.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type FsyncPolicy, formatFsyncPolicy, parseFsyncPolicy } from '../storage/types.js';
@@ -87,9 +88,9 @@ export const defaultConfig: ServerConfig = {
   fsync: { kind: 'always' },
   maxMessageBytes: 16 * 1024 * 1024,
   segmentMaxBytes: 128 * 1024 * 1024,
-  http: { host: '127.0.0.1', port: 8080 },
-  amqp: { host: '127.0.0.1', port: 5672, frameMaxBytes: 131_072, channelMax: 2047, heartbeatSec: 60, handshakeTimeoutMs: 10_000, maxConnections: 10_000, warmUpMessages: 0 },
-  kafka: { host: '127.0.0.1', port: 9092, autoCreateTopics: true, numPartitions: 1, saslRequired: false, logRetentionMs: 7 * 24 * 3600 * 1000, logRetentionBytes: -1 },
+  http: { host: LOOPBACK, port: 8080 },
+  amqp: { host: LOOPBACK, port: 5672, frameMaxBytes: 131_072, channelMax: 2047, heartbeatSec: 60, handshakeTimeoutMs: 10_000, maxConnections: 10_000, warmUpMessages: 0 },
+  kafka: { host: LOOPBACK, port: 9092, autoCreateTopics: true, numPartitions: 1, saslRequired: false, logRetentionMs: 7 * 24 * 3600 * 1000, logRetentionBytes: -1 },
   auth: { failureDelayMs: 100, failureDelayMaxMs: 5_000, failureResetMs: 60_000, failureAddressesMax: 10_000, waitingLoginsPerAddressMax: 1_000, concurrentHashesMax: 1 },
   memoryHighWatermarkBytes: 0,
   diskFreeLimitBytes: 50_000_000,

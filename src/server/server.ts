@@ -2,6 +2,7 @@
  * Starts a broker and its listeners from a ServerConfig, and stops them in order: listeners
  * first (no new work), then the broker (finish fsyncs, close logs).
  */
+import { LOOPBACK } from './listen.js';
 import { mkdir } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { watchResources } from '../core/broker/alarms.js';
@@ -60,7 +61,7 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
       http = await listenHttp(config.http.host, config.http.port, [
         healthRoute({ phase: () => phase, broker: () => broker }, () => ({ uptimeMs: Date.now() - started, dataDir: config.dataDir })),
       ]);
-      log.info(`http listening on ${config.http.host}:${http.port}`);
+      log.info(`http listening on ${shown(config.http.host)}:${http.port}`);
     }
     signal?.throwIfAborted();
     const { concurrentHashesMax, ...loginThrottle } = config.auth;
@@ -90,12 +91,12 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
         host: a.host, port: a.port, logger: log,
         frameMaxBytes: a.frameMaxBytes, channelMax: a.channelMax, heartbeatSec: a.heartbeatSec, handshakeTimeoutMs: a.handshakeTimeoutMs, maxConnections: a.maxConnections,
       });
-      log.info(`amqp listening on ${config.amqp.host}:${amqp.port}`);
+      log.info(`amqp listening on ${shown(config.amqp.host)}:${amqp.port}`);
     }
     if (config.kafka.port >= 0) {
       const k = config.kafka;
       kafka = await listenKafka(b, { host: k.host, port: k.port, autoCreateTopics: k.autoCreateTopics, numPartitions: k.numPartitions, saslRequired: k.saslRequired }, log);
-      log.info(`kafka listening on ${k.host}:${kafka.port}`);
+      log.info(`kafka listening on ${shown(k.host)}:${kafka.port}`);
     }
     signal?.throwIfAborted();
   } catch (e) {
@@ -120,9 +121,9 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
     kafkaPort: kafka?.port ?? null,
     banner() {
       const lines = [`Hopper ${openBroker.version} started`, `  data directory  ${config.dataDir} (fsync ${describeConfig(config).split('fsync ')[1]})`];
-      if (http) lines.push(`  http            http://${config.http.host}:${http.port}/health`);
-      if (amqp) lines.push(`  amqp            amqp://${config.amqp.host}:${amqp.port}`);
-      if (kafka) lines.push(`  kafka           ${config.kafka.host}:${kafka.port}`);
+      if (http) lines.push(`  http            http://${shown(config.http.host)}:${http.port}/health`);
+      if (amqp) lines.push(`  amqp            amqp://${shown(config.amqp.host)}:${amqp.port}`);
+      if (kafka) lines.push(`  kafka           ${shown(config.kafka.host)}:${kafka.port}`);
       return lines.join('\n');
     },
     close() {
@@ -156,4 +157,9 @@ async function runWarmUp(messages: number, signal: AbortSignal, log: Logger): Pr
   } catch (e) {
     log.warn(`amqp warm-up failed: ${(e as Error).message}`);
   }
+}
+
+/** How a listener's host is shown: the loopback default as the address clients can use as is. */
+function shown(host: string): string {
+  return host === LOOPBACK ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
 }

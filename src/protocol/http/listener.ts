@@ -3,7 +3,7 @@
  * dashboard are added as further routes here.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { close as closeServer, listenOn } from '../../server/listen.js';
 
 export interface HealthSource {
   /**
@@ -66,7 +66,7 @@ export interface HttpListener {
 }
 
 export async function listenHttp(host: string, port: number, routes: Route[]): Promise<HttpListener> {
-  const server: Server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     try {
       for (const r of routes) if (r(req, res)) return;
       res.writeHead(404, { 'content-type': 'text/plain' });
@@ -75,24 +75,22 @@ export async function listenHttp(host: string, port: number, routes: Route[]): P
       if (!res.headersSent) res.writeHead(500);
       res.end();
     }
-  });
-  // Bound how long a slow or idle client can hold a socket.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolveListen();
-    });
-  });
+  };
+  const make = () => {
+    const server: Server = createServer(handler);
+    // Bound how long a slow or idle client can hold a socket.
+    server.headersTimeout = 10_000;
+    server.requestTimeout = 30_000;
+    server.keepAliveTimeout = 5_000;
+    return server;
+  };
+  const { port: boundPort, servers } = await listenOn(make, host, port);
   return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((res) => {
-        server.close(() => res());
-        server.closeAllConnections();
-      }),
+    port: boundPort,
+    close: async () => {
+      const closed = Promise.all(servers.map(closeServer));
+      for (const s of servers) s.closeAllConnections();
+      await closed;
+    },
   };
 }

@@ -5,6 +5,7 @@
  * the whole cluster: node 0, leader of every partition, controller and group coordinator, with
  * replication factor 1.
  */
+import { LOOPBACK } from '../../../server/listen.js';
 import type { Broker } from '../../../core/broker/broker.js';
 import type { Vhost } from '../../../core/broker/vhost.js';
 import { HopperError } from '../../../core/errors.js';
@@ -42,7 +43,7 @@ export class KafkaContext {
     readonly registry: ApiRegistry,
     logger: Logger = silentLogger,
   ) {
-    const host = options.advertisedHost ?? (options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host);
+    const host = options.advertisedHost ?? (options.host === '0.0.0.0' || options.host === '::' || options.host === LOOPBACK ? '127.0.0.1' : options.host);
     this.node = { nodeId: NODE_ID, host, port: options.port };
     this.clusterId = topicIdOf('cluster', broker.dataDir, '');
     this.groups = new GroupCoordinator({

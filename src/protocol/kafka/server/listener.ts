@@ -2,7 +2,8 @@
  * The Kafka TCP listener: accepts connections and runs a KafkaConnection on each, sharing one
  * KafkaContext (and so one group coordinator) across them.
  */
-import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
+import { close as closeServer, listenOn } from '../../../server/listen.js';
 import type { Broker } from '../../../core/broker/broker.js';
 import { silentLogger, type Logger } from '../../../server/logger.js';
 import { createRegistry, kafkaApis } from '../api/registry.js';
@@ -32,7 +33,7 @@ export async function listenKafka(broker: Broker, opts: Partial<KafkaEndpointOpt
   const connections = new Set<KafkaConnection>();
   const sockets = new Set<Socket>();
   let nextId = 1;
-  const server: Server = createServer((socket) => {
+  const onSocket = (socket: Socket) => {
     sockets.add(socket);
     const conn = new KafkaConnection(socket, context, kafkaHandlers, logger, nextId++);
     connections.add(conn);
@@ -40,15 +41,8 @@ export async function listenKafka(broker: Broker, opts: Partial<KafkaEndpointOpt
       sockets.delete(socket);
       connections.delete(conn);
     });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  };
+  const { port, servers } = await listenOn(() => createServer(onSocket), options.host, options.port);
   // Advertise the bound port (an ephemeral port is known only now).
   context.node.port = port;
   const tick = setInterval(() => context.groups.tick(), GROUP_TICK_MS);
@@ -61,7 +55,7 @@ export async function listenKafka(broker: Broker, opts: Partial<KafkaEndpointOpt
       clearInterval(tick);
       context.groups.shutdown();
       context.close();
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      const stopped = Promise.all(servers.map(closeServer));
       for (const c of connections) c.destroy('the broker is shutting down');
       for (const s of sockets) s.destroy();
       await stopped;

@@ -4,7 +4,7 @@ export interface KafkaEndpointOptions {
   host: string;
   /** 0 picks an ephemeral port (tests). */
   port: number;
-  /** Host clients are told to connect to (Metadata, FindCoordinator). Default: host (0.0.0.0 → 127.0.0.1). */
+  /** Host clients are told to connect to (Metadata, FindCoordinator). Default: host (0.0.0.0, :: and localhost → 127.0.0.1). */
   advertisedHost?: string;
   /** The vhost Kafka topics live in. */
   vhost: string;
