@@ -1,16 +1,21 @@
 /**
  * Every code example in README.md and docs/ runs as written, in the order written, against a
- * fresh broker per document (test/docs/markdown.ts says how a block is annotated). The only
- * change made to an example is the port: the documented defaults (5672, 9092, 8080) become the
- * ports of the broker started for the test, so the test never clashes with a running Hopper.
+ * fresh broker per document (test/docs/markdown.ts says how a block is annotated). A document
+ * may start its broker itself (the README's quick start does); otherwise the test starts one
+ * before its first example. The only change made to an example is the port: the documented
+ * defaults (5672, 9092, 8080) become free ports picked for the test, and HOPPER_*_PORT and
+ * HOPPER_DATA_DIR point a broker the document starts there, so the test never clashes with a
+ * Hopper already running on this machine.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { examplesOf, type Example } from './markdown.js';
 import { runExample, stop, type RunContext } from './run-example.js';
 
@@ -25,22 +30,37 @@ interface Ports {
   http: number;
 }
 
-/** A broker on ephemeral ports in `dir`; resolves once its banner names every listener. */
-async function startBroker(dir: string): Promise<{ child: ChildProcess; ports: Ports }> {
-  const child = spawn(process.execPath, [main, 'start', '--data', join(dir, '.broker-data'), '--http-port', '0', '--amqp-port', '0', '--kafka-port', '0'], {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** A port free on every address right now (the broker binds 127.0.0.1 and ::1). */
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '::', r));
+  const { port } = s.address() as { port: number };
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** `hopper start` on the given ports; resolves once its banner is out (it accepts then). */
+async function startBroker(dir: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [main, 'start'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const port = (re: RegExp) => Number(re.exec(out)?.[1] ?? NaN);
-  const ports = () => ({ amqp: port(/amqp:\/\/[\d.]+:(\d+)/), kafka: port(/kafka\s+[\d.]+:(\d+)/), http: port(/http:\/\/[\d.]+:(\d+)/) });
-  while (Object.values(ports()).some(Number.isNaN)) {
+  while (!out.includes('kafka ')) {
     const [code] = await Promise.race([once(child.stdout!, 'data'), once(child, 'exit')]);
     if (typeof code === 'number' || code === null) throw new Error(`the broker exited: ${out}`);
   }
-  return { child, ports: ports() };
+  return child;
+}
+
+/** The first of `needs` missing here, or null. */
+function missing(needs: readonly string[]): string | null {
+  for (const n of needs) {
+    const r = n.startsWith('python3:')
+      ? spawnSync('/usr/bin/python3', ['-c', `import ${n.slice(8)}`])
+      : spawnSync('sh', ['-c', `command -v ${n}`]);
+    if (r.status !== 0) return n;
+  }
+  return null;
 }
 
 function withPorts(code: string, p: Ports): string {
@@ -60,8 +80,17 @@ for (const doc of docs) {
     before(async () => {
       await rm(ctx.workDir, { recursive: true, force: true });
       await mkdir(ctx.workDir, { recursive: true });
-      ({ child: broker, ports } = await startBroker(ctx.workDir));
-      ctx.env = { ...process.env, PATH: `${join(repo, 'node_modules/.bin')}:${process.env['PATH'] ?? ''}`, PYTHONUNBUFFERED: '1' };
+      ports = { amqp: await freePort(), kafka: await freePort(), http: await freePort() };
+      ctx.env = {
+        ...process.env,
+        PATH: `${join(repo, 'node_modules/.bin')}:${process.env['PATH'] ?? ''}`,
+        PYTHONUNBUFFERED: '1',
+        HOPPER_DATA_DIR: join(ctx.workDir, 'broker-data'),
+        HOPPER_AMQP_PORT: String(ports.amqp),
+        HOPPER_KAFKA_PORT: String(ports.kafka),
+        HOPPER_HTTP_PORT: String(ports.http),
+      };
+      if (!examples.some((e) => e.broker)) broker = await startBroker(ctx.workDir, ctx.env);
     });
     after(async () => {
       for (const c of ctx.background) stop(c);
@@ -73,8 +102,10 @@ for (const doc of docs) {
     });
 
     examples.forEach((ex, n) => {
-      const name = `${doc}:${ex.line} (${ex.lang || 'text'})${ex.skip === null ? '' : ` skipped: ${ex.skip}`}`;
-      it(name, { skip: ex.skip ?? false }, async () => {
+      const absent = missing(ex.needs);
+      const skip = ex.skip ?? (absent === null ? null : `${absent} is not installed`);
+      const name = `${doc}:${ex.line} (${ex.lang || 'text'})${skip === null ? '' : ` skipped: ${skip}`}`;
+      it(name, { skip: skip ?? false }, async () => {
         const r = await runExample(ex, withPorts(ex.code, ports), n, ctx);
         assert.equal(r.code, 0, `${doc}:${ex.line} failed:\n${r.output}`);
         if (ex.expect !== null) assert.ok(r.output.includes(ex.expect), `${doc}:${ex.line} did not print ${JSON.stringify(ex.expect)}:\n${r.output}`);

@@ -49,7 +49,7 @@ export async function runExample(ex: Example, code: string, n: number, ctx: RunC
     argv = [process.execPath, `${base}.mjs`];
   } else {
     await writeFile(`${base}.ts`, code);
-    const tsc = await run([process.execPath, join(ctx.repo, 'node_modules/typescript/bin/tsc'), '--module', 'nodenext', '--target', 'es2022', '--strict', '--skipLibCheck', '--types', 'node', `${base}.ts`], ctx, 120_000);
+    const tsc = await run([process.execPath, join(ctx.repo, 'node_modules/typescript/bin/tsc'), '--module', 'nodenext', '--target', 'es2022', '--strict', '--skipLibCheck', '--types', 'node', '--ignoreConfig', `${base}.ts`], ctx, 120_000);
     if (tsc.code !== 0) return { code: tsc.code, output: `tsc:\n${tsc.output}` };
     argv = [process.execPath, `${base}.js`];
   }
