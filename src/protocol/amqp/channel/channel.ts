@@ -90,7 +90,7 @@ export class Channel {
 
   handle(cmd: AmqpCommand): void {
     if (this.state !== 'open' || this.closeAsked) return;
-    if (this.busy || this.inboxHead < this.inbox.length) {
+    if (this.busy || this.host.writeLimited || this.inboxHead < this.inbox.length) {
       this.inbox.push(cmd);
       if (!this.inboxOver && this.inbox.length - this.inboxHead > this.host.ctx.options.channelInboxMax) {
         this.inboxOver = true;
@@ -148,7 +148,7 @@ export class Channel {
   }
 
   private drainInbox(): void {
-    while (!this.busy && this.state === 'open' && this.inboxHead < this.inbox.length) {
+    while (!this.busy && !this.host.writeLimited && this.state === 'open' && this.inboxHead < this.inbox.length) {
       const cmd = this.inbox[this.inboxHead]!;
       this.inbox[this.inboxHead++] = undefined as unknown as AmqpCommand;
       this.run(cmd);
@@ -161,6 +161,11 @@ export class Channel {
       this.inboxOver = false;
       this.host.inboxOverflow(false);
     }
+  }
+
+  /** The connection's unsent bytes fell below its write limit: held commands may run. */
+  writable(): void {
+    if (!this.busy) this.drainInbox();
   }
 
   /** A failure while handling `cmd` (or later, for its asynchronous part). */
@@ -349,16 +354,19 @@ export class Channel {
 
   /**
    * A queue, or a stream's topic, was deleted: its consumers here are cancelled (and told, if
-   * the client listens).
+   * the client listens). Returns their tags.
    */
-  sourceDeleted(source: Queue | Topic): void {
+  sourceDeleted(source: Queue | Topic): string[] {
+    const cancelled: string[] = [];
     for (const c of [...this.consumers.values()]) {
       if (c.source !== source) continue;
       this.consumers.delete(c.tag);
       c.stop();
       this.retired.add(c);
       if (this.host.capabilities.consumerCancelNotify) this.host.cancelNotices.send(this, c.tag);
+      cancelled.push(c.tag);
     }
+    return cancelled;
   }
 
   private async get(m: MethodByName<'basic.get'>): Promise<void> {
