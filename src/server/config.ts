@@ -25,6 +25,16 @@ export interface KafkaListenerConfig extends ListenerConfig {
   logRetentionMs: number;
   /** Topics' retention by size per partition unless a topic sets retention.bytes (Kafka's log.retention.bytes); -1: no limit. */
   logRetentionBytes: number;
+  /** How long a new consumer group waits for more members before its first rebalance (Kafka's group.initial.rebalance.delay.ms). */
+  groupInitialRebalanceDelayMs: number;
+  /** This broker's node id (Kafka's node.id). */
+  nodeId: number;
+  /** Open Kafka connections; further ones are closed at once (Kafka's max.connections; 0: no limit). */
+  maxConnections: number;
+  /** Open Kafka connections from one client address (Kafka's max.connections.per.ip; 0: no limit). */
+  maxConnectionsPerAddress: number;
+  /** Largest request before SASL authentication, and of the SASL requests (Kafka's sasl.server.max.receive.size). */
+  saslMaxRequestBytes: number;
 }
 
 export interface AmqpListenerConfig extends ListenerConfig {
@@ -38,6 +48,8 @@ export interface AmqpListenerConfig extends ListenerConfig {
   handshakeTimeoutMs: number;
   /** Open AMQP connections; further ones are closed at once (0: no limit). */
   maxConnections: number;
+  /** Open AMQP connections from one client address; further ones are closed at once (0: no limit). */
+  maxConnectionsPerAddress: number;
   /** Messages of the synthetic session run in the background once the listeners accept (./warm-up.ts); 0: none. */
   warmUpMessages: number;
 }
@@ -89,8 +101,11 @@ export const defaultConfig: ServerConfig = {
   maxMessageBytes: 16 * 1024 * 1024,
   segmentMaxBytes: 128 * 1024 * 1024,
   http: { host: LOOPBACK, port: 8080 },
-  amqp: { host: LOOPBACK, port: 5672, frameMaxBytes: 131_072, channelMax: 2047, heartbeatSec: 60, handshakeTimeoutMs: 10_000, maxConnections: 10_000, warmUpMessages: 0 },
-  kafka: { host: LOOPBACK, port: 9092, autoCreateTopics: true, numPartitions: 1, saslRequired: false, logRetentionMs: 7 * 24 * 3600 * 1000, logRetentionBytes: -1 },
+  amqp: { host: LOOPBACK, port: 5672, frameMaxBytes: 131_072, channelMax: 2047, heartbeatSec: 60, handshakeTimeoutMs: 10_000, maxConnections: 10_000, maxConnectionsPerAddress: 1_000, warmUpMessages: 0 },
+  kafka: {
+    host: LOOPBACK, port: 9092, autoCreateTopics: true, numPartitions: 1, saslRequired: false, logRetentionMs: 7 * 24 * 3600 * 1000, logRetentionBytes: -1,
+    groupInitialRebalanceDelayMs: 3_000, nodeId: 0, maxConnections: 10_000, maxConnectionsPerAddress: 1_000, saslMaxRequestBytes: 512 * 1024,
+  },
   auth: { failureDelayMs: 100, failureDelayMaxMs: 5_000, failureResetMs: 60_000, failureAddressesMax: 10_000, waitingLoginsPerAddressMax: 1_000, concurrentHashesMax: 1 },
   memoryHighWatermarkBytes: 0,
   diskFreeLimitBytes: 50_000_000,
@@ -117,6 +132,8 @@ export const envVars = {
   HOPPER_KAFKA_SASL_REQUIRED: 'kafka.saslRequired',
   HOPPER_KAFKA_LOG_RETENTION_MS: 'kafka.logRetentionMs',
   HOPPER_KAFKA_LOG_RETENTION_BYTES: 'kafka.logRetentionBytes',
+  HOPPER_KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: 'kafka.groupInitialRebalanceDelayMs',
+  HOPPER_KAFKA_NODE_ID: 'kafka.nodeId',
   HOPPER_MEMORY_HIGH_WATERMARK_BYTES: 'memoryHighWatermarkBytes',
   HOPPER_DISK_FREE_LIMIT_BYTES: 'diskFreeLimitBytes',
   HOPPER_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
@@ -153,6 +170,7 @@ function applySetting(cfg: ServerConfig, path: string, raw: unknown, source: str
     case 'amqp.heartbeatSec': cfg.amqp.heartbeatSec = int(0); break;
     case 'amqp.handshakeTimeoutMs': cfg.amqp.handshakeTimeoutMs = int(1); break;
     case 'amqp.maxConnections': cfg.amqp.maxConnections = int(0); break;
+    case 'amqp.maxConnectionsPerAddress': cfg.amqp.maxConnectionsPerAddress = int(0); break;
     case 'amqp.warmUpMessages': cfg.amqp.warmUpMessages = int(0); break;
     case 'kafka.host': cfg.kafka.host = str(); break;
     case 'kafka.port': cfg.kafka.port = int(-1); break;
@@ -173,6 +191,14 @@ function applySetting(cfg: ServerConfig, path: string, raw: unknown, source: str
     case 'auth.concurrentHashesMax': cfg.auth.concurrentHashesMax = int(1); break;
     case 'kafka.logRetentionMs': cfg.kafka.logRetentionMs = int(-1); break;
     case 'kafka.logRetentionBytes': cfg.kafka.logRetentionBytes = int(-1); break;
+    case 'kafka.groupInitialRebalanceDelayMs': cfg.kafka.groupInitialRebalanceDelayMs = int(0); break;
+    case 'kafka.nodeId':
+      cfg.kafka.nodeId = int(0);
+      if (cfg.kafka.nodeId > 0x7fffffff) fail('must fit in an int32');
+      break;
+    case 'kafka.maxConnections': cfg.kafka.maxConnections = int(0); break;
+    case 'kafka.maxConnectionsPerAddress': cfg.kafka.maxConnectionsPerAddress = int(0); break;
+    case 'kafka.saslMaxRequestBytes': cfg.kafka.saslMaxRequestBytes = int(1024); break;
     case 'memoryHighWatermarkBytes': cfg.memoryHighWatermarkBytes = int(0); break;
     case 'diskFreeLimitBytes': cfg.diskFreeLimitBytes = int(0); break;
     case 'shutdownTimeoutMs': cfg.shutdownTimeoutMs = int(0); break;

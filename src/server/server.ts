@@ -90,12 +90,17 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
       amqp = await listenAmqp(b, {
         host: a.host, port: a.port, logger: log,
         frameMaxBytes: a.frameMaxBytes, channelMax: a.channelMax, heartbeatSec: a.heartbeatSec, handshakeTimeoutMs: a.handshakeTimeoutMs, maxConnections: a.maxConnections,
+        maxConnectionsPerAddress: a.maxConnectionsPerAddress,
       });
       log.info(`amqp listening on ${shown(config.amqp.host)}:${amqp.port}`);
     }
     if (config.kafka.port >= 0) {
       const k = config.kafka;
-      kafka = await listenKafka(b, { host: k.host, port: k.port, autoCreateTopics: k.autoCreateTopics, numPartitions: k.numPartitions, saslRequired: k.saslRequired }, log);
+      kafka = await listenKafka(b, {
+        host: k.host, port: k.port, autoCreateTopics: k.autoCreateTopics, numPartitions: k.numPartitions, saslRequired: k.saslRequired,
+        groupInitialRebalanceDelayMs: k.groupInitialRebalanceDelayMs, nodeId: k.nodeId, maxConnections: k.maxConnections,
+        maxConnectionsPerAddress: k.maxConnectionsPerAddress, saslMaxRequestBytes: k.saslMaxRequestBytes,
+      }, log);
       log.info(`kafka listening on ${shown(k.host)}:${kafka.port}`);
     }
     signal?.throwIfAborted();

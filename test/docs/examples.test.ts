@@ -5,7 +5,9 @@
  * before its first example. The only change made to an example is the port: the documented
  * defaults (5672, 9092, 8080) become free ports picked for the test, and HOPPER_*_PORT and
  * HOPPER_DATA_DIR point a broker the document starts there, so the test never clashes with a
- * Hopper already running on this machine.
+ * Hopper already running on this machine. The broker's one other setting here: no initial
+ * rebalance delay for new consumer groups (3 s by default, as Kafka's), which every Kafka
+ * consumer example would otherwise wait out.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -89,6 +91,7 @@ for (const doc of docs) {
         HOPPER_AMQP_PORT: String(ports.amqp),
         HOPPER_KAFKA_PORT: String(ports.kafka),
         HOPPER_HTTP_PORT: String(ports.http),
+        HOPPER_KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
       };
       if (!examples.some((e) => e.broker)) broker = await startBroker(ctx.workDir, ctx.env);
     });

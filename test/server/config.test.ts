@@ -64,3 +64,22 @@ test("topic retention follows Kafka's defaults (7 days, no size limit) and is se
     await cleanup();
   }
 });
+
+test("Kafka group delay, node id and connection limits are settings with Kafka's defaults where Kafka has them", () => {
+  const k = loadConfig().kafka;
+  assert.equal(k.groupInitialRebalanceDelayMs, 3000, "Kafka's group.initial.rebalance.delay.ms");
+  assert.equal(k.nodeId, 0);
+  assert.equal(k.saslMaxRequestBytes, 524_288, "Kafka's sasl.server.max.receive.size");
+  assert.deepEqual([k.maxConnections, k.maxConnectionsPerAddress], [10_000, 1_000]);
+  assert.equal(loadConfig().amqp.maxConnectionsPerAddress, 1_000);
+  const cfg = loadConfig({
+    env: { HOPPER_KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0', HOPPER_KAFKA_NODE_ID: '1' },
+    flags: { 'kafka.maxConnections': '50', 'kafka.maxConnectionsPerAddress': '5', 'amqp.maxConnectionsPerAddress': '0', 'kafka.saslMaxRequestBytes': '65536' },
+  });
+  assert.deepEqual(
+    [cfg.kafka.groupInitialRebalanceDelayMs, cfg.kafka.nodeId, cfg.kafka.maxConnections, cfg.kafka.maxConnectionsPerAddress, cfg.amqp.maxConnectionsPerAddress, cfg.kafka.saslMaxRequestBytes],
+    [0, 1, 50, 5, 0, 65536],
+  );
+  assert.throws(() => loadConfig({ env: { HOPPER_KAFKA_NODE_ID: '-1' } }), /kafka.nodeId must be an integer >= 0/);
+  assert.throws(() => loadConfig({ env: { HOPPER_KAFKA_NODE_ID: '2147483648' } }), /kafka.nodeId must fit in an int32/);
+});

@@ -1,11 +1,13 @@
 /**
- * The AMQP listener: accepts sockets, bounds the number of connections, and creates one
+ * The AMQP listener: accepts sockets, bounds the number of connections (in all and per client
+ * address, ../../../server/connection-limits.ts), and creates one
  * AmqpConnection per socket. Closing it refuses new sockets, closes every connection with
  * 320 CONNECTION_FORCED and waits (bounded) for them to go.
  */
 import { createServer, type Socket } from 'node:net';
 import { close as closeServer, listenOn } from '../../../server/listen.js';
 import type { Broker } from '../../../core/broker/broker.js';
+import { ConnectionLimits } from '../../../server/connection-limits.js';
 import { silentLogger, type Logger } from '../../../server/logger.js';
 import { AmqpConnection } from '../connection/connection.js';
 import { EndpointContext } from './context.js';
@@ -32,18 +34,18 @@ export async function listenAmqp(broker: Broker, options: AmqpListenerOptions = 
   const logger = options.logger ?? silentLogger;
   const ctx = new EndpointContext(broker, logger, options);
   const live = new Set<AmqpConnection>();
+  const limits = new ConnectionLimits(ctx.options, 'amqp', logger);
   const onSocket = (socket: Socket) => {
-    const max = ctx.options.maxConnections;
-    if (max > 0 && live.size >= max) {
-      logger.warn(`amqp: refusing connection from ${socket.remoteAddress}: ${live.size} connections open (maxConnections ${max})`);
-      socket.destroy();
-      return;
-    }
+    const release = limits.admit(socket);
+    if (release === null) return;
     socket.setKeepAlive(true, 60_000);
     const transport = new SocketTransport(socket);
     const conn = new AmqpConnection(ctx, transport);
     live.add(conn);
-    conn.whenClosed(() => live.delete(conn));
+    conn.whenClosed(() => {
+      live.delete(conn);
+      release();
+    });
     transport.attach(conn);
   };
   const host = options.host ?? '127.0.0.1';

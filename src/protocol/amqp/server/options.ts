@@ -13,6 +13,11 @@ export interface AmqpEndpointOptions {
   handshakeTimeoutMs: number;
   /** Open connections per listener; further ones are closed at once. 0: no limit. */
   maxConnections: number;
+  /**
+   * Open connections from one client address; further ones are closed at once. 0: no limit.
+   * RabbitMQ has no such cap; without one, a single address could take every connection.
+   */
+  maxConnectionsPerAddress: number;
   /** Consumers stop receiving while the socket holds more unsent bytes than this. */
   writeHighWaterBytes: number;
   /**
@@ -42,6 +47,7 @@ export const defaultAmqpEndpointOptions: Readonly<AmqpEndpointOptions> = Object.
   heartbeatSec: 60,
   handshakeTimeoutMs: 10_000,
   maxConnections: 10_000,
+  maxConnectionsPerAddress: 1_000,
   writeHighWaterBytes: 1024 * 1024,
   writeLimitBytes: 32 * 1024 * 1024,
   maxPendingPublishes: 4096,

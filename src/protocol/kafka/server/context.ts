@@ -2,8 +2,8 @@
  * What every Kafka connection of one endpoint shares: the broker and the vhost topics live in,
  * the advertised node, topic ids, waiting fetches, the group coordinator and the memory that
  * large request frames are assembled in. One Hopper node is
- * the whole cluster: node 0, leader of every partition, controller and group coordinator, with
- * replication factor 1.
+ * the whole cluster: node `nodeId` (0 unless set), leader of every partition, controller and
+ * group coordinator, with replication factor 1.
  */
 import { LOOPBACK } from '../../../server/listen.js';
 import type { Broker } from '../../../core/broker/broker.js';
@@ -16,8 +16,6 @@ import { GroupCoordinator } from '../groups/coordinator.js';
 import type { KafkaEndpointOptions } from './options.js';
 import { topicIdOf } from './topic-ids.js';
 import { silentLogger, type Logger } from '../../../server/logger.js';
-
-export const NODE_ID = 0;
 
 export interface AdvertisedNode {
   readonly nodeId: number;
@@ -44,7 +42,7 @@ export class KafkaContext {
     logger: Logger = silentLogger,
   ) {
     const host = options.advertisedHost ?? (options.host === '0.0.0.0' || options.host === '::' || options.host === LOOPBACK ? '127.0.0.1' : options.host);
-    this.node = { nodeId: NODE_ID, host, port: options.port };
+    this.node = { nodeId: options.nodeId, host, port: options.port };
     this.clusterId = topicIdOf('cluster', broker.dataDir, '');
     this.groups = new GroupCoordinator({
       clock: broker.ctx.clock,

@@ -1,10 +1,12 @@
 /**
- * The Kafka TCP listener: accepts connections and runs a KafkaConnection on each, sharing one
- * KafkaContext (and so one group coordinator) across them.
+ * The Kafka TCP listener: accepts connections (at most maxConnections, and maxConnectionsPerAddress
+ * from one client address: ../../../server/connection-limits.ts) and runs a KafkaConnection on
+ * each, sharing one KafkaContext (and so one group coordinator) across them.
  */
 import { createServer, type Socket } from 'node:net';
 import { close as closeServer, listenOn } from '../../../server/listen.js';
 import type { Broker } from '../../../core/broker/broker.js';
+import { ConnectionLimits } from '../../../server/connection-limits.js';
 import { silentLogger, type Logger } from '../../../server/logger.js';
 import { createRegistry, kafkaApis } from '../api/registry.js';
 import { kafkaHandlers } from '../handlers/index.js';
@@ -33,7 +35,11 @@ export async function listenKafka(broker: Broker, opts: Partial<KafkaEndpointOpt
   const connections = new Set<KafkaConnection>();
   const sockets = new Set<Socket>();
   let nextId = 1;
+  const limits = new ConnectionLimits(options, 'kafka', logger);
   const onSocket = (socket: Socket) => {
+    const release = limits.admit(socket);
+    if (release === null) return;
+    socket.on('close', release);
     sockets.add(socket);
     const conn = new KafkaConnection(socket, context, kafkaHandlers, logger, nextId++);
     connections.add(conn);

@@ -35,6 +35,18 @@ export interface KafkaEndpointOptions {
   groupMaxSessionTimeoutMs: number;
   /** How long a new group waits for more members before its first rebalance completes (group.initial.rebalance.delay.ms). */
   groupInitialRebalanceDelayMs: number;
+  /** This broker's node id in Metadata, FindCoordinator and DescribeCluster (Kafka's node.id). */
+  nodeId: number;
+  /** Open connections; further ones are closed at once (Kafka's max.connections). 0: no limit. */
+  maxConnections: number;
+  /** Open connections from one client address; further ones are closed at once (Kafka's max.connections.per.ip). 0: no limit. */
+  maxConnectionsPerAddress: number;
+  /**
+   * Largest request frame before authentication when saslRequired, and of SaslHandshake and
+   * SaslAuthenticate always (Kafka's sasl.server.max.receive.size): checked on the size prefix,
+   * before anything of the frame is kept.
+   */
+  saslMaxRequestBytes: number;
 }
 
 export const defaultKafkaEndpointOptions: KafkaEndpointOptions = {
@@ -52,5 +64,9 @@ export const defaultKafkaEndpointOptions: KafkaEndpointOptions = {
   maxRequestBytes: 100 * 1024 * 1024,
   groupMinSessionTimeoutMs: 1_000,
   groupMaxSessionTimeoutMs: 1_800_000,
-  groupInitialRebalanceDelayMs: 0,
+  groupInitialRebalanceDelayMs: 3_000,
+  nodeId: 0,
+  maxConnections: 10_000,
+  maxConnectionsPerAddress: 1_000,
+  saslMaxRequestBytes: 512 * 1024,
 };

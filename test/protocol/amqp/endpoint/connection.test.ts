@@ -206,6 +206,24 @@ test('maxConnections: connections beyond the limit are closed at once', async ()
   for (const c of held) await c.close();
 });
 
+test('maxConnectionsPerAddress: one client address cannot take every connection (amqplib from 127.0.0.1 and 127.0.0.2)', async () => {
+  const capped = await startBroker({ listener: { maxConnections: 4, maxConnectionsPerAddress: 2 } });
+  try {
+    const from = (localAddress: string) => capped.connect({ localAddress } as never);
+    await from('127.0.0.1');
+    const second = await from('127.0.0.1');
+    await assert.rejects(from('127.0.0.1'), 'a third connection from the same address is closed at once');
+    await from('127.0.0.2');
+    await from('127.0.0.2');
+    await assert.rejects(from('127.0.0.3'), 'maxConnections in all');
+    await second.close();
+    await waitFor(() => capped.listener.connections().size < 4);
+    await from('127.0.0.1');
+  } finally {
+    await capped.stop();
+  }
+});
+
 test('connection.close from the client, and from the server (320 on shutdown)', async () => {
   const c = await b.connect();
   await c.close();

@@ -24,7 +24,7 @@ interface Running {
 
 async function start(dir: string): Promise<Running> {
   const b = await startBroker({ dataDir: dir });
-  const kafkaListener = await listenKafka(b.broker, { port: 0 });
+  const kafkaListener = await listenKafka(b.broker, { port: 0, groupInitialRebalanceDelayMs: 0 });
   const kafka = new Kafka({
     clientId: 'large-streams',
     brokers: [`127.0.0.1:${kafkaListener.port}`],

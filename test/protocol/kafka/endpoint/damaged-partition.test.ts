@@ -28,7 +28,7 @@ async function start(dir: string): Promise<Running> {
   const errors: string[] = [];
   const logger: Logger = { error: (m) => void errors.push(m), warn() {}, info() {}, debug() {} };
   const broker = await Broker.open({ dataDir: dir, logger });
-  const listener = await listenKafka(broker, { port: 0 });
+  const listener = await listenKafka(broker, { port: 0, groupInitialRebalanceDelayMs: 0 });
   const kafka = new Kafka({ clientId: 'damaged', brokers: [`127.0.0.1:${listener.port}`], logLevel: logLevel.NOTHING, retry: { initialRetryTime: 50, retries: 8 } });
   return {
     broker,

@@ -19,7 +19,9 @@ export interface Harness {
 export async function startHarness(opts: Partial<KafkaEndpointOptions> = {}, logger?: Logger): Promise<Harness> {
   const tmp = await tempDir('hopper-kafka-');
   const broker = await Broker.open({ dataDir: tmp.dir });
-  const listener = await listenKafka(broker, { port: 0, ...opts }, logger);
+  // No initial rebalance delay (3 s by default, as Kafka's) unless a test asks for one: only
+  // group-rebalance-delay.test.ts is about it, and every other group would wait it out.
+  const listener = await listenKafka(broker, { port: 0, groupInitialRebalanceDelayMs: 0, ...opts }, logger);
   const bootstrap = `127.0.0.1:${listener.port}`;
   return {
     broker,

@@ -17,7 +17,7 @@ test('records, committed offsets and topic ids survive a broker restart', async 
   const tmp = await tempDir();
   try {
     let broker = await Broker.open({ dataDir: tmp.dir });
-    let listener = await listenKafka(broker, { port: 0 });
+    let listener = await listenKafka(broker, { port: 0, groupInitialRebalanceDelayMs: 0 });
     let kafka = new Kafka({ brokers: [`127.0.0.1:${listener.port}`], logLevel: logLevel.NOTHING, retry: { retries: 3, initialRetryTime: 50 } });
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
@@ -33,7 +33,7 @@ test('records, committed offsets and topic ids survive a broker restart', async 
     await broker.close();
 
     broker = await Broker.open({ dataDir: tmp.dir });
-    listener = await listenKafka(broker, { port: 0 });
+    listener = await listenKafka(broker, { port: 0, groupInitialRebalanceDelayMs: 0 });
     kafka = new Kafka({ brokers: [`127.0.0.1:${listener.port}`], logLevel: logLevel.NOTHING, retry: { retries: 3, initialRetryTime: 50 } });
     admin = kafka.admin();
     await admin.connect();
@@ -61,7 +61,7 @@ test('records, committed offsets and topic ids survive a broker restart', async 
 test('requests split at random byte boundaries are answered in order', async () => {
   const tmp = await tempDir();
   const broker = await Broker.open({ dataDir: tmp.dir });
-  const listener = await listenKafka(broker, { port: 0 });
+  const listener = await listenKafka(broker, { port: 0, groupInitialRebalanceDelayMs: 0 });
   try {
     const frames: Buffer[] = [];
     for (let i = 1; i <= 30; i++) {
@@ -116,7 +116,7 @@ test('idempotent producer state is rebuilt from the log after a restart', async 
       return r;
     };
     let broker = await Broker.open({ dataDir: tmp.dir });
-    let listener = await listenKafka(broker, { port: 0 });
+    let listener = await listenKafka(broker, { port: 0, groupInitialRebalanceDelayMs: 0 });
     await broker.vhost('/').createTopic('idem-r');
     await produce(listener.port, encodeBatch([{ key: null, value: Buffer.from('plain'), timestamp: Date.now() }]));
     assert.equal((await produce(listener.port, batch(0))).baseOffset, 1);
@@ -125,7 +125,7 @@ test('idempotent producer state is rebuilt from the log after a restart', async 
     await broker.close();
 
     broker = await Broker.open({ dataDir: tmp.dir });
-    listener = await listenKafka(broker, { port: 0 });
+    listener = await listenKafka(broker, { port: 0, groupInitialRebalanceDelayMs: 0 });
     const retry = await produce(listener.port, batch(2));
     assert.deepEqual([retry.errorCode, retry.baseOffset], [0, 3], 'a retry across the restart is a duplicate');
     assert.equal((await produce(listener.port, batch(7))).errorCode, KafkaError.OUT_OF_ORDER_SEQUENCE_NUMBER);

@@ -8,7 +8,10 @@ import { tempDir } from '../../../helpers/tmp.js';
 
 test('config: kafka listener defaults, env and flags', () => {
   const d = loadConfig({});
-  assert.deepEqual(d.kafka, { host: 'localhost', port: 9092, autoCreateTopics: true, numPartitions: 1, saslRequired: false, logRetentionMs: 604_800_000, logRetentionBytes: -1 });
+  assert.deepEqual(d.kafka, {
+    host: 'localhost', port: 9092, autoCreateTopics: true, numPartitions: 1, saslRequired: false, logRetentionMs: 604_800_000, logRetentionBytes: -1,
+    groupInitialRebalanceDelayMs: 3000, nodeId: 0, maxConnections: 10_000, maxConnectionsPerAddress: 1_000, saslMaxRequestBytes: 524_288,
+  });
   const c = loadConfig({ env: { HOPPER_KAFKA_PORT: '19092', HOPPER_KAFKA_AUTO_CREATE_TOPICS: 'false', HOPPER_KAFKA_NUM_PARTITIONS: '3' }, flags: { 'kafka.port': '29092' } });
   assert.equal(c.kafka.port, 29092);
   assert.equal(c.kafka.autoCreateTopics, false);
@@ -16,9 +19,9 @@ test('config: kafka listener defaults, env and flags', () => {
   assert.throws(() => loadConfig({ env: { HOPPER_KAFKA_AUTO_CREATE_TOPICS: 'maybe' } }), /true or false/);
 });
 
-test('startServer opens the Kafka listener and honours num.partitions and log.retention.ms', async () => {
+test('startServer opens the Kafka listener and honours num.partitions, log.retention.ms and the node id', async () => {
   const tmp = await tempDir();
-  const config = loadConfig({ flags: { dataDir: tmp.dir, 'http.port': '-1', 'amqp.port': '-1', 'kafka.port': '0' }, env: { HOPPER_KAFKA_NUM_PARTITIONS: '2', HOPPER_KAFKA_LOG_RETENTION_MS: '3600000' } });
+  const config = loadConfig({ flags: { dataDir: tmp.dir, 'http.port': '-1', 'amqp.port': '-1', 'kafka.port': '0' }, env: { HOPPER_KAFKA_NUM_PARTITIONS: '2', HOPPER_KAFKA_LOG_RETENTION_MS: '3600000', HOPPER_KAFKA_NODE_ID: '3' } });
   const server = await startServer(config, silentLogger);
   try {
     assert.ok(server.kafkaPort !== null && server.kafkaPort > 0);
@@ -30,6 +33,10 @@ test('startServer opens the Kafka listener and honours num.partitions and log.re
     await producer.disconnect();
     assert.equal(server.broker.vhost('/').topic('wired').partitionCount, 2);
     assert.equal(server.broker.vhost('/').topic('wired').config.retentionMs, 3_600_000, 'kafka.logRetentionMs reaches the topics');
+    const admin = kafka.admin();
+    await admin.connect();
+    assert.deepEqual((await admin.describeCluster()).brokers.map((b) => b.nodeId), [3], 'kafka.nodeId reaches the listener');
+    await admin.disconnect();
   } finally {
     await server.close();
     await tmp.cleanup();

@@ -191,7 +191,7 @@ test('after a restart, the open transaction of a dead producer is aborted by the
   try {
     let broker = await Broker.open({ dataDir: tmp.dir });
     await broker.vhost('/').createTopic('tx-restart', { partitions: 1 });
-    let listener = await listenKafka(broker, { port: 0 });
+    let listener = await listenKafka(broker, { port: 0, groupInitialRebalanceDelayMs: 0 });
     const dead = txProducer(clientOf(listener.port), 'restart-id');
     await dead.connect();
     const tx = await dead.transaction();
@@ -202,7 +202,7 @@ test('after a restart, the open transaction of a dead producer is aborted by the
     await broker.close();
 
     broker = await Broker.open({ dataDir: tmp.dir });
-    listener = await listenKafka(broker, { port: 0 });
+    listener = await listenKafka(broker, { port: 0, groupInitialRebalanceDelayMs: 0 });
     try {
       assert.equal(await listLatest(listener.port, 'tx-restart', 1), 0, 'the rebuilt index knows the open transaction');
       const kafka = clientOf(listener.port);
@@ -221,7 +221,7 @@ test('after a restart, the open transaction of a dead producer is aborted by the
     }
     // Once more: the aborted-transaction index is rebuilt from the control batches in the log.
     broker = await Broker.open({ dataDir: tmp.dir });
-    listener = await listenKafka(broker, { port: 0 });
+    listener = await listenKafka(broker, { port: 0, groupInitialRebalanceDelayMs: 0 });
     try {
       const kafka = clientOf(listener.port);
       assert.equal(await listLatest(listener.port, 'tx-restart', 1), 4);
@@ -246,7 +246,7 @@ test('after a restart, read_committed hides aborted transactions however much wa
   try {
     let broker = await open();
     await broker.vhost('/').createTopic('tx-long', { partitions: 1 });
-    let listener = await listenKafka(broker, { port: 0 });
+    let listener = await listenKafka(broker, { port: 0, groupInitialRebalanceDelayMs: 0 });
     const kafka = clientOf(listener.port);
     const p = txProducer(kafka, 'tx-long-id');
     await p.connect();
@@ -279,7 +279,7 @@ test('after a restart, read_committed hides aborted transactions however much wa
     };
     const check = async (what: string) => {
       broker = await open();
-      listener = await listenKafka(broker, { port: 0 });
+      listener = await listenKafka(broker, { port: 0, groupInitialRebalanceDelayMs: 0 });
       try {
         const hw = broker.vhost('/').topic('tx-long').partition(0).nextOffset;
         assert.equal(await listLatest(listener.port, 'tx-long', 1), hw, `${what}: nothing open, LSO = high watermark`);
