@@ -5,12 +5,17 @@
  *   frame = size INT32 | request header | body       (size counts header and body)
  *
  * The size is checked against maxRequestBytes (socket.request.max.bytes in Kafka, 100 MiB by
- * default) as soon as its 4 bytes are in, before anything of the frame is kept, and a frame is
- * assembled only once all of its bytes have arrived, so a peer that announces 100 MiB and sends
- * nothing costs nothing. A frame that arrived inside one chunk is a view of that chunk (no copy);
- * one that spans chunks is copied once, into memory from the FramePool when one is given (the
- * frame is then `pooled`, and its owner may give it back). Views keep their chunk alive while
- * referenced.
+ * default) as soon as its 4 bytes are in, before anything of the frame is kept, and against
+ * maxBytesForApi once its API key is (two bytes later: SASL requests, and every request before
+ * authentication, have a much smaller cap, as in Kafka). A frame that arrived inside one chunk
+ * is a view of that chunk (no copy); one that spans chunks is copied once, into memory from the
+ * FramePool when one is given (the frame is then `pooled`, and its owner may give it back).
+ * Views keep their chunk alive while referenced. A frame's memory is allocated only once
+ * ASSEMBLE_AFTER_BYTES of it (or all of it) have arrived, so a peer that announces 100 MiB and
+ * sends nothing costs nothing; from then on each chunk is copied in as it arrives and dropped,
+ * so a large frame never holds its socket chunks (many small allocations, which the allocator
+ * does not give back to the system when a peer disconnects half-way) and its memory is one
+ * allocation, freed whole.
  *
  * Each request is classified against the registry, so the handler can answer distinctly:
  * 'request' (decode the body with decodeRequestBody); 'unsupported_version' of ApiVersions
@@ -25,14 +30,20 @@ import { requestHeaderVersion, supportsVersion } from './api-def.js';
 import { KafkaCodecError } from './errors.js';
 import { MIN_REQUEST_HEADER_BYTES, skipHeaderTags } from './header.js';
 import type { FramePool } from './frame-pool.js';
+import { freeNow } from './free-now.js';
 import { Reader } from './reader.js';
 import { type ApiRegistry, kafkaApis } from '../api/registry.js';
 
 export const DEFAULT_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
 
+/** Bytes of a frame held as socket chunks before its own memory is allocated and they are copied in. */
+export const ASSEMBLE_AFTER_BYTES = 1024 * 1024;
+
 export interface FramerOptions {
   /** Largest frame accepted (size prefix value). */
   maxRequestBytes?: number;
+  /** Largest frame accepted for an API key, checked once the key has arrived (within maxRequestBytes). */
+  maxBytesForApi?: (apiKey: number) => number;
   registry?: ApiRegistry;
   /** Where frames that span chunks are assembled; without it each gets a new allocation. */
   pool?: FramePool;
@@ -64,10 +75,18 @@ export class RequestFramer {
   private buffered = 0;
   /** Size of the frame being gathered, or -1 while its size prefix is still incomplete. */
   private need = -1;
+  /** The frame being gathered has passed maxBytesForApi. */
+  private keyChecked = false;
+  /** The frame being gathered, once ASSEMBLE_AFTER_BYTES of it are in: filled up to `filled`. */
+  private partial: Buffer | null = null;
+  private partialPooled = false;
+  private filled = 0;
   private failure: KafkaCodecError | null = null;
+  private readonly maxBytesForApi: ((apiKey: number) => number) | null;
 
   constructor(opts: FramerOptions = {}) {
     this.maxRequestBytes = opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+    this.maxBytesForApi = opts.maxBytesForApi ?? null;
     this.registry = opts.registry ?? kafkaApis;
     this.pool = opts.pool ?? null;
   }
@@ -79,18 +98,33 @@ export class RequestFramer {
 
   /** Bytes received but not yet returned as frames. */
   get bufferedBytes(): number {
-    return this.buffered;
+    return this.buffered + this.filled;
   }
 
   /** Adds a chunk; returns every request it completed, in order. */
   push(chunk: Buffer): Frame[] {
     if (this.failure) throw this.failure;
-    if (chunk.length > 0) {
-      this.chunks.push(chunk);
-      this.buffered += chunk.length;
-    }
     const out: Frame[] = [];
     try {
+      let rest = chunk;
+      if (this.partial !== null) {
+        // A frame under assembly: copy straight in, keep nothing of the chunk.
+        const n = Math.min(rest.length, this.need - this.filled);
+        rest.copy(this.partial, this.filled, 0, n);
+        this.filled += n;
+        rest = rest.subarray(n);
+        if (this.filled < this.need) return out;
+        const frame = this.partial;
+        const pooled = this.partialPooled;
+        this.partial = null;
+        this.filled = 0;
+        this.need = -1;
+        out.push(this.classify(frame, pooled));
+      }
+      if (rest.length > 0) {
+        this.chunks.push(rest);
+        this.buffered += rest.length;
+      }
       for (;;) {
         if (this.need < 0) {
           if (this.buffered < 4) break;
@@ -99,8 +133,19 @@ export class RequestFramer {
             throw new KafkaCodecError('bad_frame_size', `request size ${size} is outside [${MIN_REQUEST_HEADER_BYTES}, ${this.maxRequestBytes}]`);
           }
           this.need = size;
+          this.keyChecked = this.maxBytesForApi === null;
         }
-        if (this.buffered < this.need) break;
+        if (!this.keyChecked) {
+          if (this.buffered < 2) break;
+          const apiKey = ((this.peek(0) << 8) | this.peek(1)) << 16 >> 16;
+          const max = this.maxBytesForApi!(apiKey);
+          if (this.need > max) throw new KafkaCodecError('bad_frame_size', `request size ${this.need} is over ${max} for api ${apiKey}`);
+          this.keyChecked = true;
+        }
+        if (this.buffered < this.need) {
+          if (this.buffered >= ASSEMBLE_AFTER_BYTES) this.startAssembly();
+          break;
+        }
         const pooled = this.pool !== null && !this.inFirstChunk(this.need) && this.pool.pools(this.need);
         const frame = this.take(this.need, pooled);
         this.need = -1;
@@ -114,6 +159,53 @@ export class RequestFramer {
       if (out.length === 0) throw e;
     }
     return out;
+  }
+
+  /**
+   * The connection is gone: drops what was buffered and gives the memory of a frame under
+   * assembly back at once (to the pool, or to the system), so a peer that disconnects half-way
+   * through a large request leaves nothing behind.
+   */
+  discard(): void {
+    const frame = this.partial;
+    this.partial = null;
+    this.filled = 0;
+    this.chunks.length = 0;
+    this.head = 0;
+    this.buffered = 0;
+    this.need = -1;
+    if (frame === null) return;
+    if (this.partialPooled) this.pool!.release(frame);
+    else freeNow(frame);
+  }
+
+  /** Byte i of what is buffered, without consuming it (i < buffered). */
+  private peek(i: number): number {
+    let at = this.head + i;
+    for (const c of this.chunks) {
+      if (at < c.length) return c[at]!;
+      at -= c.length;
+    }
+    throw new Error('peek past the buffered bytes');
+  }
+
+  /** Gives the incomplete frame its memory and moves every buffered byte (all of it this frame's) there. */
+  private startAssembly(): void {
+    const pooled = this.pool !== null && this.pool.pools(this.need);
+    const frame = pooled ? this.pool!.take(this.need) : Buffer.allocUnsafeSlow(this.need);
+    const n = this.buffered;
+    let filled = 0;
+    while (filled < n) {
+      const c = this.chunks[0]!;
+      const m = c.length - this.head;
+      c.copy(frame, filled, this.head);
+      filled += m;
+      this.dropFirst();
+    }
+    this.buffered = 0;
+    this.partial = frame;
+    this.partialPooled = pooled;
+    this.filled = filled;
   }
 
   private inFirstChunk(n: number): boolean {

@@ -7,6 +7,13 @@
 export interface DecodeLimits {
   /** Most elements in any one array. */
   readonly maxArrayLength: number;
+  /**
+   * Most array elements in one message, nested arrays included: bounds the work one request can
+   * make (decoding it, handling each element, encoding an answer per element), so that no
+   * request holds the event loop for long. Kafka has no such cap; this one is far above what a
+   * client sends to one broker (a Fetch or OffsetCommit of every partition of 100,000).
+   */
+  readonly maxElements: number;
   /** Most UTF-8 bytes in one string. Kafka's own limit is 32767 for every string encoding. */
   readonly maxStringBytes: number;
   /** Most bytes in one bytes/records field (the frame size bounds it too). */
@@ -18,6 +25,7 @@ export interface DecodeLimits {
 export const DEFAULT_DECODE_LIMITS: DecodeLimits = Object.freeze({
   // A Produce or Fetch touching every partition of a large cluster stays well under this.
   maxArrayLength: 1_000_000,
+  maxElements: 100_000,
   maxStringBytes: 0x7fff,
   maxBytesLength: 100 * 1024 * 1024,
   maxTaggedFields: 1024,

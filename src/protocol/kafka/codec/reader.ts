@@ -18,17 +18,24 @@ import { readUnsignedVarint } from './unsigned-varint.js';
 
 export const UUID_BYTES = 16;
 
+/** What is left of a message's DecodeLimits.maxElements, shared by the readers of its parts. */
+interface ElementBudget {
+  left: number;
+}
+
 export class Reader {
   readonly buf: Buffer;
   pos: number;
   readonly end: number;
   readonly limits: DecodeLimits;
+  private readonly elements: ElementBudget;
 
-  constructor(buf: Buffer, start = 0, end = buf.length, limits: DecodeLimits = DEFAULT_DECODE_LIMITS) {
+  constructor(buf: Buffer, start = 0, end = buf.length, limits: DecodeLimits = DEFAULT_DECODE_LIMITS, elements?: ElementBudget) {
     this.buf = buf;
     this.pos = start;
     this.end = end;
     this.limits = limits;
+    this.elements = elements ?? { left: limits.maxElements };
   }
 
   get remaining(): number {
@@ -182,6 +189,10 @@ export class Reader {
     if (n * minElementBytes > this.end - this.pos) {
       throw new KafkaCodecError('limit', `array of ${n} elements cannot fit in ${this.end - this.pos} bytes`, this.pos);
     }
+    if (n > this.elements.left) {
+      throw new KafkaCodecError('limit', `array of ${n} elements is over the ${this.limits.maxElements} elements one message may hold`, this.pos);
+    }
+    this.elements.left -= n;
     return n;
   }
 
@@ -207,7 +218,7 @@ export class Reader {
       last = tag;
       const size = this.unsignedVarint();
       const at = this.take(size, `tagged field ${tag}`);
-      const field = new Reader(this.buf, at, at + size, this.limits);
+      const field = new Reader(this.buf, at, at + size, this.limits, this.elements);
       if (onField(tag, field) && field.pos !== field.end) {
         throw new KafkaCodecError('malformed', `tagged field ${tag} has ${field.end - field.pos} bytes left over`, field.pos);
       }

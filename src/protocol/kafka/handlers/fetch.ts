@@ -17,6 +17,7 @@ import { defineHandler, type RequestContext } from '../server/handler.js';
 import { kafkaCode, type KafkaContext } from '../server/context.js';
 import { PartitionWaiters } from '../../../core/topic/partition-waiters.js';
 import { batchesBefore, committedEnd } from '../../../core/topic/committed-read.js';
+import { Slices } from '../server/slices.js';
 import { transactions } from '../txn/service.js';
 
 const EMPTY_RECORDS = Buffer.alloc(0);
@@ -75,11 +76,13 @@ async function readAll(kafka: KafkaContext, wanted: readonly Wanted[], maxBytes:
   // not fit returns nothing this time (clients rotate the order of partitions they fetch).
   let firstWithData = true;
   const responses = [];
+  const slices = new Slices();
   for (const t of wanted) {
     const topic = t.name === null ? undefined : kafka.topic(t.name);
     const denied = topic !== undefined && rc.conn.session?.mayAccessTopic(topic.name, 'read') === false;
     const partitions: PartitionData[] = [];
     for (const p of t.partitions) {
+      if (slices.due()) await slices.turn();
       const out: PartitionData = {
         partitionIndex: p.partition, errorCode: KafkaError.NONE, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1,
         // An empty record set, not null: librdkafka refuses a null one (MessageSetSize -1) and never

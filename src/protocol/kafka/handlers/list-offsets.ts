@@ -12,6 +12,7 @@ import { decodeRecords } from '../../../storage/codec/record-batch.js';
 import type { Log } from '../../../storage/types.js';
 import { defineHandler } from '../server/handler.js';
 import { kafkaCode } from '../server/context.js';
+import { Slices } from '../server/slices.js';
 
 const EARLIEST = -2;
 const LATEST = -1;
@@ -45,10 +46,12 @@ async function lookup(log: Log, timestamp: number): Promise<{ offset: number; ti
 
 export const listOffsetsHandler = defineHandler(ListOffsets, async (req, { kafka }) => {
   const topics = [];
+  const slices = new Slices();
   for (const t of req.topics) {
     const topic = kafka.topic(t.name);
     const partitions = [];
     for (const p of t.partitions) {
+      if (slices.due()) await slices.turn();
       const out = { partitionIndex: p.partitionIndex, errorCode: KafkaError.NONE as number, timestamp: -1, offset: -1, leaderEpoch: 0 };
       partitions.push(out);
       if (!topic || p.partitionIndex < 0 || p.partitionIndex >= topic.partitionCount) {

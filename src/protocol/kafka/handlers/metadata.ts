@@ -11,6 +11,7 @@ import { validateTopicName } from '../../../core/names.js';
 import type { Topic } from '../../../core/topic/topic.js';
 import { defineHandler } from '../server/handler.js';
 import type { KafkaContext } from '../server/context.js';
+import { Slices } from '../server/slices.js';
 
 export function describeTopic(kafka: KafkaContext, name: string, topic: Topic) {
   const partitions = [];
@@ -30,13 +31,21 @@ function missing(name: string | null, errorCode: number, topicId = ZERO_UUID) {
 export const metadataHandler = defineHandler(Metadata, async (req, { kafka, version, conn }) => {
   const names = req.topics === null || (version === 0 && req.topics.length === 0) ? null : req.topics;
   const topics = [];
+  const slices = new Slices();
   if (names === null) {
     for (const name of kafka.vhost.topicNames()) {
-      if (conn.session && !canDescribe(conn.session, name)) continue;
+      if (slices.due()) await slices.turn();
+      if (!kafka.vhost.hasTopic(name) || (conn.session && !canDescribe(conn.session, name))) continue;
       topics.push(describeTopic(kafka, name, kafka.vhost.topic(name)));
     }
   } else {
+    // Each topic once, however often the request names it, as Kafka answers (a set of names).
+    const seen = new Set<string>();
     for (const t of names) {
+      if (slices.due()) await slices.turn();
+      const key = t.name !== null ? `n${t.name}` : `i${t.topicId}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       let name = t.name;
       if (name === null) {
         name = kafka.topicNameById(t.topicId) ?? null;

@@ -17,6 +17,8 @@ export const offsetCommitHandler = defineHandler(OffsetCommit, async (req, { kaf
   const codes = req.topics.map((t) => t.partitions.map((): number => groupCheck));
   const commits: CoreCommit[] = [];
   const where: [number, number][] = [];
+  // A partition named twice is committed once, with its last offset, as Kafka keeps them (a map).
+  const slot = new Map<string, number>();
   if (groupCheck === KafkaError.NONE) {
     req.topics.forEach((t, ti) => {
       const topic = kafka.topic(t.name);
@@ -29,7 +31,13 @@ export const offsetCommitHandler = defineHandler(OffsetCommit, async (req, { kaf
           // Stored as sent, as Kafka stores it: kafkajs's resetOffsets commits -2 (earliest) or
           // -1 (latest) and expects OffsetFetch to return just that; a consumer that fetches a
           // negative committed offset applies its own reset policy.
-          commits.push({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata ?? '' });
+          const commit = { topic: t.name, partition: p.partitionIndex, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata ?? '' };
+          const key = `${t.name}\u0000${p.partitionIndex}`;
+          const at = slot.get(key);
+          if (at === undefined) {
+            slot.set(key, commits.length);
+            commits.push(commit);
+          } else commits[at] = commit;
           where.push([ti, pi]);
         }
       });

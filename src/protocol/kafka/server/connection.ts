@@ -27,6 +27,8 @@ import type { ConnectionState, HandlerEntry } from './handler.js';
 /** ApiVersions, SaslHandshake, SaslAuthenticate: what a client may send before authenticating. */
 const PRE_AUTH_APIS: ReadonlySet<number> = new Set([18, 17, 36]);
 const SASL_AUTHENTICATE_KEY = 36;
+/** SaslHandshake, SaslAuthenticate: capped at saslMaxRequestBytes even when SASL is optional. */
+const SASL_APIS: ReadonlySet<number> = new Set([17, 36]);
 
 interface Slot {
   done: boolean;
@@ -63,7 +65,9 @@ export class KafkaConnection {
     private readonly logger: Logger,
     id: number,
   ) {
-    this.framer = new RequestFramer({ maxRequestBytes: kafka.options.maxRequestBytes, registry: kafka.registry, pool: kafka.framePool });
+    this.framer = new RequestFramer({
+      maxRequestBytes: kafka.options.maxRequestBytes, maxBytesForApi: (apiKey) => this.maxBytesFor(apiKey), registry: kafka.registry, pool: kafka.framePool,
+    });
     this.state = { id, remoteAddress: socket.remoteAddress ?? '', session: null, saslMechanism: null, scram: null, closeAfterResponse: false };
     this.peer = peerText(socket.remoteAddress ?? '', socket.remotePort);
     socket.setNoDelay(true);
@@ -81,6 +85,7 @@ export class KafkaConnection {
     });
     socket.on('close', () => {
       this.closed = true;
+      this.framer.discard();
       this.logClosed();
     });
   }
@@ -118,6 +123,16 @@ export class KafkaConnection {
   /** Response bytes written to the socket and not yet sent. */
   get unsentBytes(): number {
     return this.socket.writableLength;
+  }
+
+  /**
+   * Before authentication (when it is required) and for the SASL requests themselves, only small
+   * requests, as Kafka's sasl.server.max.receive.size: a peer that has not logged in cannot make
+   * the broker hold a large frame.
+   */
+  private maxBytesFor(apiKey: number): number {
+    const o = this.kafka.options;
+    return SASL_APIS.has(apiKey) || (o.saslRequired && this.state.session === null) ? o.saslMaxRequestBytes : o.maxRequestBytes;
   }
 
   private onData(chunk: Buffer): void {

@@ -31,9 +31,10 @@ export class RawClient {
     });
   }
 
-  static open(port: number): Promise<RawClient> {
+  /** Connects to 127.0.0.1; `localAddress` (another loopback address, 127.0.0.2) makes it another client address. */
+  static open(port: number, localAddress?: string): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const s = connect(port, '127.0.0.1', () => resolve(new RawClient(s)));
+      const s = connect({ port, host: '127.0.0.1', ...(localAddress === undefined ? {} : { localAddress }) }, () => resolve(new RawClient(s)));
       s.once('error', reject);
     });
   }
