@@ -72,3 +72,43 @@ describe('RequestFramer with a FramePool', () => {
     assert.deepEqual(inOne.map((f) => f.pooled), [false]);
   });
 });
+
+describe('RequestFramer: large frames and per-API size caps', () => {
+  const chunks = (b: Buffer, size: number): Buffer[] => Array.from({ length: Math.ceil(b.length / size) }, (_, i) => b.subarray(i * size, (i + 1) * size));
+
+  it('a frame over ASSEMBLE_AFTER_BYTES arriving in socket-sized chunks comes out whole, from one buffer of its own', () => {
+    for (const [size, pooled] of [[3 * 1024 * KiB, true], [20 * 1024 * KiB, false]] as const) {
+      const pool = new FramePool();
+      const framer = new RequestFramer({ pool });
+      const f = frame(size, 7);
+      const out = chunks(f, 64 * KiB).flatMap((c) => framer.push(c));
+      assert.equal(out.length, 1);
+      assert.equal(out[0]!.pooled, pooled);
+      assert.equal(out[0]!.correlationId, 7);
+      assert.ok(out[0]!.body.equals(f.subarray(14)), 'every byte in place');
+      assert.equal(framer.bufferedBytes, 0);
+    }
+  });
+
+  it('discard() gives a half-assembled pooled frame back to the pool', () => {
+    const pool = new FramePool();
+    const framer = new RequestFramer({ pool });
+    for (const c of chunks(frame(3 * 1024 * KiB, 1), 64 * KiB).slice(0, 24)) assert.deepEqual(framer.push(c), []);
+    assert.equal(framer.bufferedBytes, 24 * 64 * KiB - 4, 'all but the size prefix');
+    framer.discard();
+    assert.equal(framer.bufferedBytes, 0);
+    assert.equal(pool.stats.released, 1, 'the assembly buffer went back to the pool');
+  });
+
+  it('maxBytesForApi refuses a frame once its API key is in, before its body', () => {
+    const framer = new RequestFramer({ maxBytesForApi: (apiKey) => (apiKey === 17 ? 1000 : 1 << 20) });
+    const head = Buffer.alloc(6);
+    head.writeInt32BE(1001, 0);
+    head.writeInt16BE(17, 4);
+    assert.deepEqual(framer.push(head.subarray(0, 5)), [], 'the key is not complete yet');
+    assert.throws(() => framer.push(head.subarray(5)), /over 1000 for api 17/);
+    const other = new RequestFramer({ maxBytesForApi: (apiKey) => (apiKey === 17 ? 1000 : 1 << 20) });
+    head.writeInt16BE(18, 4);
+    assert.deepEqual(other.push(head), [], 'another API may be larger: it waits for the rest');
+  });
+});
