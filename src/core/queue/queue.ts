@@ -643,7 +643,9 @@ export class Queue implements ConsumerHost {
     this.delayed.clear();
     for (const o of [...this.deliveryCounts.keys()]) if (this.settled.has(o)) this.deliveryCounts.delete(o);
     this.rearm();
-    await this.settlesDurable(end);
+    // After a failed append, messages that never became durable need no durable settle (their
+    // events are dropped): wait for the rest only.
+    await this.settlesDurable(this.publisher.failure === null ? end : Math.min(end, this.publisher.durableEnd));
     return n;
   }
 

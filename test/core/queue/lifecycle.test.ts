@@ -63,6 +63,22 @@ test('a failed message log write rejects the publish with STORAGE_FAILED and del
   q.abort();
 });
 
+test('after a failed message log write, a purge settles the withdrawn message without waiting for the failed log', async () => {
+  const backend = simBackend(8);
+  const h = harness(backend);
+  const q = await h.open();
+  await q.publish(msg('durable'));
+  backend.fs.failNext('write', 'EIO', { path: /\/messages\// });
+  await assert.rejects(q.publish(msg('a')), (e) => isHopperError(e, 'STORAGE_FAILED'));
+  assert.equal(await q.purge(), 2);
+  assert.deepEqual(await q.receive(), []);
+  q.abort();
+  await backend.crash();
+  const q2 = await h.open();
+  assert.deepEqual((await q2.receive({ max: 5 })).map(text), [], 'the purge of the durable message was journaled');
+  await q2.close();
+});
+
 test('a message delivered before its write fails: the publish rejects, its ack is never journaled, and its offset is safe to reuse', async () => {
   const backend = simBackend(9);
   const h = harness(backend);
