@@ -185,7 +185,8 @@ export class Vhost {
   /**
    * Routes a message through an exchange and stores it in every queue and topic it reaches.
    * Resolves once it is durable in all of them (under the fsync policy): that is when AMQP
-   * confirms and SQS answers. The message object is owned by the broker from here on.
+   * confirms and SQS answers. Queues deliver it earlier, once their logs have accepted it
+   * (docs/queues.md). The message object is owned by the broker from here on.
    */
   async publish(exchange: string, routingKey: string, message: Message, opts?: PublishOptions): Promise<PublishResult> {
     const dests = this.routeForPublish(exchange, routingKey, message);
@@ -200,11 +201,14 @@ export class Vhost {
    * anything (AMQP sends basic.return before the reply to the channel's next method): routes
    * the message and starts storing it. Null when it reached no queue or topic, else a promise
    * that resolves once it is durable in all of them. Refusals publish would reject with are
-   * thrown here.
+   * thrown here. `visible`, when given and the result is a promise, is called exactly once,
+   * no later than the promise settles: when the message is in every queue it reached (and
+   * readable in every topic), or refused; methods that look at queues wait for it (AMQP's
+   * per-channel ordering), not for the fsync.
    */
-  startPublish(exchange: string, routingKey: string, message: Message, opts?: PublishOptions): Promise<unknown> | null {
+  startPublish(exchange: string, routingKey: string, message: Message, opts?: PublishOptions, visible?: () => void): Promise<unknown> | null {
     const dests = this.routeForPublish(exchange, routingKey, message);
-    return dests.length === 0 ? null : this.storeAll(dests, message, opts);
+    return dests.length === 0 ? null : this.storeAll(dests, message, opts, visible ?? null);
   }
 
   private routeForPublish(exchange: string, routingKey: string, message: Message): Destination[] {
@@ -214,11 +218,13 @@ export class Vhost {
     return this.router.route(exchange, routingKey, message, this.routeScratch);
   }
 
-  private storeAll(dests: readonly Destination[], message: Message, opts: PublishOptions | undefined): Promise<unknown> {
+  private storeAll(dests: readonly Destination[], message: Message, opts: PublishOptions | undefined, visible: (() => void) | null = null): Promise<unknown> {
     const n = dests.length;
-    if (n === 1) return this.store(dests[0]!, message, opts);
+    if (n === 1) return this.store(dests[0]!, message, opts, visible);
+    let left = n;
+    const one = visible === null ? null : () => void (--left === 0 && visible());
     const pending: Promise<unknown>[] = new Array(n);
-    for (let i = 0; i < n; i++) pending[i] = this.store(dests[i]!, message, opts);
+    for (let i = 0; i < n; i++) pending[i] = this.store(dests[i]!, message, opts, one);
     return Promise.all(pending);
   }
 
@@ -229,10 +235,15 @@ export class Vhost {
     }
   }
 
-  /** `opts` (delays) applies to queues; topics have no delayed delivery and ignore it. */
-  private store(d: Destination, message: Message, opts?: PublishOptions): Promise<unknown> {
-    if (d.kind === 'queue') return this.queueEntry(d.name).queue.publish(message, opts);
-    return this.topic(d.name).appendMessage(message);
+  /**
+   * `opts` (delays) applies to queues; topics have no delayed delivery and ignore it. `visible`:
+   * see startPublish (a topic's records are readable once durable).
+   */
+  private store(d: Destination, message: Message, opts?: PublishOptions, visible: (() => void) | null = null): Promise<unknown> {
+    if (d.kind === 'queue') return this.queueEntry(d.name).queue.publish(message, opts, visible);
+    const appended = this.topic(d.name).appendMessage(message);
+    if (visible !== null) appended.then(visible, visible);
+    return appended;
   }
 
   /** Where a queue's dead letters go: through the configured exchange, as RabbitMQ does. */
