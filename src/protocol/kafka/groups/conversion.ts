@@ -18,7 +18,7 @@ import { type ConsumerMember, newMember, normalizeNames } from './consumer/membe
 import { assignmentByName, CONSUMER_PROTOCOL_TYPE } from './consumer/classic-members.js';
 import type { TopicsView } from './consumer/regex-subscriptions.js';
 import { GroupFailure } from './failure.js';
-import { type ClassicMemberSnapshot, Group } from './group.js';
+import { type ClassicMemberSnapshot, Group, type MemberExpired } from './group.js';
 
 export function mayUpgrade(settings: ConsumerGroupSettings): boolean {
   return settings.migrationPolicy === 'bidirectional' || settings.migrationPolicy === 'upgrade';
@@ -97,7 +97,10 @@ export function downgradeOnReplacement(group: ConsumerGroup, replaced: ConsumerM
  * The classic group a consumer group becomes, without `leaving`; it rebalances when members
  * left or `rebalance` is set (a replacing static member with another subscription).
  */
-export function downgrade(group: ConsumerGroup, leaving: readonly ConsumerMember[], topics: TopicsView, initialRebalanceDelayMs: number, rebalance: boolean, now: number): Group {
+export function downgrade(
+  group: ConsumerGroup, leaving: readonly ConsumerMember[], topics: TopicsView, classic: { initialRebalanceDelayMs: number; onMemberExpired?: MemberExpired },
+  rebalance: boolean, now: number,
+): Group {
   const members: ClassicMemberSnapshot[] = [];
   for (const m of group.members.values()) {
     if (leaving.includes(m) || !m.classic) continue;
@@ -114,9 +117,9 @@ export function downgrade(group: ConsumerGroup, leaving: readonly ConsumerMember
       assignment: encodeAssignment(version, assignmentByName(group.targetOf(m.memberId), (id) => topics.nameOf(id))),
     });
   }
-  const classic = Group.fromMembers(group.groupId, initialRebalanceDelayMs, group.groupEpoch, members, now);
-  if (leaving.length > 0 || rebalance) classic.rebalance(now);
-  return classic;
+  const converted = Group.fromMembers(group.groupId, classic.initialRebalanceDelayMs, classic.onMemberExpired, group.groupEpoch, members, now);
+  if (leaving.length > 0 || rebalance) converted.rebalance(now);
+  return converted;
 }
 
 function byId(partitions: readonly { topic: string; partitions: readonly number[] }[], topics: TopicsView): Map<string, Set<number>> {

@@ -23,7 +23,7 @@ import type { ConsumerMember } from './consumer/member.js';
 import type { TopicsView } from './consumer/regex-subscriptions.js';
 import { downgrade, downgradeAfterLeaving, downgradeOnReplacement, upgrade } from './conversion.js';
 import { GroupFailure } from './failure.js';
-import { Group } from './group.js';
+import { Group, type MemberExpired } from './group.js';
 import { GroupError, type GroupDescription, type JoinRequest, type JoinResult, type SyncRequest, type SyncResult } from './types.js';
 
 export interface CoordinatorOptions {
@@ -35,6 +35,8 @@ export interface CoordinatorOptions {
   consumer?: Partial<Omit<ConsumerGroupSettings, 'assignors'>>;
   /** The topics consumer groups subscribe to (default: none). */
   topics?: TopicsView;
+  /** Told when a member is dropped for letting its session or rebalance time out. */
+  onMemberExpired?: MemberExpired;
 }
 
 export const defaultConsumerGroupSettings: ConsumerGroupSettings = {
@@ -124,7 +126,7 @@ export class GroupCoordinator {
     }
     if (!g || g.state === 'Dead') {
       if (req.memberId !== '' && req.groupInstanceId === null) return fail(GroupError.UNKNOWN_MEMBER_ID);
-      this.groups.set(req.groupId, (g = new Group(req.groupId, this.opts.initialRebalanceDelayMs)));
+      this.groups.set(req.groupId, (g = new Group(req.groupId, this.opts.initialRebalanceDelayMs, this.opts.onMemberExpired)));
     }
     return g.join(req, this.now());
   }
@@ -133,7 +135,7 @@ export class GroupCoordinator {
     try {
       const out = classicJoin(g, req, this.topics, this.now());
       if (out.replaced && downgradeOnReplacement(g, out.replaced, Infinity)) {
-        this.groups.set(g.groupId, downgrade(g, [], this.topics, this.opts.initialRebalanceDelayMs, out.subscriptionChanged, this.now()));
+        this.groups.set(g.groupId, downgrade(g, [], this.topics, this.opts, out.subscriptionChanged, this.now()));
       }
       return out.result;
     } catch (e) {
@@ -231,7 +233,7 @@ export class GroupCoordinator {
   private fence(g: ConsumerGroup, members: readonly ConsumerMember[]): void {
     if (members.length === 0) return;
     if (downgradeAfterLeaving(g, members, Infinity)) {
-      this.groups.set(g.groupId, downgrade(g, members, this.topics, this.opts.initialRebalanceDelayMs, false, this.now()));
+      this.groups.set(g.groupId, downgrade(g, members, this.topics, this.opts, false, this.now()));
     } else g.remove(members);
   }
 
@@ -309,7 +311,9 @@ export class GroupCoordinator {
         continue;
       }
       if (g.regexes.advance()) g.groupEpoch++; // a refresh that changed what a regex matches
-      this.fence(g, g.expired(now));
+      const expired = g.expired(now);
+      for (const { member, reason } of expired) this.opts.onMemberExpired?.(g.groupId, member, reason);
+      this.fence(g, expired.map((e) => e.member));
     }
   }
 

@@ -275,12 +275,18 @@ export class ConsumerGroup {
     return false;
   }
 
-  /** Members whose session, rebalance, join or sync deadline has passed. */
-  expired(now: number): ConsumerMember[] {
-    const out: ConsumerMember[] = [];
+  /** Members whose session, rebalance, join or sync deadline has passed, and why (Kafka's words). */
+  expired(now: number): { member: ConsumerMember; reason: string }[] {
+    const out: { member: ConsumerMember; reason: string }[] = [];
     for (const m of this.members.values()) {
-      if (now > m.sessionDeadline || now > m.joinDeadline || now > m.syncDeadline) out.push(m);
-      else if (now > m.rebalanceDeadline && m.a.memberEpoch === m.rebalanceEpoch) out.push(m);
+      let reason: string | null = null;
+      if (now > m.sessionDeadline) reason = `the member session expired (no heartbeat within ${m.classic?.sessionTimeoutMs ?? this.settings.sessionTimeoutMs} ms)`;
+      else if (now > m.joinDeadline) reason = 'the classic member failed to join within the rebalance timeout';
+      else if (now > m.syncDeadline) reason = 'the member failed to sync within timeout';
+      else if (now > m.rebalanceDeadline && m.a.memberEpoch === m.rebalanceEpoch) {
+        reason = `it failed to transition from epoch ${m.rebalanceEpoch} within ${m.rebalanceTimeoutMs}ms`;
+      }
+      if (reason !== null) out.push({ member: m, reason });
     }
     return out;
   }
