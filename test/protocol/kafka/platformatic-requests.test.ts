@@ -126,7 +126,7 @@ for (const [name, args, check] of cases) {
     assert.ok(versions.length > 0);
     for (const v of versions) {
       const body = (await pltApi(api, v)).createRequest(...(typeof args === 'function' ? args(v) : args)).buffer;
-      const decoded = decodeRequestBody(api, v, body);
+      const decoded = decodeRequestBody(api, v, body, undefined, true);
       check(decoded, v);
       const frame = Buffer.concat(encodeRequest(api, v, { correlationId: 1, clientId: null }, decoded as never));
       const headerBytes = 4 + 10 + (isFlexible(api, v) ? 1 : 0);
