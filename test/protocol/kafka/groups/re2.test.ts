@@ -65,8 +65,10 @@ describe('RE2 subscription patterns (whole-name matches, as Kafka resolves them)
     assert.equal(evil.matches(name + 'b'), true);
   });
 
-  it('bounds the program size', () => {
+  it('bounds the program size and the nesting', () => {
     refused('(((a{1000}){1000}){1000})');
+    refused('('.repeat(20_000) + 'a' + ')'.repeat(20_000));
+    assert.equal(m('('.repeat(500) + 'a' + ')'.repeat(500), 'a'), true);
     assert.ok(Re2.compile('a{1000}').size <= MAX_PROGRAM_SIZE);
   });
 });

@@ -30,6 +30,8 @@ export type Node =
 
 /** RE2's limit on a repetition count. */
 export const MAX_REPEAT = 1000;
+/** RE2's limit on nested groups ("expression nests too deeply"); it also bounds this parser's recursion. */
+export const MAX_NESTING = 1000;
 
 interface Flags {
   i: boolean;
@@ -49,6 +51,7 @@ class Parser {
   private readonly chars: number[];
   private pos = 0;
   private readonly names = new Set<string>();
+  private depth = 0;
 
   constructor(readonly pattern: string) {
     this.chars = Array.from(pattern, cp);
@@ -190,7 +193,9 @@ class Parser {
   }
 
   private finishGroup(flags: Flags): Node {
+    if (++this.depth > MAX_NESTING) this.fail('expression nests too deeply');
     const inner = this.parseAlt(flags);
+    this.depth--;
     if (!this.eat(')')) this.fail('missing )');
     return inner;
   }
