@@ -4,6 +4,8 @@ import { KafkaError } from '../../../../src/protocol/kafka/codec/error-codes.js'
 import { GroupCoordinator } from '../../../../src/protocol/kafka/groups/coordinator.js';
 import type { ConsumerHeartbeatRequest, ConsumerHeartbeatResult } from '../../../../src/protocol/kafka/groups/consumer/heartbeat.js';
 import type { TopicsView } from '../../../../src/protocol/kafka/groups/consumer/regex-subscriptions.js';
+import { decodeAssignment, encodeAssignment, encodeSubscription } from '../../../../src/protocol/kafka/groups/consumer/embedded-protocol.js';
+import type { JoinRequest } from '../../../../src/protocol/kafka/groups/types.js';
 
 class FakeTopics implements TopicsView {
   version = 0;
@@ -292,6 +294,68 @@ describe('KIP-848 consumer groups (sans-IO, fake clock)', () => {
     gc.consumerHeartbeat(hb({ memberEpoch: -1 }), 1);
     const j2 = await gc.join({ groupId: 'g', memberId: '', groupInstanceId: null, clientId: 'c', clientHost: 'h', sessionTimeoutMs: 1000, rebalanceTimeoutMs: 1000, protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }] });
     assert.equal(j2.errorCode, 0);
+    assert.equal(gc.kind('g'), 'classic');
+  });
+
+  const subscription = (topics: string[], owned: { topic: string; partitions: number[] }[] = []) =>
+    encodeSubscription(1, { topics, userData: null, ownedPartitions: owned, generationId: -1, rackId: null });
+  const joinReq = (over: Partial<JoinRequest>): JoinRequest => ({
+    groupId: 'g', memberId: '', groupInstanceId: null, clientId: 'k', clientHost: 'h', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000,
+    protocolType: 'consumer', protocols: [{ name: 'range', metadata: subscription(['t']) }], ...over,
+  });
+
+  it('online upgrade: classic members keep their partitions in the new consumer group and hand them over by rejoining', async () => {
+    const { gc, topics } = setup();
+    const t = topics.add('t', 2);
+    const j = await gc.join(joinReq({}));
+    const assignment = encodeAssignment(1, new Map([['t', [0, 1]]]));
+    await gc.sync({ groupId: 'g', memberId: j.memberId, generationId: j.generationId, groupInstanceId: null, assignments: [{ memberId: j.memberId, assignment }] });
+    assert.equal(gc.kind('g'), 'classic');
+    const m = new Member(gc, 'modern');
+    const r = m.beat();
+    assert.equal(gc.kind('g'), 'consumer');
+    assert.equal(r.memberEpoch, j.generationId + 1, 'the group epoch continues from the generation');
+    assert.equal(m.count, 0, 'the classic member still holds both partitions');
+    const d = gc.describeConsumerGroup('g')!;
+    assert.deepEqual(d.members.find((x) => x.memberId === j.memberId)!.assignment.topicPartitions.map((tp) => tp.partitions), [[0, 1]]);
+    // The classic member is told to rejoin; rejoining as an eager client (owning nothing) releases its partitions.
+    assert.equal(gc.heartbeat('g', j.memberId, j.generationId, null), KafkaError.REBALANCE_IN_PROGRESS);
+    const j2 = await gc.join(joinReq({ memberId: j.memberId }));
+    assert.equal(j2.generationId, r.memberEpoch);
+    const s2 = await gc.sync({ groupId: 'g', memberId: j.memberId, generationId: j2.generationId, groupInstanceId: null, assignments: [], protocolType: 'consumer', protocolName: 'range' });
+    assert.equal(decodeAssignment(s2.assignment).assignedPartitions[0]!.partitions.length, 1);
+    m.beat();
+    assert.equal(m.count, 1, 'the freed partition reaches the KIP-848 member');
+    const g = gc.consumerGroup('g')!;
+    assert.notEqual(g.partitionOwner(t, 0), g.partitionOwner(t, 1), 'one partition each');
+  });
+
+  it('online downgrade: a classic static member replacing the last KIP-848 member makes the group classic again', async () => {
+    const { gc, topics } = setup();
+    topics.add('t', 2);
+    const m = new Member(gc, 'modern', { instanceId: 'i-1' });
+    m.beat();
+    const c = await gc.join(joinReq({ memberId: '' }));
+    assert.equal(c.errorCode, 0);
+    assert.equal(gc.kind('g'), 'consumer');
+    gc.consumerHeartbeat(hb({ memberId: 'modern', memberEpoch: -2, instanceId: 'i-1' }), 1);
+    const back = await gc.join(joinReq({ groupInstanceId: 'i-1' }));
+    assert.equal(back.errorCode, 0);
+    assert.equal(gc.kind('g'), 'classic');
+    const d = gc.describe('g')!;
+    assert.equal(d.members.length, 2);
+    assert.ok(d.members.some((x) => x.groupInstanceId === 'i-1'));
+  });
+
+  it('a classic group whose assignment carries user data (a custom assignor) is not upgraded', async () => {
+    const { gc, topics } = setup();
+    topics.add('t', 1);
+    const j = await gc.join(joinReq({}));
+    const withUserData = Buffer.concat([encodeAssignment(0, new Map([['t', [0]]])).subarray(0, -4), Buffer.from([0, 0, 0, 1, 7])]);
+    await gc.sync({ groupId: 'g', memberId: j.memberId, generationId: j.generationId, groupInstanceId: null, assignments: [{ memberId: j.memberId, assignment: withUserData }] });
+    const r = gc.consumerHeartbeat(hb({}), 1);
+    assert.equal(r.errorCode, KafkaError.GROUP_ID_NOT_FOUND);
+    assert.match(r.errorMessage!, /custom assignor/);
     assert.equal(gc.kind('g'), 'classic');
   });
 });
