@@ -591,6 +591,8 @@ export class Vhost {
 
   async close(): Promise<void> {
     this.deadLetters.flush();
+    // Declares and deletes under way (an exclusive queue going with its connection) finish first.
+    await this.locks.idle();
     const closing: Promise<unknown>[] = [];
     for (const e of this.queues.values()) {
       // Transient and exclusive queues do not outlive the broker.
