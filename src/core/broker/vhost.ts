@@ -338,6 +338,7 @@ export class Vhost {
       },
       deadLetter: (m, info) => this.deadLetter(m, info),
       onDamage: (d) => this.ctx.logger.error(describeDamage(fromQueueDamage(this.name, name, d))),
+      transient: !durable || owner !== null,
       onIdleExpired: (expired) => {
         // Only that queue: the name may have been deleted and declared again since.
         this.deleteQueueIf(name, (e) => e.queue === expired, 'expired: unused for x-expires').catch((e: unknown) => this.ctx.logger.warn(`expiring queue ${name}: ${(e as Error).message}`));
