@@ -88,6 +88,8 @@ interface Running {
   /** Spawn to both ports accepting. */
   readyMs: number;
   stderr: () => string;
+  /** Started through npm, as the leader of its own process group. */
+  viaNpm: boolean;
 }
 
 async function start(dataDir: string, opts: { warmUp?: boolean; viaNpm?: boolean; cpuProf?: string } = {}): Promise<Running> {
@@ -96,7 +98,7 @@ async function start(dataDir: string, opts: { warmUp?: boolean; viaNpm?: boolean
   const env = { ...process.env, HOPPER_AMQP_WARM_UP_MESSAGES: opts.warmUp ? String(WARM_UP_MESSAGES) : '0' };
   const t0 = performance.now();
   const child = opts.viaNpm
-    ? spawn('npm', ['start', '--silent', '--', ...args.slice(1)], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] })
+    ? spawn('npm', ['start', '--silent', '--', ...args.slice(1)], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'], detached: true })
     : spawn(process.execPath, [...HOPPER_NODE_FLAGS, ...(opts.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProf] : []), main, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
@@ -108,14 +110,18 @@ async function start(dataDir: string, opts: { warmUp?: boolean; viaNpm?: boolean
   } catch (e) {
     throw new Error(`hopper did not start (${(e as Error).message}):\n${err}`);
   }
-  return { child, amqpPort, kafkaPort, readyMs: performance.now() - t0, stderr: () => err };
+  return { child, amqpPort, kafkaPort, readyMs: performance.now() - t0, stderr: () => err, viaNpm: opts.viaNpm === true };
 }
 
 async function stop(r: Running, signal: NodeJS.Signals): Promise<void> {
-  const exit = new Promise((res) => r.child.once('exit', res));
-  // npm start runs node under a shell: signal the whole process group's leader's children too.
-  r.child.kill(signal);
-  await exit;
+  // 'close' comes once the process has exited and every holder of its stderr has too: under
+  // npm start, that includes the broker.
+  const closed = new Promise((res) => r.child.once('close', res));
+  // npm (11) exits on SIGTERM without passing it on to the shell and the broker it started,
+  // which then keep running: signal npm's whole process group.
+  if (r.viaNpm) process.kill(-r.child.pid!, signal);
+  else r.child.kill(signal);
+  await closed;
 }
 
 function rssMb(pid: number): number {
@@ -172,9 +178,7 @@ async function viaNpm(a: Args): Promise<void> {
     const dir = tmp();
     const r = await start(join(dir, 'data'), { viaNpm: true });
     times.push(r.readyMs);
-    // npm runs `sh -c node ...`: SIGTERM to npm is forwarded to the script.
     await stop(r, 'SIGTERM');
-    await sleep(200);
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(`fresh start through npm start: ${stats(times)}`);
