@@ -161,7 +161,7 @@ test('a transient queue confirms a publish before any reply its consumer makes t
   for (let i = 0; i < 20; i++) {
     const id = String(i);
     await new Promise<void>((resolve, reject) =>
-      client.sendToQueue(queue, Buffer.from('ping'), { replyTo: 'amq.rabbitmq.reply-to', correlationId: id }, (err) => (err ? reject(err) : (confirmed.add(id), resolve()))),
+      client.sendToQueue(queue, Buffer.from('ping'), { replyTo: 'amq.rabbitmq.reply-to', correlationId: id, expiration: '5000' }, (err) => (err ? reject(err) : (confirmed.add(id), resolve()))),
     );
     await waitFor(() => replies.some((r) => r.id === id), 5000, `reply ${id}`);
   }
