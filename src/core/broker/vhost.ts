@@ -340,6 +340,7 @@ export class Vhost {
       },
       deadLetter: (m, info) => this.deadLetter(m, info),
       onDamage: (d) => this.ctx.logger.error(describeDamage(fromQueueDamage(this.name, name, d))),
+      transient: !durable || owner !== null,
       onIdleExpired: (expired) => {
         // Only that queue: the name may have been deleted and declared again since.
         this.deleteQueueIf(name, (e) => e.queue === expired, 'expired: unused for x-expires').catch((e: unknown) => this.ctx.logger.warn(`expiring queue ${name}: ${(e as Error).message}`));
@@ -596,6 +597,8 @@ export class Vhost {
 
   async close(): Promise<void> {
     this.deadLetters.flush();
+    // Declares and deletes under way (an exclusive queue going with its connection) finish first.
+    await this.locks.idle();
     const closing: Promise<unknown>[] = [];
     for (const e of this.queues.values()) {
       // Transient and exclusive queues do not outlive the broker.

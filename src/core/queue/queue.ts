@@ -67,6 +67,14 @@ export interface QueueParts {
   onDeleted: (() => Promise<void>) | null;
   /** Told of every message loss to damaged storage (for the error log). */
   onDamage: ((d: QueueDamage) => void) | null;
+  /**
+   * The queue does not outlive the broker (not durable, or exclusive), so there is no
+   * durability to wait for: publishes resolve once the queue has the message, before its first
+   * delivery. Clients rely on that order as RabbitMQ gives it for such queues: a confirm comes
+   * before any reply a consumer makes to the message (rabbitmq-client's RPCClient listens for
+   * the reply only once the request is confirmed, and dropped replies that came first).
+   */
+  transient: boolean;
 }
 
 /** What recovery found at open, for the broker's startup log line. */
@@ -100,6 +108,8 @@ export class Queue implements ConsumerHost {
   private readonly onIdleExpired: ((q: Queue) => void) | null;
   private readonly onDeleted: (() => Promise<void>) | null;
   private readonly onDamage: ((d: QueueDamage) => void) | null;
+  /** See QueueParts.transient. */
+  private readonly transient: boolean;
   private readonly losses: QueueDamage[] = [];
 
   private readonly ready: ReadySet;
@@ -164,6 +174,7 @@ export class Queue implements ConsumerHost {
     this.onIdleExpired = p.onIdleExpired;
     this.onDeleted = p.onDeleted;
     this.onDamage = p.onDamage;
+    this.transient = p.transient;
     const rec = p.recovered;
     this.recovery = { unclean: rec.unclean, messagesScanned: rec.messagesScanned, eventsReplayed: rec.eventsReplayed, lostMessages: rec.lost?.count ?? 0 };
     const now = this.clock.now();
@@ -338,6 +349,8 @@ export class Queue implements ConsumerHost {
       if (info.dueAt > now) this.delayed.push(info.dueAt, offset, info.size, info.expiresAt, info.level, info.groupId);
       else this.ready.push(false, offset, info.size, info.expiresAt, info.level, info.groupId);
       p.visible?.();
+      // Resolved before the dispatch below delivers it (onDurable's resolve is then a no-op).
+      if (this.transient) p.resolve(offset);
     }
     // Deliver first, then trim: a message a consumer can take at once never counts (RabbitMQ).
     this.dispatch();
