@@ -50,8 +50,8 @@ describe('KIP-848 consumer groups with librdkafka (node-rdkafka)', { skip: rdkaf
     await p.disconnect();
   }
 
-  async function member(groupId: string, clientId: string, topics: string[]): Promise<Member> {
-    const child = fork(memberScript, [JSON.stringify({ bootstrap: h.bootstrap, groupId, clientId, topics })], { stdio: 'inherit' });
+  async function member(groupId: string, clientId: string, topics: string[], extra: Record<string, unknown> = {}): Promise<Member> {
+    const child = fork(memberScript, [JSON.stringify({ bootstrap: h.bootstrap, groupId, clientId, topics, extra })], { stdio: 'inherit' });
     children.push(child);
     const got: string[] = [];
     let closed = false;
@@ -112,5 +112,31 @@ describe('KIP-848 consumer groups with librdkafka (node-rdkafka)', { skip: rdkaf
     await waitFor(() => c.got.length === 6, 30_000, 'rx-two read once the regex is refreshed');
     assert.ok(c.got.every((v) => !v.startsWith('no')));
     await c.close();
+  });
+
+  it('classic librdkafka members and a KIP-848 one share a group: it converts, and converts back when the KIP-848 member leaves', async () => {
+    const groups = h.listener.context.groups;
+    await h.broker.vhost('/').createTopic('mix', { partitions: 4 });
+    await produce('mix', 20, 'x');
+    // range: librdkafka's sticky assignors put user data in their assignments, which Kafka refuses to carry over.
+    const classic = { 'group.protocol': 'classic', 'partition.assignment.strategy': 'range', 'session.timeout.ms': 10_000, 'heartbeat.interval.ms': 300 };
+    const k1 = await member('mix-g', 'k1', ['mix'], classic);
+    const k2 = await member('mix-g', 'k2', ['mix'], classic);
+    await waitFor(() => groups.describe('mix-g')?.state === 'Stable' && groups.describe('mix-g')!.members.length === 2 && k1.got.length + k2.got.length === 20, 20_000, 'classic group reading');
+    const m = await member('mix-g', 'modern', ['mix']);
+    await waitFor(() => {
+      const d = groups.describeConsumerGroup('mix-g');
+      return d?.state === 'Stable' && d.members.length === 3 && d.members.every((x) => x.assignment.topicPartitions.length > 0);
+    }, 20_000, 'one group, three members of two protocols, each assigned');
+    assert.deepEqual(groups.describeConsumerGroup('mix-g')!.members.map((x) => x.memberType).sort(), [0, 0, 1]);
+    await produce('mix', 20, 'y');
+    await waitFor(() => k1.got.length + k2.got.length + m.got.length === 40, 20_000, 'the second 20');
+    await m.close();
+    await waitFor(() => groups.kind('mix-g') === 'classic' && groups.describe('mix-g')?.state === 'Stable', 20_000, 'classic again');
+    await produce('mix', 20, 'z');
+    await waitFor(() => k1.got.length + k2.got.length + m.got.length === 60, 20_000, 'the third 20, by the classic members');
+    assert.equal(new Set([...k1.got, ...k2.got, ...m.got]).size, 60, 'nothing read twice');
+    await k1.close();
+    await k2.close();
   });
 });
