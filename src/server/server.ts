@@ -95,7 +95,12 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
     }
     if (config.kafka.port >= 0) {
       const k = config.kafka;
-      kafka = await listenKafka(b, { host: k.host, port: k.port, autoCreateTopics: k.autoCreateTopics, numPartitions: k.numPartitions, saslRequired: k.saslRequired }, log);
+      const gc = k.groupConsumer;
+      kafka = await listenKafka(b, {
+        host: k.host, port: k.port, autoCreateTopics: k.autoCreateTopics, numPartitions: k.numPartitions, saslRequired: k.saslRequired,
+        groupConsumerHeartbeatIntervalMs: gc.heartbeatIntervalMs, groupConsumerSessionTimeoutMs: gc.sessionTimeoutMs,
+        groupConsumerMaxSize: gc.maxSize, groupConsumerMigrationPolicy: gc.migrationPolicy,
+      }, log);
       log.info(`kafka listening on ${shown(k.host)}:${kafka.port}`);
     }
     signal?.throwIfAborted();

@@ -91,6 +91,8 @@ export class Vhost {
   private readonly locks = new NameLocks();
   private readonly queueDeletedListeners = new Set<(entry: QueueEntry) => void>();
   private readonly topicDeletedListeners = new Set<(topic: Topic) => void>();
+  /** Bumped whenever a topic is created or deleted or gains partitions (Kafka consumer groups watch it). */
+  topicsVersion = 0;
   /** Readers waiting for appends to this vhost's topics (Kafka fetches, AMQP stream consumers). */
   readonly appends = new PartitionWaiters();
   private readonly deadLetters: DeadLetterLog;
@@ -453,6 +455,7 @@ export class Vhost {
     const def = await this.catalogue.putTopic({ vhost: this.name, name, partitions: spec.partitions ?? 1, config });
     const topic = await Topic.open(name, paths.topic(this.ctx.dataDir, this.name, name, def.id), def.partitions, logConfig, this.ctx.openTopicLog, this.appends);
     this.topics.set(name, topic);
+    this.topicsVersion++;
     this.router.addTopic(name);
     const exchange = recordsExchangeName(name);
     if (exchange !== null) {
@@ -484,6 +487,7 @@ export class Vhost {
   private async deleteTopicLocked(name: string): Promise<void> {
     const t = this.topic(name);
     this.topics.delete(name);
+    this.topicsVersion++;
     for (const fn of this.topicDeletedListeners) fn(t);
     // Waiting Kafka fetches look again now (and answer UNKNOWN_TOPIC_OR_PARTITION).
     t.wakeReaders();
@@ -511,6 +515,7 @@ export class Vhost {
     return this.locks.run(lockKey('topic', name), async () => {
       const t = this.topic(name);
       await t.addPartitions(total);
+      this.topicsVersion++;
       const def = this.catalogue.topic(this.name, name);
       if (def) await this.catalogue.putTopic({ ...def, partitions: total });
     });

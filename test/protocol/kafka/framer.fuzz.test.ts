@@ -212,7 +212,9 @@ test('lengths beyond the frame or the caps, negative lengths and over-long varin
   b.writeInt32BE(8, 0);
   assert.equal(reason(() => decodeRequestBody(SaslAuthenticate, 0, b)), 'ok');
   assert.equal(reason(() => decodeRequestBody(SaslAuthenticate, 0, b, decodeLimits({ maxBytesLength: 7 }))), 'limit');
-  assert.equal(reason(() => decodeRequestBody(SaslAuthenticate, 0, Buffer.concat([b, Buffer.from([0])]))), 'trailing_bytes');
+  // Bytes after the last field: ignored, as Kafka ignores them, unless strict.
+  assert.equal(reason(() => decodeRequestBody(SaslAuthenticate, 0, Buffer.concat([b, Buffer.from([0])]))), 'ok');
+  assert.equal(reason(() => decodeRequestBody(SaslAuthenticate, 0, Buffer.concat([b, Buffer.from([0])]), undefined, true)), 'trailing_bytes');
   // v2 (flexible): compact bytes, then the tagged-field section.
   assert.equal(reason(() => decodeRequestBody(SaslAuthenticate, 2, Buffer.from([0x80, 0x80, 0x80, 0x80, 0x80, 0x01]))), 'malformed');
   assert.equal(reason(() => decodeRequestBody(SaslAuthenticate, 2, Buffer.from([0x80, 0x80]))), 'truncated');

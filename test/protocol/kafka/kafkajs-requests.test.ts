@@ -150,7 +150,7 @@ for (const [name, dir, args, check] of cases) {
       const f = frames[0]!;
       assert.equal(f.kind, 'request', `${name} v${v}`);
       assert.deepEqual([f.apiKey, f.apiVersion, f.correlationId, f.clientId], [a.apiKey, v, 1234, 'hopper-test']);
-      const decoded = decodeRequestBody(a, v, f.body);
+      const decoded = decodeRequestBody(a, v, f.body, undefined, true);
       check(decoded, v);
       const again = Buffer.concat(encodeRequest(a, v, { correlationId: 1234, clientId: 'hopper-test' }, decoded as never));
       assert.equal(again.toString('hex'), frame.toString('hex'), `${name} v${v} re-encoded`);

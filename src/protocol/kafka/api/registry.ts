@@ -8,6 +8,8 @@ import { AddOffsetsToTxn } from './add-offsets-to-txn.js';
 import { AddPartitionsToTxn } from './add-partitions-to-txn.js';
 import { AlterConfigs } from './alter-configs.js';
 import { ApiVersions } from './api-versions.js';
+import { ConsumerGroupDescribe } from './consumer-group-describe.js';
+import { ConsumerGroupHeartbeat } from './consumer-group-heartbeat.js';
 import { CreatePartitions } from './create-partitions.js';
 import { CreateTopics } from './create-topics.js';
 import { DeleteGroups } from './delete-groups.js';
@@ -57,5 +59,5 @@ export const kafkaApis: ApiRegistry = createRegistry([
   LeaveGroup, SyncGroup, DescribeGroups, ListGroups, SaslHandshake, ApiVersions, CreateTopics, DeleteTopics,
   DeleteRecords, InitProducerId, OffsetForLeaderEpoch, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn,
   TxnOffsetCommit, DescribeConfigs, AlterConfigs, SaslAuthenticate, CreatePartitions, DeleteGroups,
-  IncrementalAlterConfigs, DescribeCluster,
+  IncrementalAlterConfigs, DescribeCluster, ConsumerGroupHeartbeat, ConsumerGroupDescribe,
 ]);

@@ -4,6 +4,8 @@ import { addOffsetsToTxnHandler } from './add-offsets-to-txn.js';
 import { addPartitionsToTxnHandler } from './add-partitions-to-txn.js';
 import { alterConfigsHandler } from './alter-configs.js';
 import { apiVersionsHandler } from './api-versions.js';
+import { consumerGroupDescribeHandler } from './consumer-group-describe.js';
+import { consumerGroupHeartbeatHandler } from './consumer-group-heartbeat.js';
 import { createPartitionsHandler } from './create-partitions.js';
 import { createTopicsHandler } from './create-topics.js';
 import { deleteGroupsHandler } from './delete-groups.js';
@@ -39,6 +41,7 @@ const all: HandlerEntry[] = [
   initProducerIdHandler, offsetForLeaderEpochHandler, describeConfigsHandler, alterConfigsHandler, saslAuthenticateHandler,
   createPartitionsHandler, deleteGroupsHandler, incrementalAlterConfigsHandler, describeClusterHandler,
   addPartitionsToTxnHandler, addOffsetsToTxnHandler, endTxnHandler, txnOffsetCommitHandler,
+  consumerGroupHeartbeatHandler, consumerGroupDescribeHandler,
 ];
 
 export const kafkaHandlers: ReadonlyMap<number, HandlerEntry> = new Map(all.map((h) => [h.api.apiKey, h]));

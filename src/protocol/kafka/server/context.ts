@@ -13,6 +13,7 @@ import type { Topic } from '../../../core/topic/topic.js';
 import type { ApiRegistry } from '../api/registry.js';
 import { FramePool } from '../codec/frame-pool.js';
 import { GroupCoordinator } from '../groups/coordinator.js';
+import type { TopicsView } from '../groups/consumer/regex-subscriptions.js';
 import type { KafkaEndpointOptions } from './options.js';
 import { topicIdOf } from './topic-ids.js';
 import { silentLogger, type Logger } from '../../../server/logger.js';
@@ -51,6 +52,11 @@ export class KafkaContext {
       minSessionTimeoutMs: options.groupMinSessionTimeoutMs,
       maxSessionTimeoutMs: options.groupMaxSessionTimeoutMs,
       initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs,
+      consumer: {
+        sessionTimeoutMs: options.groupConsumerSessionTimeoutMs, heartbeatIntervalMs: options.groupConsumerHeartbeatIntervalMs,
+        maxSize: options.groupConsumerMaxSize, migrationPolicy: options.groupConsumerMigrationPolicy,
+      },
+      topics: this.topicsView(),
       // A group member dropped by the coordinator is a consumer the broker cancelled.
       onMemberExpired: (groupId, m, reason) =>
         logger.info(`kafka group '${groupId}': member ${m.memberId} removed: ${reason}`, {
@@ -91,6 +97,22 @@ export class KafkaContext {
 
   get vhost(): Vhost {
     return this.broker.vhost(this.options.vhost);
+  }
+
+  /** The vhost's topics as KIP-848 groups see them (ids, sizes, and a version that moves on any change). */
+  private topicsView(): TopicsView {
+    const ctx = this;
+    return {
+      get version() {
+        return ctx.vhost.topicsVersion;
+      },
+      names: () => ctx.vhost.topicNames(),
+      describe: (name) => {
+        const t = ctx.topic(name);
+        return t ? { id: ctx.topicId(name), partitions: t.partitionCount } : undefined;
+      },
+      nameOf: (id) => ctx.topicNameById(id),
+    };
   }
 
   /** Hopper's cluster id: stable per data directory (derived from its path, 22 chars like Kafka's). */

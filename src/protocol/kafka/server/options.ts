@@ -35,6 +35,14 @@ export interface KafkaEndpointOptions {
   groupMaxSessionTimeoutMs: number;
   /** How long a new group waits for more members before its first rebalance completes (group.initial.rebalance.delay.ms). */
   groupInitialRebalanceDelayMs: number;
+  /** KIP-848 groups: a member silent this long is fenced (Kafka's group.consumer.session.timeout.ms). */
+  groupConsumerSessionTimeoutMs: number;
+  /** KIP-848 groups: how often members are told to heartbeat (group.consumer.heartbeat.interval.ms). */
+  groupConsumerHeartbeatIntervalMs: number;
+  /** KIP-848 groups: most members of one group (group.consumer.max.size; Kafka's default is unbounded). */
+  groupConsumerMaxSize: number;
+  /** Which non-empty groups convert between the classic and KIP-848 protocols (group.consumer.migration.policy). */
+  groupConsumerMigrationPolicy: 'bidirectional' | 'upgrade' | 'downgrade' | 'disabled';
 }
 
 export const defaultKafkaEndpointOptions: KafkaEndpointOptions = {
@@ -53,4 +61,8 @@ export const defaultKafkaEndpointOptions: KafkaEndpointOptions = {
   groupMinSessionTimeoutMs: 1_000,
   groupMaxSessionTimeoutMs: 1_800_000,
   groupInitialRebalanceDelayMs: 0,
+  groupConsumerSessionTimeoutMs: 45_000,
+  groupConsumerHeartbeatIntervalMs: 5_000,
+  groupConsumerMaxSize: 10_000,
+  groupConsumerMigrationPolicy: 'bidirectional',
 };

@@ -2,9 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApiVersions } from '../../../../src/protocol/kafka/api/api-versions.js';
 import { Fetch } from '../../../../src/protocol/kafka/api/fetch.js';
+import { ListGroups } from '../../../../src/protocol/kafka/api/list-groups.js';
+import { OffsetFetch } from '../../../../src/protocol/kafka/api/offset-fetch.js';
 import { Metadata } from '../../../../src/protocol/kafka/api/metadata.js';
 import { Produce } from '../../../../src/protocol/kafka/api/produce.js';
 import { KafkaError } from '../../../../src/protocol/kafka/codec/error-codes.js';
+import { encodeRequest } from '../../../../src/protocol/kafka/codec/message.js';
 import { controlKey, controlValue, encodeBatch } from '../../../../src/storage/codec/record-batch.js';
 import { RawClient } from './raw-client.js';
 import { startHarness, type Harness } from './harness.js';
@@ -45,7 +48,6 @@ describe('kafka endpoint under hostile input', () => {
     ['a negative size prefix', Buffer.from([0xff, 0xff, 0xff, 0xf0])],
     ['an array count of a billion', frame(3, 1, Buffer.from([0x3b, 0x9a, 0xca, 0x00]))],
     ['a string longer than the frame', frame(3, 1, Buffer.from([0, 0, 0, 1, 0x7f, 0xff, 0x61]))],
-    ['trailing bytes after a request', frame(18, 0, Buffer.from([1, 2, 3]))],
     ['an unknown api key', frame(999, 0, Buffer.alloc(0))],
     ['an unsupported version of Metadata', frame(3, 99, Buffer.alloc(0))],
   ];
@@ -57,6 +59,29 @@ describe('kafka endpoint under hostile input', () => {
       await stillServes();
     });
   }
+
+  it('ignores bytes after the last field of a request, as Kafka does (librdkafka 2.0.2 sends some)', async () => {
+    const c = await RawClient.open(h.listener.port);
+    /** The request's frame with `extra` bytes after its last field (the size prefix covers them). */
+    const withTrailing = (chunks: Buffer[], extra: number[]): Buffer => {
+      const f = Buffer.concat([...chunks, Buffer.from(extra)]);
+      f.writeInt32BE(f.length - 4, 0);
+      return f;
+    };
+    c.write(frame(18, 0, Buffer.from([1, 2, 3]), 5));
+    assert.equal((await c.receive(ApiVersions, 0)).body.errorCode, 0);
+    // As librdkafka 2.0.2's ListConsumerGroups and all-partitions ListConsumerGroupOffsets.
+    c.write(withTrailing(encodeRequest(ListGroups, 4, { correlationId: 6, clientId: 'rdkafka' }, { statesFilter: [], typesFilter: [] }), [0]));
+    const groups = await c.receive(ListGroups, 4);
+    assert.deepEqual([groups.correlationId, groups.body.errorCode], [6, 0]);
+    c.write(withTrailing(encodeRequest(OffsetFetch, 7, { correlationId: 7, clientId: 'rdkafka' }, { groupId: 'g', topics: null, requireStable: true, groups: [] }), [0, 0, 0]));
+    const offsets = await c.receive(OffsetFetch, 7);
+    assert.deepEqual([offsets.correlationId, offsets.body.errorCode, offsets.body.topics], [7, 0, []]);
+    // A field that runs past the end is still refused.
+    c.write(frame(3, 1, Buffer.from([0, 0, 0, 1, 0, 9, 0x61])));
+    await c.waitClosed();
+    await stillServes();
+  });
 
   it('answers ApiVersions of an unknown version in v0 with UNSUPPORTED_VERSION', async () => {
     const c = await RawClient.open(h.listener.port);

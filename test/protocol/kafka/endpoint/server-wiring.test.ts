@@ -1,14 +1,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { ConsumerGroupHeartbeat } from '../../../../src/protocol/kafka/api/consumer-group-heartbeat.js';
 import { loadConfig } from '../../../../src/server/config.js';
 import { silentLogger } from '../../../../src/server/logger.js';
 import { startServer } from '../../../../src/server/server.js';
 import { tempDir } from '../../../helpers/tmp.js';
+import { RawClient } from './raw-client.js';
 
 test('config: kafka listener defaults, env and flags', () => {
   const d = loadConfig({});
-  assert.deepEqual(d.kafka, { host: 'localhost', port: 9092, autoCreateTopics: true, numPartitions: 1, saslRequired: false, logRetentionMs: 604_800_000, logRetentionBytes: -1 });
+  assert.deepEqual(d.kafka, {
+    host: 'localhost', port: 9092, autoCreateTopics: true, numPartitions: 1, saslRequired: false, logRetentionMs: 604_800_000, logRetentionBytes: -1,
+    groupConsumer: { heartbeatIntervalMs: 5000, sessionTimeoutMs: 45_000, maxSize: 10_000, migrationPolicy: 'bidirectional' },
+  });
   const c = loadConfig({ env: { HOPPER_KAFKA_PORT: '19092', HOPPER_KAFKA_AUTO_CREATE_TOPICS: 'false', HOPPER_KAFKA_NUM_PARTITIONS: '3' }, flags: { 'kafka.port': '29092' } });
   assert.equal(c.kafka.port, 29092);
   assert.equal(c.kafka.autoCreateTopics, false);
@@ -16,9 +21,12 @@ test('config: kafka listener defaults, env and flags', () => {
   assert.throws(() => loadConfig({ env: { HOPPER_KAFKA_AUTO_CREATE_TOPICS: 'maybe' } }), /true or false/);
 });
 
-test('startServer opens the Kafka listener and honours num.partitions and log.retention.ms', async () => {
+test('startServer opens the Kafka listener and honours num.partitions, log.retention.ms and group.consumer.heartbeat.interval.ms', async () => {
   const tmp = await tempDir();
-  const config = loadConfig({ flags: { dataDir: tmp.dir, 'http.port': '-1', 'amqp.port': '-1', 'kafka.port': '0' }, env: { HOPPER_KAFKA_NUM_PARTITIONS: '2', HOPPER_KAFKA_LOG_RETENTION_MS: '3600000' } });
+  const config = loadConfig({
+    flags: { dataDir: tmp.dir, 'http.port': '-1', 'amqp.port': '-1', 'kafka.port': '0' },
+    env: { HOPPER_KAFKA_NUM_PARTITIONS: '2', HOPPER_KAFKA_LOG_RETENTION_MS: '3600000', HOPPER_KAFKA_GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS: '1234' },
+  });
   const server = await startServer(config, silentLogger);
   try {
     assert.ok(server.kafkaPort !== null && server.kafkaPort > 0);
@@ -30,6 +38,13 @@ test('startServer opens the Kafka listener and honours num.partitions and log.re
     await producer.disconnect();
     assert.equal(server.broker.vhost('/').topic('wired').partitionCount, 2);
     assert.equal(server.broker.vhost('/').topic('wired').config.retentionMs, 3_600_000, 'kafka.logRetentionMs reaches the topics');
+    const raw = await RawClient.open(server.kafkaPort!);
+    raw.send(ConsumerGroupHeartbeat, 1, {
+      groupId: 'wired-g', memberId: 'm', memberEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: 1000, subscribedTopicNames: ['wired'],
+      subscribedTopicRegex: null, serverAssignor: null, topicPartitions: [],
+    });
+    assert.equal((await raw.receive(ConsumerGroupHeartbeat, 1)).body.heartbeatIntervalMs, 1234, 'kafka.groupConsumer settings reach the coordinator');
+    raw.close();
   } finally {
     await server.close();
     await tmp.cleanup();
