@@ -414,6 +414,17 @@ export class Vhost {
     t.reconfigure(logConfig);
   }
 
+  /** Applies the broker's current topic defaults (BrokerContext.topicDefaults) to every topic. */
+  refreshTopicConfigs(): void {
+    for (const [name, t] of this.topics) {
+      try {
+        t.reconfigure(this.ctx.topicLogConfig(this.catalogue.topic(this.name, name)?.config ?? {}));
+      } catch (e) {
+        this.ctx.logger.warn(`topic ${name} in vhost ${this.name} keeps its settings: ${(e as Error).message}`);
+      }
+    }
+  }
+
   /** Committed consumer-group offsets of this vhost (opened on first use). */
   async groupOffsets(): Promise<GroupOffsets> {
     this.offsets ??= await GroupOffsets.open(await this.ctx.openOffsetsLog(paths.groupOffsets(this.ctx.dataDir, this.name)));
