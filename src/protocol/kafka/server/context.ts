@@ -12,6 +12,7 @@ import type { Topic } from '../../../core/topic/topic.js';
 import type { ApiRegistry } from '../api/registry.js';
 import { FramePool } from '../codec/frame-pool.js';
 import { GroupCoordinator } from '../groups/coordinator.js';
+import { QuotaManager } from '../quotas/manager.js';
 import type { KafkaEndpointOptions } from './options.js';
 import { topicIdOf } from './topic-ids.js';
 
@@ -29,6 +30,8 @@ export class KafkaContext {
   /** The wake-ups of fetches waiting now, so that closing the endpoint answers them at once. */
   private readonly fetchWakes = new Set<() => void>();
   readonly groups: GroupCoordinator;
+  /** Client quotas (AlterClientQuotas), enforced per request by the connections. */
+  readonly quotas: QuotaManager;
   readonly node: AdvertisedNode;
   /** Per-topic id cache, keyed by catalogue id so a re-created topic gets a new one. */
   private readonly ids = new Map<string, { catalogueId: string; id: string }>();
@@ -43,6 +46,7 @@ export class KafkaContext {
     const host = options.advertisedHost ?? (options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host);
     this.node = { nodeId: NODE_ID, host, port: options.port };
     this.clusterId = topicIdOf('cluster', broker.dataDir, '');
+    this.quotas = new QuotaManager(broker.catalogue, broker.ctx.clock);
     this.groups = new GroupCoordinator({
       clock: broker.ctx.clock,
       minSessionTimeoutMs: options.groupMinSessionTimeoutMs,
