@@ -1,8 +1,8 @@
 /**
  * ListConfigResources: v0 (ListClientMetricsResources) lists client-metrics subscriptions, of
  * which Hopper has none; v1 lists the resources of the types asked for (all when none):
- * topics (2), this broker (4) and its loggers (8), client-metrics subscriptions (16, none) and
- * groups (32).
+ * topics (2), this broker (4), client-metrics subscriptions (16, none) and groups (32). Broker
+ * loggers (8) are a type Kafka knows and Hopper has none of (its log level is a start-up setting).
  */
 import { ListConfigResources } from '../api/list-config-resources.js';
 import { KafkaError } from '../codec/error-codes.js';
@@ -20,7 +20,7 @@ const ALL = [TOPIC, BROKER, BROKER_LOGGER, CLIENT_METRICS, GROUP];
 async function names(kafka: KafkaContext, type: number): Promise<string[]> {
   switch (type) {
     case TOPIC: return kafka.vhost.topicNames().sort();
-    case BROKER: case BROKER_LOGGER: return [String(kafka.node.nodeId)];
+    case BROKER: return [String(kafka.node.nodeId)];
     case GROUP: return [...new Set([...(await kafka.vhost.groupOffsets()).groupNames(), ...kafka.groups.list().map((g) => g.groupId)])].sort();
     default: return [];
   }

@@ -17,8 +17,28 @@ import { IncrementalAlterConfigs } from '../../../../src/protocol/kafka/api/incr
 import { Produce } from '../../../../src/protocol/kafka/api/produce.js';
 import { KafkaError } from '../../../../src/protocol/kafka/codec/error-codes.js';
 import { encodeBatch, forEachBatch, isLogAppendTime } from '../../../../src/storage/codec/record-batch.js';
+import { execFile } from 'node:child_process';
+import { findPython } from '../../../helpers/python.js';
 import { RawClient } from './raw-client.js';
 import { readStored, startHarness, type Harness } from './harness.js';
+
+const python = findPython('kafka');
+
+/**
+ * kafka-python's admin client (Debian's 2.0.2: DescribeConfigs v2, AlterConfigs v1): alter a
+ * topic's compression.type and message.format.version, describe the topic and the broker.
+ */
+const kafkaPythonConfigs = `
+import json, sys
+from kafka.admin import KafkaAdminClient, ConfigResource, ConfigResourceType, NewTopic
+a = KafkaAdminClient(bootstrap_servers=sys.argv[1], request_timeout_ms=10000)
+a.create_topics([NewTopic('cfg-kp', 1, 1, topic_configs={'delete.retention.ms': '900'})])
+r = a.alter_configs([ConfigResource(ConfigResourceType.TOPIC, 'cfg-kp', configs={'compression.type': 'gzip', 'message.format.version': '0.10.0.0'})])
+altered = [list(x)[:2] for x in r.resources]
+t = a.describe_configs([ConfigResource(ConfigResourceType.TOPIC, 'cfg-kp')])[0].resources[0]
+b = a.describe_configs([ConfigResource(ConfigResourceType.BROKER, '0')])[0].resources[0]
+print(json.dumps({'altered': altered, 'topic': {c[0]: c[1] for c in t[4]}, 'broker': {c[0]: c[1] for c in b[4]}}))
+`;
 
 describe('kafka topic and broker configs', () => {
   let h: Harness;
@@ -224,6 +244,16 @@ describe('kafka topic and broker configs', () => {
     } finally {
       await kadmin.disconnect();
     }
+  });
+
+  it('kafka-python: alter_configs and describe_configs on a topic and on the broker', { skip: python === null ? 'kafka-python is not installed (apt-get install python3-kafka)' : false }, async () => {
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(python!, ['-c', kafkaPythonConfigs, h.bootstrap], { timeout: 60_000 }, (e, stdout, stderr) => (e ? reject(new Error(`${e.message}\n${stderr}`)) : resolve(stdout))));
+    const r = JSON.parse(out) as { altered: [number, string | null][]; topic: Record<string, string>; broker: Record<string, string> };
+    assert.deepEqual(r.altered, [[0, null]]);
+    assert.deepEqual([r.topic['compression.type'], r.topic['message.format.version'], r.topic['delete.retention.ms']], ['gzip', '0.10.0.0', '86400000'], 'AlterConfigs replaced the whole set');
+    assert.equal(r.broker['advertised.listeners'], `PLAINTEXT://127.0.0.1:${h.listener.port}`);
+    assert.equal(r.broker['num.partitions'], '1');
   });
 
   it('applied at produce: LogAppendTime, timestamp bounds, min.insync.replicas and compression.type', async () => {
