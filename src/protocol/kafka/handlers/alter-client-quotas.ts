@@ -23,6 +23,8 @@ export const alterClientQuotasHandler = defineHandler(AlterClientQuotas, async (
     return entity as QuotaEntity;
   });
   const entries: { errorCode: number; errorMessage: string | null; entity: { entityType: string; entityName: string | null }[] }[] = [];
+  // Every entity's change is made before any is awaited, so that they share the catalogue's saves.
+  const saves: Promise<void>[] = [];
   for (let i = 0; i < req.entries.length; i++) {
     const e = req.entries[i]!;
     const entity = entities[i]!;
@@ -63,16 +65,22 @@ export const alterClientQuotasHandler = defineHandler(AlterClientQuotas, async (
       answer(refused.errorCode, refused.errorMessage);
       continue;
     }
-    if (!req.validateOnly) {
-      try {
-        await catalogue.putClientQuota({ entity, values: next });
-        kafka.quotas.reload();
-      } catch (err) {
-        answer(kafkaCode(err), errorMessage(err));
-        continue;
-      }
-    }
     answer(KafkaError.NONE, null);
+    if (!req.validateOnly) {
+      const answered = entries[entries.length - 1]!;
+      let saved: Promise<void>;
+      try {
+        saved = catalogue.putClientQuota({ entity, values: next });
+      } catch (err) {
+        saved = Promise.reject(err);
+      }
+      saves.push(saved.catch((err: unknown) => {
+        answered.errorCode = kafkaCode(err);
+        answered.errorMessage = errorMessage(err);
+      }));
+    }
   }
+  await Promise.all(saves);
+  kafka.quotas.reload();
   return { throttleTimeMs: 0, entries };
 });

@@ -38,26 +38,15 @@ export const alterUserScramCredentialsHandler = defineHandler(AlterUserScramCred
   for (const d of req.deletions) (byUser.get(d.name) ?? byUser.set(d.name, []).get(d.name)!).push({ change: d, deletion: true });
   for (const u of req.upsertions) (byUser.get(u.name) ?? byUser.set(u.name, []).get(u.name)!).push({ change: u, deletion: false });
   const results: { user: string; errorCode: number; errorMessage: string | null }[] = [];
-  for (const [user, changes] of byUser) {
-    const answer = (errorCode: number, message: string | null) => results.push({ user, errorCode, errorMessage: message });
-    if (!mayAlterScram(conn)) {
-      answer(KafkaError.CLUSTER_AUTHORIZATION_FAILED, 'changing SCRAM credentials needs a login as a user with the administrator tag');
-      continue;
-    }
-    if (user === '') {
-      answer(KafkaError.UNACCEPTABLE_CREDENTIAL, 'Username must not be empty');
-      continue;
-    }
+  // Users are changed concurrently, so that their catalogue saves coalesce.
+  await Promise.all([...byUser].map(async ([user, changes]) => {
+    const answer = (errorCode: number, message: string | null) => void results.push({ user, errorCode, errorMessage: message });
+    if (!mayAlterScram(conn)) return answer(KafkaError.CLUSTER_AUTHORIZATION_FAILED, 'changing SCRAM credentials needs a login as a user with the administrator tag');
+    if (user === '') return answer(KafkaError.UNACCEPTABLE_CREDENTIAL, 'Username must not be empty');
     const mechanisms = changes.map((c) => c.change.mechanism);
-    if (new Set(mechanisms).size !== mechanisms.length) {
-      answer(KafkaError.DUPLICATE_RESOURCE, 'A user credential cannot be altered twice in the same request');
-      continue;
-    }
+    if (new Set(mechanisms).size !== mechanisms.length) return answer(KafkaError.DUPLICATE_RESOURCE, 'A user credential cannot be altered twice in the same request');
     const bad = changes.map((c) => refusal(c.change, c.deletion)).find((r) => r !== null);
-    if (bad) {
-      answer(bad[0], bad[1]);
-      continue;
-    }
+    if (bad) return answer(bad[0], bad[1]);
     try {
       // Checked first, so that a request is applied to a user wholly or not at all.
       for (const { change, deletion } of changes) {
@@ -83,6 +72,9 @@ export const alterUserScramCredentialsHandler = defineHandler(AlterUserScramCred
         : e instanceof HopperError && (e.code === 'INVALID_ARGUMENT' || e.code === 'INVALID_NAME') ? KafkaError.UNACCEPTABLE_CREDENTIAL : kafkaCode(e);
       answer(code, errorMessage(e));
     }
-  }
+  }));
+  // In the order the users were first named, as the request listed them.
+  const order = [...byUser.keys()];
+  results.sort((a, b) => order.indexOf(a.user) - order.indexOf(b.user));
   return { throttleTimeMs: 0, results };
 });
