@@ -26,7 +26,7 @@
  * Each broker first serves --broker-warmup unmeasured calls (a long-running broker is warm; without
  * them the first scenario measures Hopper's JIT compiling the paths), and each scenario starts
  * with --warmup unmeasured calls. --hopper-fsync never shows what the durable rows cost without
- * the fsync that a durable queue does before it delivers.
+ * the fsyncs a durable queue does in the background (it delivers before them, docs/queues.md).
  *
  * Prints a markdown table; ratios are Hopper ÷ RabbitMQ at p50.
  */

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/config.js';
 import { createLogger } from '../server/logger.js';
-import { startServer } from '../server/server.js';
+import type { RunningServer } from '../server/server.js';
 
 const usage = `usage: hopper start [options]
 
@@ -16,7 +16,9 @@ options:
   --http-port N       HTTP port for health (default 8080; -1 disables; env HOPPER_HTTP_PORT)
   --amqp-port N       AMQP 0-9-1 port (default 5672; -1 disables; env HOPPER_AMQP_PORT)
   --kafka-port N      Kafka port (default 9092; -1 disables; env HOPPER_KAFKA_PORT)
-  --host ADDR         address for all listeners (default 127.0.0.1)
+  --host ADDR         address for all listeners (default localhost: 127.0.0.1 and ::1)
+  --log-level LEVEL   error | warn | info | debug (default info; env HOPPER_LOG_LEVEL)
+  --log-format FORMAT text | json: one JSON object per line (default text; env HOPPER_LOG_FORMAT)
   -h, --help          this text
 `;
 
@@ -49,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       'amqp-port': { type: 'string' },
       'kafka-port': { type: 'string' },
       host: { type: 'string' },
+      'log-level': { type: 'string' },
+      'log-format': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -73,15 +77,24 @@ async function main(argv: string[]): Promise<number> {
       'amqp.host': values.host,
       'kafka.port': values['kafka-port'],
       'kafka.host': values.host,
+      logLevel: values['log-level'],
+      logFormat: values['log-format'],
     },
   });
-  const log = createLogger(config.logLevel);
-  const server = await startServer(config, log);
+  const log = createLogger(config.logLevel, undefined, config.logFormat);
+  // Signal handlers go in before anything slow (loading the broker's modules, recovery): a
+  // signal during start-up stops start-up cleanly instead of killing the process mid-recovery.
+  const abort = new AbortController();
+  let server: RunningServer | null = null;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info(`${signal} received, shutting down`);
+    log.info(`${signal} received, ${server ? 'shutting down' : 'stopping start-up'}`);
+    if (server === null) {
+      abort.abort(new Error(`start-up stopped by ${signal}`));
+      return;
+    }
     server.close().then(
       () => process.exit(0),
       (e: unknown) => {
@@ -92,7 +105,19 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-  // Handlers go in before the banner: whoever reads the banner may signal at once.
+  const { startServer } = await import('../server/server.js');
+  try {
+    server = await startServer(config, log, { signal: abort.signal });
+  } catch (e) {
+    if (!abort.signal.aborted) throw e;
+    log.info('stopped during start-up');
+    return 0;
+  }
+  if (abort.signal.aborted) {
+    // The signal came after the last step of start-up, before `server` was set.
+    await server.close();
+    return 0;
+  }
   process.stdout.write(server.banner() + '\n');
   return -1; // keep running
 }

@@ -60,6 +60,8 @@ export const errorCatalogue = {
   STORAGE_FAILED: { kafka: 56, amqp: 541, amqpLevel: 'connection', sqs: 'InternalError', httpStatus: 500 },
   RESOURCE_LIMIT: { kafka: 89, amqp: 406, amqpLevel: 'channel', sqs: 'OverLimit', httpStatus: 403 },
   CLOSED: { kafka: 6, amqp: 320, amqpLevel: 'connection', sqs: 'ServiceUnavailable', httpStatus: 503 },
+  /** Another broker process holds the data directory (never reaches a client: start-up fails). */
+  DATA_DIR_IN_USE: { kafka: -1, amqp: 541, amqpLevel: 'connection', sqs: 'InternalError', httpStatus: 503 },
   INTERNAL: { kafka: -1, amqp: 541, amqpLevel: 'connection', sqs: 'InternalError', httpStatus: 500 },
 } as const satisfies Record<string, ErrorMapping>;
 

@@ -3,6 +3,7 @@
  * command-line flags (later wins). Every setting is documented in docs/configuration.md; keep
  * the two in step.
  */
+import { LOOPBACK } from './listen.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type FsyncPolicy, formatFsyncPolicy, parseFsyncPolicy } from '../storage/types.js';
@@ -37,7 +38,7 @@ export interface AmqpListenerConfig extends ListenerConfig {
   handshakeTimeoutMs: number;
   /** Open AMQP connections; further ones are closed at once (0: no limit). */
   maxConnections: number;
-  /** Messages of the synthetic session run at start before clients are accepted (./warm-up.ts); 0: none. */
+  /** Messages of the synthetic session run in the background once the listeners accept (./warm-up.ts); 0: none. */
   warmUpMessages: number;
 }
 
@@ -78,6 +79,8 @@ export interface ServerConfig {
   /** How long shutdown waits for in-flight work before closing logs anyway. */
   shutdownTimeoutMs: number;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
+  /** Log lines as text (key=value fields) or one JSON object per line. */
+  logFormat: 'text' | 'json';
 }
 
 export const defaultConfig: ServerConfig = {
@@ -85,14 +88,15 @@ export const defaultConfig: ServerConfig = {
   fsync: { kind: 'always' },
   maxMessageBytes: 16 * 1024 * 1024,
   segmentMaxBytes: 128 * 1024 * 1024,
-  http: { host: '127.0.0.1', port: 8080 },
-  amqp: { host: '127.0.0.1', port: 5672, frameMaxBytes: 131_072, channelMax: 2047, heartbeatSec: 60, handshakeTimeoutMs: 10_000, maxConnections: 10_000, warmUpMessages: 20_000 },
-  kafka: { host: '127.0.0.1', port: 9092, autoCreateTopics: true, numPartitions: 1, saslRequired: false, logRetentionMs: 7 * 24 * 3600 * 1000, logRetentionBytes: -1 },
+  http: { host: LOOPBACK, port: 8080 },
+  amqp: { host: LOOPBACK, port: 5672, frameMaxBytes: 131_072, channelMax: 2047, heartbeatSec: 60, handshakeTimeoutMs: 10_000, maxConnections: 10_000, warmUpMessages: 0 },
+  kafka: { host: LOOPBACK, port: 9092, autoCreateTopics: true, numPartitions: 1, saslRequired: false, logRetentionMs: 7 * 24 * 3600 * 1000, logRetentionBytes: -1 },
   auth: { failureDelayMs: 100, failureDelayMaxMs: 5_000, failureResetMs: 60_000, failureAddressesMax: 10_000, waitingLoginsPerAddressMax: 1_000, concurrentHashesMax: 1 },
   memoryHighWatermarkBytes: 0,
   diskFreeLimitBytes: 50_000_000,
   shutdownTimeoutMs: 10_000,
   logLevel: 'info',
+  logFormat: 'text',
 };
 
 /** The environment variables read, and the setting each one sets. */
@@ -117,6 +121,7 @@ export const envVars = {
   HOPPER_DISK_FREE_LIMIT_BYTES: 'diskFreeLimitBytes',
   HOPPER_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
   HOPPER_LOG_LEVEL: 'logLevel',
+  HOPPER_LOG_FORMAT: 'logFormat',
 } as const;
 
 type Flat = Record<string, string | number | undefined>;
@@ -175,6 +180,12 @@ function applySetting(cfg: ServerConfig, path: string, raw: unknown, source: str
       const v = str();
       if (!['error', 'warn', 'info', 'debug'].includes(v)) fail('must be error, warn, info or debug');
       cfg.logLevel = v as ServerConfig['logLevel'];
+      break;
+    }
+    case 'logFormat': {
+      const v = str();
+      if (v !== 'text' && v !== 'json') fail('must be text or json');
+      cfg.logFormat = v as ServerConfig['logFormat'];
       break;
     }
     default: fail('is not a known setting');

@@ -2,12 +2,16 @@
  * Starts a broker and its listeners from a ServerConfig, and stops them in order: listeners
  * first (no new work), then the broker (finish fsyncs, close logs).
  */
+import { LOOPBACK } from './listen.js';
+import { mkdir } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { watchResources } from '../core/broker/alarms.js';
 import { Broker } from '../core/broker/broker.js';
+import { DataDirLock } from '../core/broker/data-lock.js';
 import { listenAmqp, type AmqpListener } from '../protocol/amqp/server/listener.js';
 import { healthRoute, listenHttp, type HttpListener } from '../protocol/http/listener.js';
 import { listenKafka, type KafkaListener } from '../protocol/kafka/server/listener.js';
+import { logAlarms } from './alarm-log.js';
 import { warmUpAmqp } from './warm-up.js';
 import { describeConfig, type ServerConfig } from './config.js';
 import type { Logger } from './logger.js';
@@ -25,89 +29,115 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
+export interface StartOptions {
+  /**
+   * Aborted by a signal during start-up: start-up stops at the next step (between recovered
+   * objects at the latest), closes what it opened and rejects with the signal's reason.
+   */
+  signal?: AbortSignal;
+}
+
+/**
+ * Starts in this order: take the data directory's lock (a second process on it fails here,
+ * before it binds any port), the HTTP listener (so /health answers 503 during recovery), the
+ * broker's recovery, then the AMQP and Kafka listeners; ready when all of them accept.
+ */
+export async function startServer(config: ServerConfig, log: Logger, options: StartOptions = {}): Promise<RunningServer> {
+  const { signal } = options;
+  signal?.throwIfAborted();
   log.info(`opening ${describeConfig(config)}`);
-  const { concurrentHashesMax, ...loginThrottle } = config.auth;
-  const broker = await Broker.open({
-    dataDir: config.dataDir,
-    fsync: config.fsync,
-    maxMessageBytes: config.maxMessageBytes,
-    segmentMaxBytes: config.segmentMaxBytes,
-    logRetentionMs: config.kafka.logRetentionMs,
-    logRetentionBytes: config.kafka.logRetentionBytes,
-    logger: log,
-    auth: { concurrentHashesMax, loginThrottle },
-  });
+  await mkdir(config.dataDir, { recursive: true });
+  const lock = await DataDirLock.acquire(config.dataDir);
+  if (lock.tookOverFrom) log.warn(`took over the lock of ${config.dataDir} left by pid ${lock.tookOverFrom.pid} (started ${lock.tookOverFrom.startedAt}), which is no longer running`);
   const started = Date.now();
+  let phase: 'starting' | 'ready' | 'stopping' = 'starting';
+  let broker: Broker | null = null;
   let http: HttpListener | null = null;
   let amqp: AmqpListener | null = null;
   let kafka: KafkaListener | null = null;
-  const stopWatching = watchResources(broker.alarms, {
-    dataDir: config.dataDir,
-    memoryHighWatermarkBytes: config.memoryHighWatermarkBytes > 0 ? config.memoryHighWatermarkBytes : Math.floor(totalmem() * 0.6),
-    diskFreeLimitBytes: config.diskFreeLimitBytes,
-    intervalMs: 2_000,
-  });
-  broker.alarms.subscribe((active) => log.warn(active.size > 0 ? `resource alarm: ${[...active].join(', ')}; publishers are blocked` : 'resource alarms cleared'));
+  let stopWatching = (): void => undefined;
   try {
     if (config.http.port >= 0) {
       http = await listenHttp(config.http.host, config.http.port, [
-        healthRoute(broker, () => ({ uptimeMs: Date.now() - started, dataDir: config.dataDir })),
+        healthRoute({ phase: () => phase, broker: () => broker }, () => ({ uptimeMs: Date.now() - started, dataDir: config.dataDir })),
       ]);
-      log.info(`http listening on ${config.http.host}:${http.port}`);
+      log.info(`http listening on ${shown(config.http.host)}:${http.port}`);
     }
+    signal?.throwIfAborted();
+    const { concurrentHashesMax, ...loginThrottle } = config.auth;
+    broker = await Broker.open({
+      dataDir: config.dataDir,
+      fsync: config.fsync,
+      maxMessageBytes: config.maxMessageBytes,
+      segmentMaxBytes: config.segmentMaxBytes,
+      logRetentionMs: config.kafka.logRetentionMs,
+      logRetentionBytes: config.kafka.logRetentionBytes,
+      logger: log,
+      auth: { concurrentHashesMax, loginThrottle },
+      lock,
+      ...(signal ? { signal } : {}),
+    });
+    const b = broker;
+    const limits = {
+      memoryHighWatermarkBytes: config.memoryHighWatermarkBytes > 0 ? config.memoryHighWatermarkBytes : Math.floor(totalmem() * 0.6),
+      diskFreeLimitBytes: config.diskFreeLimitBytes,
+    };
+    logAlarms(b.alarms, log, limits);
+    stopWatching = watchResources(b.alarms, { dataDir: config.dataDir, ...limits, intervalMs: 2_000 });
+    signal?.throwIfAborted();
     if (config.amqp.port >= 0) {
       const a = config.amqp;
-      if (a.warmUpMessages > 0) {
-        const t0 = Date.now();
-        const n = await warmUpAmqp(a.warmUpMessages).catch((e: unknown) => {
-          log.warn(`amqp warm-up failed (start-up goes on): ${(e as Error).message}`);
-          return 0;
-        });
-        log.info(`amqp warm-up: ${n} messages in ${Date.now() - t0} ms`);
-      }
-      amqp = await listenAmqp(broker, {
+      amqp = await listenAmqp(b, {
         host: a.host, port: a.port, logger: log,
         frameMaxBytes: a.frameMaxBytes, channelMax: a.channelMax, heartbeatSec: a.heartbeatSec, handshakeTimeoutMs: a.handshakeTimeoutMs, maxConnections: a.maxConnections,
       });
-      log.info(`amqp listening on ${config.amqp.host}:${amqp.port}`);
+      log.info(`amqp listening on ${shown(config.amqp.host)}:${amqp.port}`);
     }
     if (config.kafka.port >= 0) {
       const k = config.kafka;
-      kafka = await listenKafka(broker, { host: k.host, port: k.port, autoCreateTopics: k.autoCreateTopics, numPartitions: k.numPartitions, saslRequired: k.saslRequired }, log);
-      log.info(`kafka listening on ${k.host}:${kafka.port}`);
+      kafka = await listenKafka(b, { host: k.host, port: k.port, autoCreateTopics: k.autoCreateTopics, numPartitions: k.numPartitions, saslRequired: k.saslRequired }, log);
+      log.info(`kafka listening on ${shown(k.host)}:${kafka.port}`);
     }
+    signal?.throwIfAborted();
   } catch (e) {
     stopWatching();
+    await kafka?.close();
     await amqp?.close();
     await http?.close();
-    await broker.close();
+    if (broker) await broker.close();
+    else await lock.release();
     throw e;
   }
-
+  phase = 'ready';
+  const openBroker = broker;
+  const stopWarmUp = new AbortController();
+  const warmUp = amqp !== null && config.amqp.warmUpMessages > 0 ? runWarmUp(config.amqp.warmUpMessages, stopWarmUp.signal, log) : Promise.resolve();
   let closing: Promise<void> | null = null;
   return {
-    broker,
+    broker: openBroker,
     config,
     httpPort: http?.port ?? null,
     amqpPort: amqp?.port ?? null,
     kafkaPort: kafka?.port ?? null,
     banner() {
-      const lines = [`Hopper ${broker.version} started`, `  data directory  ${config.dataDir} (fsync ${describeConfig(config).split('fsync ')[1]})`];
-      if (http) lines.push(`  http            http://${config.http.host}:${http.port}/health`);
-      if (amqp) lines.push(`  amqp            amqp://${config.amqp.host}:${amqp.port}`);
-      if (kafka) lines.push(`  kafka           ${config.kafka.host}:${kafka.port}`);
+      const lines = [`Hopper ${openBroker.version} started`, `  data directory  ${config.dataDir} (fsync ${describeConfig(config).split('fsync ')[1]})`];
+      if (http) lines.push(`  http            http://${shown(config.http.host)}:${http.port}/health`);
+      if (amqp) lines.push(`  amqp            amqp://${shown(config.amqp.host)}:${amqp.port}`);
+      if (kafka) lines.push(`  kafka           ${shown(config.kafka.host)}:${kafka.port}`);
       return lines.join('\n');
     },
     close() {
       closing ??= (async () => {
+        phase = 'stopping';
+        stopWarmUp.abort();
         stopWatching();
         await kafka?.close();
         await amqp?.close();
         await http?.close();
+        await warmUp;
         const timer = setTimeout(() => log.warn('shutdown is taking longer than shutdownTimeoutMs'), config.shutdownTimeoutMs);
         try {
-          await broker.close();
+          await openBroker.close();
         } finally {
           clearTimeout(timer);
         }
@@ -116,4 +146,20 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       return closing;
     },
   };
+}
+
+/** The AMQP warm-up (./warm-up.ts), in the background: it never fails start-up. */
+async function runWarmUp(messages: number, signal: AbortSignal, log: Logger): Promise<void> {
+  const t0 = Date.now();
+  try {
+    const n = await warmUpAmqp(messages, signal);
+    log.info(`amqp warm-up: ${n} messages in ${Date.now() - t0} ms`);
+  } catch (e) {
+    log.warn(`amqp warm-up failed: ${(e as Error).message}`);
+  }
+}
+
+/** How a listener's host is shown: the loopback default as the address clients can use as is. */
+function shown(host: string): string {
+  return host === LOOPBACK ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
 }

@@ -15,7 +15,7 @@ test('defaults, then file, then environment, then flags', async () => {
     assert.deepEqual(cfg.fsync, { kind: 'never' });
     assert.equal(cfg.http.port, 9002);
     assert.equal(cfg.http.host, '0.0.0.0');
-    assert.equal(loadConfig().http.host, '127.0.0.1', 'listeners bind to loopback by default');
+    assert.equal(loadConfig().http.host, 'localhost', 'listeners bind to loopback (127.0.0.1 and ::1) by default');
     assert.deepEqual(loadConfig().fsync, defaultConfig.fsync);
   } finally {
     await cleanup();

@@ -14,7 +14,7 @@ test('the hopper shebang, npm start and the benchmark runner pass HOPPER_NODE_FL
   assert.match(shebang, /^#!\/usr\/bin\/env -S node /, 'env -S passes flags to node');
   assert.equal(shebang, `#!/usr/bin/env -S node ${HOPPER_NODE_FLAGS.join(' ')}`);
   const start = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts['start']!;
-  assert.ok(start.includes(`node ${HOPPER_NODE_FLAGS.join(' ')} dist/src/cli/main.js start`), start);
+  assert.ok(start.includes(`node ${HOPPER_NODE_FLAGS.join(' ')} scripts/start.mjs start`), start);
   assert.match(read('scripts/run-bench.mjs'), /\.\.\.HOPPER_NODE_FLAGS/);
   // The built CLI keeps the shebang (tsc copies it).
   assert.equal(readFileSync(new URL('../../src/cli/main.js', import.meta.url), 'utf8').split('\n', 1)[0], shebang);

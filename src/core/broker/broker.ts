@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { silentLogger } from '../../server/logger.js';
-import { diskFs } from '../../storage/fs/index.js';
+import { silentLogger, type Logger } from '../../server/logger.js';
+import { diskFs, type StorageFs } from '../../storage/fs/index.js';
 import { formatFsyncPolicy, systemClock } from '../../storage/types.js';
 import { AccessControl } from '../auth/access-control.js';
 import { Catalogue } from '../catalogue/catalogue.js';
@@ -21,6 +21,8 @@ import { escapeName, paths } from '../paths.js';
 import { Alarms } from './alarms.js';
 import { BrokerContext, defaultTopicRetention, type TopicRetention } from './context.js';
 import { type DamageReport, describeDamage } from './damage.js';
+import { DataDirLock } from './data-lock.js';
+import { NameLocks } from './name-locks.js';
 import type { BrokerOptions } from './options.js';
 import { Session, type LoginRequest } from './session.js';
 import { Vhost } from './vhost.js';
@@ -59,6 +61,7 @@ export class Broker {
   /** Memory and disk alarms: while one is raised, protocols block publishers. */
   readonly alarms = new Alarms();
   private readonly vhostMap = new Map<string, Vhost>();
+  private readonly vhostLocks = new NameLocks();
   private retentionTimer: NodeJS.Timeout | null = null;
   private closed: Promise<void> | null = null;
 
@@ -66,6 +69,7 @@ export class Broker {
     readonly ctx: BrokerContext,
     readonly catalogue: Catalogue,
     readonly access: AccessControl,
+    private readonly lock: DataDirLock | null,
   ) {}
 
   static async open(options: BrokerOptions): Promise<Broker> {
@@ -73,6 +77,18 @@ export class Broker {
     const fs = options.fs ?? diskFs;
     await fs.mkdirp(dataDir);
     const logger = options.logger ?? silentLogger;
+    // Only a directory on the real disk can be shared with another process.
+    const lock = options.lock ?? (fs === diskFs ? await DataDirLock.acquire(dataDir) : null);
+    if (lock?.tookOverFrom && !options.lock) logger.warn(`took over the lock of ${dataDir} left by pid ${lock.tookOverFrom.pid} (started ${lock.tookOverFrom.startedAt}), which is no longer running`);
+    try {
+      return await Broker.openLocked(dataDir, fs, logger, lock, options);
+    } catch (e) {
+      await lock?.release();
+      throw e;
+    }
+  }
+
+  private static async openLocked(dataDir: string, fs: StorageFs, logger: Logger, lock: DataDirLock | null, options: BrokerOptions): Promise<Broker> {
     const fsync = options.fsync ?? { kind: 'always' };
     const ctx = new BrokerContext(
       dataDir,
@@ -83,12 +99,16 @@ export class Broker {
       options.maxMessageBytes ?? 16 * 1024 * 1024,
       options.segmentMaxBytes ?? 128 * 1024 * 1024,
       topicRetention(options),
+      options.deadLetterLogIntervalMs,
     );
     const catalogue = await Catalogue.open(paths.catalogue(dataDir), options.defaultUser === undefined ? { fs } : { fs, defaultUser: options.defaultUser });
-    const broker = new Broker(ctx, catalogue, new AccessControl(catalogue, options.auth ?? {}));
+    const broker = new Broker(ctx, catalogue, new AccessControl(catalogue, options.auth ?? {}), lock);
     ctx.topicDefaults = topicDefaultsOf(catalogue.brokerConfigs());
     try {
-      for (const v of catalogue.vhosts()) await broker.openVhost(v.name, restoreRouter(catalogue, v.name));
+      for (const v of catalogue.vhosts()) {
+        options.signal?.throwIfAborted();
+        await broker.openVhost(v.name, restoreRouter(catalogue, v.name), options.signal);
+      }
     } catch (e) {
       await broker.close().catch(() => undefined);
       throw e;
@@ -100,11 +120,11 @@ export class Broker {
     return broker;
   }
 
-  private async openVhost(name: string, router: Router): Promise<Vhost> {
+  private async openVhost(name: string, router: Router, signal?: AbortSignal): Promise<Vhost> {
     await this.removeOrphans(name);
     const v = new Vhost(name, this.ctx, this.catalogue, router);
     this.vhostMap.set(name, v);
-    await v.restore();
+    await v.restore(signal);
     return v;
   }
 
@@ -145,20 +165,28 @@ export class Broker {
     return [...this.vhostMap.keys()];
   }
 
+  /**
+   * Creates a vhost, or returns the existing one. Locked per name like queue declares: two
+   * concurrent adds would otherwise each open a Vhost over the same folder.
+   */
   async addVhost(name: string, description = ''): Promise<Vhost> {
     validateVhostName(name);
-    const existing = this.vhostMap.get(name);
-    if (existing) return existing;
-    await this.catalogue.putVhost({ name, description });
-    return this.openVhost(name, new Router(name));
+    return this.vhostLocks.run(name, async () => {
+      const existing = this.vhostMap.get(name);
+      if (existing) return existing;
+      await this.catalogue.putVhost({ name, description });
+      return this.openVhost(name, new Router(name));
+    });
   }
 
-  async deleteVhost(name: string): Promise<void> {
-    const v = this.vhost(name);
-    this.vhostMap.delete(name);
-    await v.close();
-    await this.catalogue.deleteVhost(name);
-    await this.ctx.fs.rmrf(paths.vhost(this.ctx.dataDir, name));
+  deleteVhost(name: string): Promise<void> {
+    return this.vhostLocks.run(name, async () => {
+      const v = this.vhost(name);
+      this.vhostMap.delete(name);
+      await v.close();
+      await this.catalogue.deleteVhost(name);
+      await this.ctx.fs.rmrf(paths.vhost(this.ctx.dataDir, name));
+    });
   }
 
   /**
@@ -214,6 +242,7 @@ export class Broker {
       const results = await Promise.allSettled([...this.vhostMap.values()].map((v) => v.close()));
       this.vhostMap.clear();
       await this.catalogue.close();
+      await this.lock?.release();
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
     })();

@@ -8,6 +8,7 @@ import type { StorageFs } from '../../storage/fs/index.js';
 import { openLog, type SegmentLog } from '../../storage/log/index.js';
 import { defaultLogConfig, type Clock, type FsyncPolicy, type Log, type LogConfig } from '../../storage/types.js';
 import type { QueueLogKind } from '../queue/open.js';
+import { DEAD_LETTER_LOG_INTERVAL_MS } from './dead-letter-log.js';
 import { logConfigFromTopicConfigs, type TopicConfigs } from '../topic/config.js';
 
 export interface TopicRetention {
@@ -29,6 +30,8 @@ export class BrokerContext {
     readonly segmentMaxBytes: number,
     /** Topics' retention unless a topic sets its own (Kafka's log.retention.ms / log.retention.bytes). */
     readonly topicRetention: TopicRetention = defaultTopicRetention,
+    /** Dead-lettering is logged once per queue per this interval (dead-letter-log.ts). */
+    readonly deadLetterLogIntervalMs = DEAD_LETTER_LOG_INTERVAL_MS,
   ) {}
 
   /** Broker-wide log settings; topic and queue settings are layered over these. */

@@ -4,6 +4,7 @@ import type { StorageFs } from '../../storage/fs/index.js';
 import type { Clock, FsyncPolicy } from '../../storage/types.js';
 import type { AccessControlOptions } from '../auth/access-control.js';
 import type { DefaultUser } from '../catalogue/catalogue.js';
+import type { DataDirLock } from './data-lock.js';
 
 export interface BrokerOptions {
   /** Where logs, queue state and the catalogue live; created if missing. */
@@ -16,6 +17,8 @@ export interface BrokerOptions {
   segmentMaxBytes?: number;
   /** How often topic retention and compaction run. Default 60 s. */
   retentionCheckIntervalMs?: number;
+  /** Dead-lettering is logged as one line per queue per this interval. Default 10 s. */
+  deadLetterLogIntervalMs?: number;
   /**
    * Topics' retention by time unless a topic sets `retention.ms` (Kafka's log.retention.ms):
    * whole segments whose newest record is older are deleted. Default 7 days; -1 keeps forever.
@@ -28,6 +31,14 @@ export interface BrokerOptions {
   /** How failed logins slow their address down, and how many password hashes run at once. */
   auth?: Pick<AccessControlOptions, 'loginThrottle' | 'concurrentHashesMax'>;
   logger?: Logger;
+  /**
+   * The data directory's lock, already taken (DataDirLock.acquire): `hopper start` takes it
+   * before its HTTP listener so that /health answers during recovery. The broker releases it
+   * when closed, or when open fails. Default: Broker.open takes it.
+   */
+  lock?: DataDirLock;
+  /** Aborts recovery between objects (a signal during start-up); open then rejects with its reason. */
+  signal?: AbortSignal;
   /** Seams for tests: the filesystem (disk by default) and the clock. */
   fs?: StorageFs;
   clock?: Clock;

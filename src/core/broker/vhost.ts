@@ -27,6 +27,8 @@ import { decodeMessages } from '../../storage/codec/message-codec.js';
 import { paths } from '../paths.js';
 import type { BrokerContext } from './context.js';
 import { type DamageReport, describeDamage, fromLogDamage, fromQueueDamage } from './damage.js';
+import { DeadLetterLog } from './dead-letter-log.js';
+import { NameLocks } from './name-locks.js';
 import { queueOptionsFromArguments, queueOptionsToArguments, sameQueueOptions } from './queue-arguments.js';
 
 export interface DeclareQueue {
@@ -39,6 +41,16 @@ export interface DeclareQueue {
   options?: Partial<QueueOptions>;
   /** The arguments as the protocol sent them (AMQP x-arguments), kept with the queue. */
   declaredArguments?: Arguments;
+}
+
+export interface TopicSpec {
+  partitions?: number;
+  config?: TopicConfigs;
+}
+
+/** One lock per kind and name: the NUL keeps kind and name apart. */
+function lockKey(kind: 'queue' | 'topic' | 'exchange', name: string): string {
+  return `${kind}\u0000${name}`;
 }
 
 export interface QueueEntry {
@@ -70,23 +82,36 @@ export class Vhost {
   private readonly topics = new Map<string, Topic>();
   /** Reused by publish: routing fills it, so the hot path allocates no array per message. */
   private readonly routeScratch: Destination[] = [];
-  private offsets: GroupOffsets | null = null;
+  private offsets: Promise<GroupOffsets> | null = null;
+  /**
+   * Declares, creates and deletes of one name run one at a time (keys from lockKey), so two
+   * clients declaring the same new queue or topic at once get one object, not two over the
+   * same files. In-memory state that changes synchronously (router, catalogue) needs no lock.
+   */
+  private readonly locks = new NameLocks();
   private readonly queueDeletedListeners = new Set<(entry: QueueEntry) => void>();
   private readonly topicDeletedListeners = new Set<(topic: Topic) => void>();
   /** Readers waiting for appends to this vhost's topics (Kafka fetches, AMQP stream consumers). */
   readonly appends = new PartitionWaiters();
+  private readonly deadLetters: DeadLetterLog;
 
   constructor(
     readonly name: string,
     private readonly ctx: BrokerContext,
     private readonly catalogue: Catalogue,
     readonly router: Router,
-  ) {}
+  ) {
+    this.deadLetters = new DeadLetterLog(name, ctx.logger, ctx.deadLetterLogIntervalMs);
+  }
 
   /** Opens the durable queues and topics the catalogue lists (at broker start). */
-  async restore(): Promise<void> {
-    for (const def of this.catalogue.queues(this.name)) await this.openQueueFromDef(def);
+  async restore(signal?: AbortSignal): Promise<void> {
+    for (const def of this.catalogue.queues(this.name)) {
+      signal?.throwIfAborted();
+      await this.openQueueFromDef(def);
+    }
     for (const def of this.catalogue.topics(this.name)) {
+      signal?.throwIfAborted();
       const topic = await Topic.open(def.name, paths.topic(this.ctx.dataDir, this.name, def.name, def.id), def.partitions, this.ctx.topicLogConfig(def.config), this.ctx.openTopicLog, this.appends);
       this.topics.set(def.name, topic);
       this.refreshForwarding(def.name);
@@ -97,10 +122,14 @@ export class Vhost {
 
   async declareExchange(spec: ExchangeSpec): Promise<ExchangeInfo> {
     checkNotReserved('exchange', spec.name);
-    // Durable unless said otherwise, like queues here and amqplib's assertExchange.
-    const { created, exchange } = this.router.declareExchange({ ...spec, durable: spec.durable ?? true });
-    if (created && exchange.durable) await this.catalogue.putExchange({ vhost: this.name, ...exchange });
-    return exchange;
+    // Locked so that a second declare of a new exchange is answered only once the first one's
+    // catalogue save is durable, not as soon as the router has it.
+    return this.locks.run(lockKey('exchange', spec.name), async () => {
+      // Durable unless said otherwise, like queues here and amqplib's assertExchange.
+      const { created, exchange } = this.router.declareExchange({ ...spec, durable: spec.durable ?? true });
+      if (created && exchange.durable) await this.catalogue.putExchange({ vhost: this.name, ...exchange });
+      return exchange;
+    });
   }
 
   exchange(name: string): ExchangeInfo {
@@ -109,30 +138,40 @@ export class Vhost {
 
   async deleteExchange(name: string, opts: { ifUnused?: boolean } = {}): Promise<void> {
     checkNotReserved('exchange', name);
-    const deleted = this.router.deleteExchange(name, opts);
-    await this.forgetExchanges(deleted);
+    return this.locks.run(lockKey('exchange', name), async () => {
+      const deleted = this.router.deleteExchange(name, opts);
+      await this.forgetExchanges(deleted);
+    });
   }
 
-  private async forgetExchanges(names: readonly string[]): Promise<void> {
-    for (const n of names) if (this.catalogue.exchange(this.name, n)) await this.catalogue.deleteExchange(this.name, n);
+  /**
+   * Drops deleted exchanges from the catalogue. Call it in the same tick as the router change:
+   * the catalogue changes at once, so a later declare of the same name cannot be undone by it.
+   */
+  private forgetExchanges(names: readonly string[]): Promise<unknown> {
+    const saves: Promise<void>[] = [];
+    for (const n of names) if (this.catalogue.exchange(this.name, n)) saves.push(this.catalogue.deleteExchange(this.name, n));
+    return Promise.all(saves);
   }
 
   // ---- bindings --------------------------------------------------------------------------
 
   async bind(source: string, destination: Destination, routingKey: string, args: Arguments = {}): Promise<void> {
     this.checkDestination(destination);
-    const { created } = this.router.bind(source, destination, routingKey, args);
+    this.router.bind(source, destination, routingKey, args);
     const topic = topicOfRecordsExchange(source);
     if (topic !== null) this.refreshForwarding(topic);
-    if (created) await this.catalogue.putBinding({ vhost: this.name, source, destination, routingKey, arguments: args });
+    // Also when it existed: a concurrent bind may have created it, and this one must not be
+    // answered before that save is durable (putBinding waits for it).
+    await this.catalogue.putBinding({ vhost: this.name, source, destination, routingKey, arguments: args });
   }
 
   async unbind(source: string, destination: Destination, routingKey: string, args: Arguments = {}): Promise<void> {
-    const { removed, autoDeleted } = this.router.unbind(source, destination, routingKey, args);
+    const { autoDeleted } = this.router.unbind(source, destination, routingKey, args);
     const topic = topicOfRecordsExchange(source);
     if (topic !== null) this.refreshForwarding(topic);
-    if (removed) await this.catalogue.deleteBinding({ vhost: this.name, source, destination, routingKey, arguments: args });
-    await this.forgetExchanges(autoDeleted);
+    // Also when already gone: a concurrent unbind's save must be durable before this answers.
+    await Promise.all([this.catalogue.deleteBinding({ vhost: this.name, source, destination, routingKey, arguments: args }), this.forgetExchanges(autoDeleted)]);
   }
 
   private checkDestination(d: Destination): void {
@@ -146,7 +185,8 @@ export class Vhost {
   /**
    * Routes a message through an exchange and stores it in every queue and topic it reaches.
    * Resolves once it is durable in all of them (under the fsync policy): that is when AMQP
-   * confirms and SQS answers. The message object is owned by the broker from here on.
+   * confirms and SQS answers. Queues deliver it earlier, once their logs have accepted it
+   * (docs/queues.md). The message object is owned by the broker from here on.
    */
   async publish(exchange: string, routingKey: string, message: Message, opts?: PublishOptions): Promise<PublishResult> {
     const dests = this.routeForPublish(exchange, routingKey, message);
@@ -161,11 +201,14 @@ export class Vhost {
    * anything (AMQP sends basic.return before the reply to the channel's next method): routes
    * the message and starts storing it. Null when it reached no queue or topic, else a promise
    * that resolves once it is durable in all of them. Refusals publish would reject with are
-   * thrown here.
+   * thrown here. `visible`, when given and the result is a promise, is called exactly once,
+   * no later than the promise settles: when the message is in every queue it reached (and
+   * readable in every topic), or refused; methods that look at queues wait for it (AMQP's
+   * per-channel ordering), not for the fsync.
    */
-  startPublish(exchange: string, routingKey: string, message: Message, opts?: PublishOptions): Promise<unknown> | null {
+  startPublish(exchange: string, routingKey: string, message: Message, opts?: PublishOptions, visible?: () => void): Promise<unknown> | null {
     const dests = this.routeForPublish(exchange, routingKey, message);
-    return dests.length === 0 ? null : this.storeAll(dests, message, opts);
+    return dests.length === 0 ? null : this.storeAll(dests, message, opts, visible ?? null);
   }
 
   private routeForPublish(exchange: string, routingKey: string, message: Message): Destination[] {
@@ -175,11 +218,13 @@ export class Vhost {
     return this.router.route(exchange, routingKey, message, this.routeScratch);
   }
 
-  private storeAll(dests: readonly Destination[], message: Message, opts: PublishOptions | undefined): Promise<unknown> {
+  private storeAll(dests: readonly Destination[], message: Message, opts: PublishOptions | undefined, visible: (() => void) | null = null): Promise<unknown> {
     const n = dests.length;
-    if (n === 1) return this.store(dests[0]!, message, opts);
+    if (n === 1) return this.store(dests[0]!, message, opts, visible);
+    let left = n;
+    const one = visible === null ? null : () => void (--left === 0 && visible());
     const pending: Promise<unknown>[] = new Array(n);
-    for (let i = 0; i < n; i++) pending[i] = this.store(dests[i]!, message, opts);
+    for (let i = 0; i < n; i++) pending[i] = this.store(dests[i]!, message, opts, one);
     return Promise.all(pending);
   }
 
@@ -190,10 +235,15 @@ export class Vhost {
     }
   }
 
-  /** `opts` (delays) applies to queues; topics have no delayed delivery and ignore it. */
-  private store(d: Destination, message: Message, opts?: PublishOptions): Promise<unknown> {
-    if (d.kind === 'queue') return this.queueEntry(d.name).queue.publish(message, opts);
-    return this.topic(d.name).appendMessage(message);
+  /**
+   * `opts` (delays) applies to queues; topics have no delayed delivery and ignore it. `visible`:
+   * see startPublish (a topic's records are readable once durable).
+   */
+  private store(d: Destination, message: Message, opts?: PublishOptions, visible: (() => void) | null = null): Promise<unknown> {
+    if (d.kind === 'queue') return this.queueEntry(d.name).queue.publish(message, opts, visible);
+    const appended = this.topic(d.name).appendMessage(message);
+    if (visible !== null) appended.then(visible, visible);
+    return appended;
   }
 
   /** Where a queue's dead letters go: through the configured exchange, as RabbitMQ does. */
@@ -204,6 +254,7 @@ export class Vhost {
     message.properties.exchange = info.exchange;
     message.properties.routingKey = key;
     await Promise.all(dests.map((d) => this.store(d, message)));
+    this.deadLetters.count(info.queue, info.reason, info.exchange);
   }
 
   // ---- queues ----------------------------------------------------------------------------
@@ -222,6 +273,10 @@ export class Vhost {
     const durable = spec.durable ?? true;
     const autoDelete = spec.autoDelete ?? false;
     const owner = spec.exclusiveOwner ?? null;
+    return this.locks.run(lockKey('queue', name), () => this.declareQueueLocked(name, durable, autoDelete, owner, options, spec.declaredArguments));
+  }
+
+  private async declareQueueLocked(name: string, durable: boolean, autoDelete: boolean, owner: string | null, options: QueueOptions, declaredArguments: Arguments | undefined): Promise<QueueEntry> {
     const existing = this.queues.get(name);
     if (existing) {
       this.checkOwner(existing, owner);
@@ -230,14 +285,33 @@ export class Vhost {
       }
       return existing;
     }
+    let entry: QueueEntry;
     if (durable && owner === null) {
-      const def = await this.catalogue.putQueue({ vhost: this.name, name, durable, autoDelete, arguments: queueOptionsToArguments(options), declaredArguments: spec.declaredArguments });
-      return this.openQueueFromDef(def);
+      const def = await this.catalogue.putQueue({ vhost: this.name, name, durable, autoDelete, arguments: queueOptionsToArguments(options), declaredArguments });
+      entry = await this.openQueueFromDef(def);
+    } else {
+      // Transient and exclusive queues are not in the catalogue; their files are removed at
+      // the next start if the broker stops without deleting them.
+      entry = await this.openQueueEntry(name, randomBytes(8).toString('hex'), false, autoDelete, owner, options, declaredArguments ?? null);
     }
-    // Transient and exclusive queues are not in the catalogue; their files are removed at
-    // the next start if the broker stops without deleting them.
-    const id = randomBytes(8).toString('hex');
-    return this.openQueueEntry(name, id, false, autoDelete, owner, options, spec.declaredArguments ?? null);
+    this.logQueue('created', entry);
+    return entry;
+  }
+
+  /**
+   * Queue lifecycle for operators. Exclusive queues (one per RPC client, often) are logged at
+   * debug level, the others at info.
+   */
+  private logQueue(what: 'created' | 'deleted', e: QueueEntry, extra: { reason?: string; messages?: number } = {}): void {
+    this.ctx.logger[e.exclusiveOwner === null ? 'info' : 'debug'](`queue '${e.name}' in vhost '${this.name}' ${what}${extra.reason ? ` (${extra.reason})` : ''}`, {
+      event: `queue.${what}`,
+      vhost: this.name,
+      queue: e.name,
+      durable: e.durable,
+      exclusive: e.exclusiveOwner !== null,
+      autoDelete: e.autoDelete,
+      ...extra,
+    });
   }
 
   private openQueueFromDef(def: QueueDef): Promise<QueueEntry> {
@@ -264,8 +338,10 @@ export class Vhost {
       },
       deadLetter: (m, info) => this.deadLetter(m, info),
       onDamage: (d) => this.ctx.logger.error(describeDamage(fromQueueDamage(this.name, name, d))),
-      onIdleExpired: () => {
-        this.deleteQueue(name).catch((e: unknown) => this.ctx.logger.warn(`expiring queue ${name}: ${(e as Error).message}`));
+      transient: !durable || owner !== null,
+      onIdleExpired: (expired) => {
+        // Only that queue: the name may have been deleted and declared again since.
+        this.deleteQueueIf(name, (e) => e.queue === expired, 'expired: unused for x-expires').catch((e: unknown) => this.ctx.logger.warn(`expiring queue ${name}: ${(e as Error).message}`));
       },
     });
     const entry: QueueEntry = { name, id, durable, autoDelete, exclusiveOwner: owner, options, declaredArguments, queue, hadConsumer: false };
@@ -305,7 +381,11 @@ export class Vhost {
   }
 
   /** Deletes a queue and its files; returns how many messages it held. */
-  async deleteQueue(name: string, opts: DeleteQueueOptions & { owner?: string | null } = {}): Promise<number> {
+  deleteQueue(name: string, opts: DeleteQueueOptions & { owner?: string | null } = {}): Promise<number> {
+    return this.locks.run(lockKey('queue', name), () => this.deleteQueueLocked(name, opts, 'deleted by a client'));
+  }
+
+  private async deleteQueueLocked(name: string, opts: DeleteQueueOptions & { owner?: string | null }, reason: string): Promise<number> {
     const e = this.queueEntry(name, opts.owner);
     const stats = e.queue.stats();
     if (opts.ifUnused && stats.consumers > 0) throw new HopperError('IN_USE', `queue '${name}' in vhost '${this.name}' has consumers`);
@@ -313,9 +393,9 @@ export class Vhost {
     this.queues.delete(name);
     for (const fn of this.queueDeletedListeners) fn(e);
     const autoDeleted = this.router.removeQueue(name);
-    if (e.durable) await this.catalogue.deleteQueue(this.name, name);
-    await this.forgetExchanges(autoDeleted);
+    await Promise.all([e.durable ? this.catalogue.deleteQueue(this.name, name) : null, this.forgetExchanges(autoDeleted)]);
     await e.queue.delete();
+    this.logQueue('deleted', e, { reason, messages: stats.ready + stats.inFlight + stats.delayed });
     return stats.ready;
   }
 
@@ -331,19 +411,42 @@ export class Vhost {
 
   /** Called by protocols after a consumer is cancelled: applies auto-delete. */
   async consumerGone(name: string): Promise<void> {
-    const e = this.queues.get(name);
-    if (e && e.autoDelete && e.hadConsumer && e.queue.stats().consumers === 0) await this.deleteQueue(name);
+    await this.deleteQueueIf(name, (e) => e.autoDelete && e.hadConsumer && e.queue.stats().consumers === 0, 'auto-delete: its last consumer went');
+  }
+
+  /** Deletes the queue if it exists and passes `test`, both judged under the name's lock. */
+  private deleteQueueIf(name: string, test: (e: QueueEntry) => boolean, reason: string): Promise<unknown> {
+    return this.locks.run(lockKey('queue', name), async () => {
+      const e = this.queues.get(name);
+      if (e !== undefined && test(e)) await this.deleteQueueLocked(name, {}, reason);
+    });
   }
 
   /** A connection closed: its exclusive queues go with it. */
   async ownerClosed(owner: string): Promise<void> {
-    for (const e of [...this.queues.values()]) if (e.exclusiveOwner === owner) await this.deleteQueue(e.name, { owner });
+    for (const e of [...this.queues.values()]) {
+      if (e.exclusiveOwner === owner) await this.locks.run(lockKey('queue', e.name), () => this.deleteQueueLocked(e.name, { owner }, 'its exclusive owner closed'));
+    }
   }
 
   // ---- topics ----------------------------------------------------------------------------
 
-  async createTopic(name: string, spec: { partitions?: number; config?: TopicConfigs } = {}): Promise<Topic> {
+  /** Creates a topic; ALREADY_EXISTS if there is one of that name. */
+  async createTopic(name: string, spec: TopicSpec = {}): Promise<Topic> {
     validateTopicName(name);
+    return this.locks.run(lockKey('topic', name), () => this.createTopicLocked(name, spec));
+  }
+
+  /**
+   * The topic, created with `spec` if there is none (Kafka's auto-creation, AMQP stream
+   * declares): concurrent calls for one new name all get the same topic.
+   */
+  async ensureTopic(name: string, spec: TopicSpec = {}): Promise<Topic> {
+    validateTopicName(name);
+    return this.locks.run(lockKey('topic', name), async () => this.topics.get(name) ?? this.createTopicLocked(name, spec));
+  }
+
+  private async createTopicLocked(name: string, spec: TopicSpec): Promise<Topic> {
     if (this.topics.has(name)) throw new HopperError('ALREADY_EXISTS', `topic '${name}' exists in vhost '${this.name}'`);
     const config = spec.config ?? {};
     const logConfig = this.ctx.topicLogConfig(config); // validates before anything is stored
@@ -356,6 +459,7 @@ export class Vhost {
       const { exchange: info } = this.router.declareExchange({ name: exchange, type: 'topic', durable: true, internal: true }, { system: true });
       await this.catalogue.putExchange({ vhost: this.name, ...info });
     }
+    this.ctx.logger.info(`topic '${name}' in vhost '${this.name}' created`, { event: 'topic.created', vhost: this.name, topic: name, partitions: def.partitions });
     return topic;
   }
 
@@ -373,7 +477,11 @@ export class Vhost {
     return [...this.topics.keys()];
   }
 
-  async deleteTopic(name: string): Promise<void> {
+  deleteTopic(name: string): Promise<void> {
+    return this.locks.run(lockKey('topic', name), () => this.deleteTopicLocked(name));
+  }
+
+  private async deleteTopicLocked(name: string): Promise<void> {
     const t = this.topic(name);
     this.topics.delete(name);
     for (const fn of this.topicDeletedListeners) fn(t);
@@ -382,11 +490,11 @@ export class Vhost {
     const autoDeleted = this.router.removeTopic(name);
     const exchange = recordsExchangeName(name);
     if (exchange !== null && this.router.exchange(exchange)) autoDeleted.push(...this.router.deleteExchange(exchange, { system: true }));
-    await this.catalogue.deleteTopic(this.name, name);
-    await this.forgetExchanges(autoDeleted);
+    await Promise.all([this.catalogue.deleteTopic(this.name, name), this.forgetExchanges(autoDeleted)]);
     await t.close();
     await this.ctx.fs.rmrf(t.dir);
     await (await this.groupOffsets()).deleteTopic(name);
+    this.ctx.logger.info(`topic '${name}' in vhost '${this.name}' deleted`, { event: 'topic.deleted', vhost: this.name, topic: name, partitions: t.partitionCount });
   }
 
   /**
@@ -399,19 +507,23 @@ export class Vhost {
     return () => this.topicDeletedListeners.delete(fn);
   }
 
-  async addPartitions(name: string, total: number): Promise<void> {
-    const t = this.topic(name);
-    const def = this.catalogue.topic(this.name, name);
-    await t.addPartitions(total);
-    if (def) await this.catalogue.putTopic({ ...def, partitions: total });
+  addPartitions(name: string, total: number): Promise<void> {
+    return this.locks.run(lockKey('topic', name), async () => {
+      const t = this.topic(name);
+      await t.addPartitions(total);
+      const def = this.catalogue.topic(this.name, name);
+      if (def) await this.catalogue.putTopic({ ...def, partitions: total });
+    });
   }
 
-  async alterTopicConfig(name: string, config: TopicConfigs): Promise<void> {
-    const t = this.topic(name);
-    const logConfig = this.ctx.topicLogConfig(config);
-    const def = this.catalogue.topic(this.name, name);
-    if (def) await this.catalogue.putTopic({ ...def, config });
-    t.reconfigure(logConfig);
+  alterTopicConfig(name: string, config: TopicConfigs): Promise<void> {
+    return this.locks.run(lockKey('topic', name), async () => {
+      const t = this.topic(name);
+      const logConfig = this.ctx.topicLogConfig(config);
+      const def = this.catalogue.topic(this.name, name);
+      if (def) await this.catalogue.putTopic({ ...def, config });
+      t.reconfigure(logConfig);
+    });
   }
 
   /** Applies the broker's current topic defaults (BrokerContext.topicDefaults) to every topic. */
@@ -425,9 +537,17 @@ export class Vhost {
     }
   }
 
-  /** Committed consumer-group offsets of this vhost (opened on first use). */
-  async groupOffsets(): Promise<GroupOffsets> {
-    this.offsets ??= await GroupOffsets.open(await this.ctx.openOffsetsLog(paths.groupOffsets(this.ctx.dataDir, this.name)));
+  /**
+   * Committed consumer-group offsets of this vhost, opened on first use. The promise is kept,
+   * not its result: two first uses at once must not open the offsets log twice.
+   */
+  groupOffsets(): Promise<GroupOffsets> {
+    if (this.offsets === null) {
+      const opening = (this.offsets = this.ctx.openOffsetsLog(paths.groupOffsets(this.ctx.dataDir, this.name)).then((log) => GroupOffsets.open(log)));
+      opening.catch(() => {
+        if (this.offsets === opening) this.offsets = null;
+      });
+    }
     return this.offsets;
   }
 
@@ -482,13 +602,16 @@ export class Vhost {
   }
 
   async close(): Promise<void> {
+    this.deadLetters.flush();
+    // Declares and deletes under way (an exclusive queue going with its connection) finish first.
+    await this.locks.idle();
     const closing: Promise<unknown>[] = [];
     for (const e of this.queues.values()) {
       // Transient and exclusive queues do not outlive the broker.
       closing.push(e.durable ? e.queue.close() : e.queue.delete());
     }
     for (const t of this.topics.values()) closing.push(t.close());
-    if (this.offsets) closing.push(this.offsets.close());
+    if (this.offsets) closing.push(this.offsets.then((o) => o.close()));
     const results = await Promise.allSettled(closing);
     this.queues.clear();
     this.topics.clear();

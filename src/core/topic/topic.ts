@@ -32,6 +32,8 @@ export class Topic {
   forwarder: TopicForwarder | null = null;
   /** Each partition's key in `appends`, made once so that an append allocates none. */
   private readonly waitKeys: string[] = [];
+  /** The addPartitions under way, if any: the next one waits for it. */
+  private adding: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly name: string,
@@ -133,8 +135,17 @@ export class Topic {
     return { partition, offset: r.baseOffset };
   }
 
-  /** Kafka CreatePartitions: partitions can only be added. */
-  async addPartitions(total: number): Promise<void> {
+  /**
+   * Kafka CreatePartitions: partitions can only be added. One call at a time: two running
+   * together would both open the first new partition's log, two objects over the same files.
+   */
+  addPartitions(total: number): Promise<void> {
+    const run = this.adding.then(() => this.addPartitionsNow(total));
+    this.adding = run.catch(() => undefined);
+    return run;
+  }
+
+  private async addPartitionsNow(total: number): Promise<void> {
     if (!Number.isSafeInteger(total) || total <= this.logs.length || total > maxPartitions) {
       throw new HopperError('INVALID_ARGUMENT', `topic ${this.name} has ${this.logs.length} partitions; the new count must be larger and at most ${maxPartitions}`);
     }

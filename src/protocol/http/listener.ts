@@ -3,7 +3,7 @@
  * dashboard are added as further routes here.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { close as closeServer, listenOn } from '../../server/listen.js';
 
 export interface HealthSource {
   /**
@@ -14,18 +14,50 @@ export interface HealthSource {
   health(): { ok: boolean; failures: string[]; degraded?: string[] };
 }
 
+/**
+ * Where the process is: recovering its data ('starting', the broker is null), serving
+ * ('ready': recovery done and every listener accepts connections) or shutting down.
+ */
+export interface HealthState {
+  phase(): 'starting' | 'ready' | 'stopping';
+  broker(): HealthSource | null;
+}
+
 export type Route = (req: IncomingMessage, res: ServerResponse) => boolean;
 
-export function healthRoute(source: HealthSource, info: () => Record<string, unknown>): Route {
+/**
+ * Readiness (send traffic here?): 503 until the process is ready, then the broker's health.
+ * /health is readiness, so a load balancer or script polling it waits out a recovery.
+ */
+const readinessPaths = new Set(['/health', '/health/ready', '/readyz']);
+/**
+ * Liveness (restart this process?): the broker's health, and 200 while it starts, so a
+ * probe does not kill a long recovery. /healthz keeps the behaviour it always had.
+ */
+const livenessPaths = new Set(['/health/live', '/livez', '/healthz']);
+
+export function healthRoute(state: HealthState, info: () => Record<string, unknown>): Route {
   return (req, res) => {
-    if (req.url !== '/health' && req.url !== '/healthz') return false;
+    const path = (req.url ?? '').split('?')[0]!;
+    const readiness = readinessPaths.has(path);
+    if (!readiness && !livenessPaths.has(path)) return false;
+    const phase = state.phase();
+    const source = state.broker();
+    if (source === null || (readiness && phase !== 'ready')) {
+      sendJson(res, readiness ? 503 : 200, { status: phase, ...info() });
+      return true;
+    }
     const h = source.health();
     const degraded = h.degraded ?? [];
-    const body = JSON.stringify({ status: !h.ok ? 'failed' : degraded.length > 0 ? 'degraded' : 'ok', failures: h.failures, degraded, ...info() });
-    res.writeHead(h.ok ? 200 : 503, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-    res.end(body);
+    sendJson(res, h.ok ? 200 : 503, { status: !h.ok ? 'failed' : degraded.length > 0 ? 'degraded' : 'ok', failures: h.failures, degraded, ...info() });
     return true;
   };
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
 }
 
 export interface HttpListener {
@@ -34,7 +66,7 @@ export interface HttpListener {
 }
 
 export async function listenHttp(host: string, port: number, routes: Route[]): Promise<HttpListener> {
-  const server: Server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     try {
       for (const r of routes) if (r(req, res)) return;
       res.writeHead(404, { 'content-type': 'text/plain' });
@@ -43,24 +75,22 @@ export async function listenHttp(host: string, port: number, routes: Route[]): P
       if (!res.headersSent) res.writeHead(500);
       res.end();
     }
-  });
-  // Bound how long a slow or idle client can hold a socket.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolveListen();
-    });
-  });
+  };
+  const make = () => {
+    const server: Server = createServer(handler);
+    // Bound how long a slow or idle client can hold a socket.
+    server.headersTimeout = 10_000;
+    server.requestTimeout = 30_000;
+    server.keepAliveTimeout = 5_000;
+    return server;
+  };
+  const { port: boundPort, servers } = await listenOn(make, host, port);
   return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((res) => {
-        server.close(() => res());
-        server.closeAllConnections();
-      }),
+    port: boundPort,
+    close: async () => {
+      const closed = Promise.all(servers.map(closeServer));
+      for (const s of servers) s.closeAllConnections();
+      await closed;
+    },
   };
 }

@@ -5,6 +5,8 @@ import { isHopperError } from '../../../src/core/errors.js';
 import { makeMessage } from '../../../src/core/message.js';
 import { decodeMessages } from '../../../src/storage/codec/message-codec.js';
 import { encodeBatch } from '../../../src/storage/codec/record-batch.js';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { tempDir } from '../../helpers/tmp.js';
 
 const q = (name: string) => ({ kind: 'queue' as const, name });
@@ -253,6 +255,24 @@ test('records appended to a topic reach queues bound to its amq.kafka.<topic> ex
     await v.deleteTopic('clicks');
     assert.throws(() => v.exchange('amq.kafka.clicks'), code('NOT_FOUND'));
     await b.close();
+  } finally {
+    await cleanup();
+  }
+});
+
+test('close waits for deletions under way: an exclusive queue going with its connection is gone when close returns', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const b = await Broker.open({ dataDir: dir, fsync: { kind: 'never' } });
+    const vhost = b.vhost('/');
+    const names: string[] = [];
+    for (let i = 0; i < 20; i++) names.push((await vhost.declareQueue('', { durable: false, exclusiveOwner: 'conn-1' })).name);
+    for (let i = 0; i < 20; i++) await vhost.publish('', names[i]!, makeMessage(`m${i}`));
+    void vhost.ownerClosed('conn-1');
+    await b.close();
+    // Nothing may still be writing or deleting under the data directory once close returns.
+    const left = (await readdir(join(dir, 'vhosts', '%2F', 'queues'))).filter((n) => n.startsWith('amq%2Egen'));
+    assert.deepEqual(left, []);
   } finally {
     await cleanup();
   }

@@ -29,6 +29,8 @@ export interface ChannelHost {
   readonly isClosed: boolean;
   /** True while the socket holds more unsent bytes than the high-water mark. */
   readonly writeBlocked: boolean;
+  /** The socket holds more unsent bytes than writeLimitBytes: commands wait for a drain. */
+  readonly writeLimited: boolean;
   /** Queues bytes for the socket (coalesced per tick by the transport). */
   send(frames: Buffer): void;
   sendMethod(channel: number, method: AmqpMethodInput): void;

@@ -86,8 +86,9 @@ export async function declareQueue(ch: Channel, m: MethodByName<'queue.declare'>
       if (vhost.hasQueue(name)) throw inequivalentType(name, vhost.name, 'stream', 'classic');
       ch.host.ctx.broker.access.check(session.user.name, vhost.name, 'configure', name);
       // A RabbitMQ stream keeps its data until x-max-age / x-max-length-bytes say otherwise,
-      // unlike a Kafka topic (7 days by default): declared here, it keeps it.
-      if (!vhost.hasTopic(name)) await vhost.createTopic(name, { partitions: 1, config: { 'retention.ms': '-1' } });
+      // unlike a Kafka topic (7 days by default): declared here, it keeps it. ensureTopic:
+      // clients declaring one new stream at once all get the same topic.
+      await vhost.ensureTopic(name, { partitions: 1, config: { 'retention.ms': '-1' } });
     } else {
       if (name !== '' && vhost.hasTopic(name) && !vhost.hasQueue(name)) throw inequivalentType(name, vhost.name, spec.type, 'stream');
       const e = await session.declareQueue(name, {

@@ -39,6 +39,8 @@ import { settledWithin } from '../channel/settle-wait.js';
 import type { ChannelHost, ClientCapabilities } from '../channel/host.js';
 import { AmqpError, connectionError, isInternal, toAmqpError } from '../mapping/errors.js';
 import type { EndpointContext } from '../server/context.js';
+import { peerText } from '../../../server/logger.js';
+import { clientFields } from './connection-log.js';
 import { Heartbeat } from './heartbeat.js';
 import { type Credentials, isSupportedMechanism, type Mechanism, parseResponse, refused, supportedMechanisms } from './sasl.js';
 import { clientCapability, serverProperties } from './server-properties.js';
@@ -47,7 +49,7 @@ import type { Transport } from './transport.js';
 type State = 'header' | 'start' | 'secure' | 'tune' | 'open' | 'ready' | 'closing' | 'closed';
 
 /** Why reading is paused; reading resumes when no reason is left. */
-const Pause = { handshake: 1, publishes: 2, inbox: 4, alarm: 8 } as const;
+const Pause = { handshake: 1, publishes: 2, inbox: 4, alarm: 8, write: 16 } as const;
 
 const HEARTBEAT_FRAME = encodeHeartbeat();
 
@@ -80,9 +82,14 @@ export class AmqpConnection implements ChannelHost {
   private pendingPublishes = 0;
   private overfullInboxes = 0;
   writeBlocked = false;
+  /** Over writeLimitBytes: no frame is processed and no channel command runs until a drain. */
+  writeLimited = false;
   private blockedSent = false;
   private readonly unsubscribe: (() => void)[] = [];
   private onClosed: (() => void) | null = null;
+  /** For the log: when connection.open succeeded (0: never), and why the connection ended. */
+  private openedAt = 0;
+  private closeReason: string | null = null;
 
   constructor(
     readonly ctx: EndpointContext,
@@ -123,7 +130,7 @@ export class AmqpConnection implements ChannelHost {
   receive(chunk: Buffer): void {
     if (this.state === 'closed') return;
     if (this.heartbeat !== null) this.heartbeat.received = true;
-    if (this.held) {
+    if (this.held || this.writeLimited) {
       this.stash.push(chunk);
       return;
     }
@@ -138,7 +145,7 @@ export class AmqpConnection implements ChannelHost {
 
   /** Reads frames until the chunk is used up, the connection is held, or it closed. */
   private pump(): void {
-    while (!this.held && this.state !== 'closed') {
+    while (!this.held && !this.writeLimited && this.state !== 'closed') {
       let frame: AmqpFrame | null;
       try {
         frame = this.decoder.next();
@@ -260,7 +267,10 @@ export class AmqpConnection implements ChannelHost {
         },
       ).catch((e: unknown) => {
         if (!isHopperError(e, 'AUTHENTICATION_FAILED')) throw e;
-        this.ctx.logger.info(`amqp ${this.connectionId}: login refused for user '${creds.user}' from ${peer}: ${(e as Error).message}`);
+        this.ctx.logger.warn(`amqp ${this.connectionId}: login refused for user '${creds.user}'`, {
+          event: 'login.failed', protocol: 'amqp', connection: this.connectionId, client: peerText(peer, this.transport.remotePort),
+          user: creds.user, mechanism: this.mechanism, reason: (e as Error).message, ...clientFields(this.clientProperties),
+        });
         if (!clientCapability(this.clientProperties, 'authentication_failure_close')) return this.finish(false);
         throw refused(this.mechanism);
       }),
@@ -291,8 +301,21 @@ export class AmqpConnection implements ChannelHost {
     this.unsubscribe.push(session.vhost.onTopicDeleted((t) => this.sourceDeleted(t)));
     this.unsubscribe.push(this.ctx.broker.alarms.subscribe((active) => this.alarmsChanged(active)));
     this.sendMethod(0, { method: 'connection.open-ok' });
+    this.openedAt = Date.now();
+    this.ctx.logger.info(`amqp ${this.connectionId}: connection opened`, { event: 'connection.opened', ...this.logFields() });
     this.startHeartbeat();
     if (this.ctx.broker.alarms.blocking) this.alarmsChanged(this.ctx.broker.alarms.active);
+  }
+
+  private logFields() {
+    return {
+      protocol: 'amqp',
+      connection: this.connectionId,
+      client: peerText(this.transport.remoteAddress, this.transport.remotePort),
+      user: this.sessionRef?.user.name,
+      vhost: this.sessionRef?.vhost.name,
+      ...clientFields(this.clientProperties),
+    };
   }
 
   private startHeartbeat(): void {
@@ -302,6 +325,7 @@ export class AmqpConnection implements ChannelHost {
       sec,
       () => this.transport.write(HEARTBEAT_FRAME),
       () => {
+        this.closeReason = `missed heartbeats from the client (timeout ${sec} s)`;
         this.ctx.logger.info(`amqp ${this.connectionId}: missed heartbeats from client, timeout: ${sec}s`);
         this.finish(true);
       },
@@ -326,18 +350,23 @@ export class AmqpConnection implements ChannelHost {
     p.catch((e: unknown) => this.onError(e)).finally(() => {
       this.held = false;
       this.resume(Pause.handshake);
-      if (this.state === 'closed') return;
-      this.pump();
-      while (!this.held && this.stash.length > 0 && !this.isClosed) {
-        try {
-          this.decoder.push(this.stash.shift()!);
-        } catch (e) {
-          this.onError(e);
-          return;
-        }
-        this.pump();
-      }
+      this.continueReading();
     });
+  }
+
+  /** Processes what arrived while frames were held: the decoder's rest, then stashed chunks. */
+  private continueReading(): void {
+    if (this.state === 'closed') return;
+    this.pump();
+    while (!this.held && !this.writeLimited && this.stash.length > 0 && !this.isClosed) {
+      try {
+        this.decoder.push(this.stash.shift()!);
+      } catch (e) {
+        this.onError(e);
+        return;
+      }
+      this.pump();
+    }
   }
 
   // ---------------------------------------------------------------- channels
@@ -380,7 +409,14 @@ export class AmqpConnection implements ChannelHost {
 
   /** A queue or a topic (stream) of this connection's vhost was deleted, by any protocol. */
   private sourceDeleted(source: Queue | Topic): void {
-    for (const ch of this.channels.values()) if (ch.state === 'open') ch.sourceDeleted(source);
+    for (const [n, ch] of this.channels) {
+      if (ch.state !== 'open') continue;
+      for (const tag of ch.sourceDeleted(source)) {
+        this.ctx.logger.info(`amqp ${this.connectionId}: consumer '${tag}' cancelled by the broker: ${source.name} was deleted`, {
+          event: 'consumer.cancelled', ...this.logFields(), channel: n, consumerTag: tag, queue: source.name, reason: 'queue deleted',
+        });
+      }
+    }
   }
 
   // ---------------------------------------------------------------- output and flow
@@ -389,9 +425,17 @@ export class AmqpConnection implements ChannelHost {
     if (this.state === 'closed') return;
     this.transport.write(frames);
     if (this.heartbeat !== null) this.heartbeat.sent = true;
-    if (!this.writeBlocked && this.transport.bufferedBytes > this.ctx.options.writeHighWaterBytes) {
+    const unsent = this.transport.bufferedBytes;
+    if (!this.writeBlocked && unsent > this.ctx.options.writeHighWaterBytes) {
       this.writeBlocked = true;
       this.updateChannelFlow();
+    }
+    // Replies other than deliveries (get-ok, confirms, returns) are not paused by the high-water
+    // mark; a client that sends requests and never reads the answers is not served (or read
+    // from) until it does.
+    if (!this.writeLimited && unsent > this.ctx.options.writeLimitBytes) {
+      this.writeLimited = true;
+      this.pause(Pause.write);
     }
   }
 
@@ -401,7 +445,14 @@ export class AmqpConnection implements ChannelHost {
 
   /** The transport flushed its buffer: consumers may go on. */
   drained(): void {
-    if (this.writeBlocked && this.transport.bufferedBytes <= this.ctx.options.writeHighWaterBytes) {
+    const unsent = this.transport.bufferedBytes;
+    if (this.writeLimited && unsent <= this.ctx.options.writeLimitBytes) {
+      this.writeLimited = false;
+      this.resume(Pause.write);
+      for (const ch of [...this.channels.values()]) ch.writable();
+      this.continueReading();
+    }
+    if (this.writeBlocked && unsent <= this.ctx.options.writeHighWaterBytes) {
       this.writeBlocked = false;
       this.updateChannelFlow();
     }
@@ -464,6 +515,7 @@ export class AmqpConnection implements ChannelHost {
     if (this.state === 'closing' || this.state === 'closed') return;
     const unopened = this.state !== 'ready';
     this.sendMethod(0, { method: 'connection.close', replyCode: err.replyCode, replyText: err.replyText, classId: err.classId, methodId: err.methodId });
+    this.closeReason ??= `closed by the broker: ${err.replyCode} ${err.replyText}`;
     this.ctx.logger.info(`amqp ${this.connectionId}: closing: ${err.replyText}`);
     if (framingBroken || unopened) {
       // Nothing more can be read (501), or there is no session to keep (handshake failure).
@@ -478,12 +530,13 @@ export class AmqpConnection implements ChannelHost {
 
   /**
    * The client's connection.close closes every channel, so it keeps channel.close's promise
-   * (Channel.closeByClient): close-ok once every channel's publishes are stored or refused, up to
+   * (Channel.closeByClient): close-ok once every channel's publishes are in their queues or refused, up to
    * closeDrainTimeoutMs. Meanwhile the connection is 'closing': channel frames are dropped, as
    * RabbitMQ drops frames after connection.close. Before 'ready' (no publishes), or when the
    * close crosses ours, close-ok goes at once.
    */
   private onClientClose(): void {
+    this.closeReason ??= 'closed by the client';
     if (this.state !== 'ready') return this.closeOk();
     this.state = 'closing';
     let pending: Promise<void>[] | null = null;
@@ -530,6 +583,12 @@ export class AmqpConnection implements ChannelHost {
     this.stash.length = 0;
     this.releaseChannels();
     for (const u of this.unsubscribe.splice(0)) u();
+    if (this.openedAt > 0) {
+      this.ctx.logger.info(`amqp ${this.connectionId}: connection closed`, {
+        event: 'connection.closed', ...this.logFields(), reason: this.closeReason ?? 'the client closed the socket without connection.close', durationMs: Date.now() - this.openedAt,
+      });
+      this.openedAt = 0;
+    }
     const session = this.sessionRef;
     if (session !== null) {
       this.sessionRef = null;

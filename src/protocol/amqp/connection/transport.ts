@@ -6,6 +6,8 @@
 export interface Transport {
   /** The client's address, for loopback-only users (guest). */
   readonly remoteAddress: string;
+  /** The client's port, for logs (absent on in-memory transports). */
+  readonly remotePort?: number;
   /** Bytes written but not yet handed to the kernel. */
   readonly bufferedBytes: number;
   write(bytes: Buffer): void;

@@ -3,7 +3,8 @@
  * AmqpConnection per socket. Closing it refuses new sockets, closes every connection with
  * 320 CONNECTION_FORCED and waits (bounded) for them to go.
  */
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
+import { close as closeServer, listenOn } from '../../../server/listen.js';
 import type { Broker } from '../../../core/broker/broker.js';
 import { silentLogger, type Logger } from '../../../server/logger.js';
 import { AmqpConnection } from '../connection/connection.js';
@@ -31,7 +32,7 @@ export async function listenAmqp(broker: Broker, options: AmqpListenerOptions = 
   const logger = options.logger ?? silentLogger;
   const ctx = new EndpointContext(broker, logger, options);
   const live = new Set<AmqpConnection>();
-  const server: Server = createServer({ noDelay: true }, (socket: Socket) => {
+  const onSocket = (socket: Socket) => {
     const max = ctx.options.maxConnections;
     if (max > 0 && live.size >= max) {
       logger.warn(`amqp: refusing connection from ${socket.remoteAddress}: ${live.size} connections open (maxConnections ${max})`);
@@ -44,17 +45,13 @@ export async function listenAmqp(broker: Broker, options: AmqpListenerOptions = 
     live.add(conn);
     conn.whenClosed(() => live.delete(conn));
     transport.attach(conn);
-  });
-  server.on('error', (e) => logger.error(`amqp listener: ${e.message}`));
+  };
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 5672, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const { port, servers } = await listenOn(
+    () => createServer({ noDelay: true }, onSocket).on('error', (e) => logger.error(`amqp listener: ${e.message}`)),
+    host,
+    options.port ?? 5672,
+  );
   let closing: Promise<void> | null = null;
   return {
     port,
@@ -63,7 +60,7 @@ export async function listenAmqp(broker: Broker, options: AmqpListenerOptions = 
     connections: () => live,
     close() {
       closing ??= (async () => {
-        const stopped = new Promise<void>((res) => server.close(() => res()));
+        const stopped = Promise.all(servers.map(closeServer));
         for (const c of [...live]) c.forceClose('shutdown');
         const deadline = Date.now() + ctx.options.closeTimeoutMs;
         while (live.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));

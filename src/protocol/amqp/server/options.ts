@@ -15,6 +15,12 @@ export interface AmqpEndpointOptions {
   maxConnections: number;
   /** Consumers stop receiving while the socket holds more unsent bytes than this. */
   writeHighWaterBytes: number;
+  /**
+   * The socket is not read while it holds more unsent bytes than this, so a client that
+   * pipelines requests and never reads the answers cannot make the broker buffer without bound.
+   * Above writeHighWaterBytes and the largest message, so normal traffic never reaches it.
+   */
+  writeLimitBytes: number;
   /** Publishes being stored per connection; above it the socket is not read (publisher backpressure). */
   maxPendingPublishes: number;
   /** Commands queued on a channel behind a slow one (a declare, a commit); above it reading pauses. */
@@ -37,6 +43,7 @@ export const defaultAmqpEndpointOptions: Readonly<AmqpEndpointOptions> = Object.
   handshakeTimeoutMs: 10_000,
   maxConnections: 10_000,
   writeHighWaterBytes: 1024 * 1024,
+  writeLimitBytes: 32 * 1024 * 1024,
   maxPendingPublishes: 4096,
   channelInboxMax: 1024,
   closeTimeoutMs: 3_000,

@@ -11,9 +11,11 @@ import type { Transport } from '../connection/transport.js';
 export class SocketTransport implements Transport {
   private corked = false;
   readonly remoteAddress: string;
+  readonly remotePort: number | undefined;
 
   constructor(private readonly socket: Socket) {
     this.remoteAddress = socket.remoteAddress ?? '';
+    this.remotePort = socket.remotePort;
   }
 
   get bufferedBytes(): number {

@@ -4,7 +4,7 @@
  * it on an interval; tests call it after moving a fake clock).
  */
 import type { Clock } from '../../../storage/types.js';
-import { Group } from './group.js';
+import { Group, type MemberExpired } from './group.js';
 import { GroupError, type GroupDescription, type JoinRequest, type JoinResult, type SyncRequest, type SyncResult } from './types.js';
 
 export interface CoordinatorOptions {
@@ -12,6 +12,8 @@ export interface CoordinatorOptions {
   minSessionTimeoutMs: number;
   maxSessionTimeoutMs: number;
   initialRebalanceDelayMs: number;
+  /** Told when a member is dropped for letting its session or rebalance time out. */
+  onMemberExpired?: MemberExpired;
 }
 
 export class GroupCoordinator {
@@ -37,7 +39,7 @@ export class GroupCoordinator {
     let g = this.groups.get(req.groupId);
     if (!g || g.state === 'Dead') {
       if (req.memberId !== '' && req.groupInstanceId === null) return fail(GroupError.UNKNOWN_MEMBER_ID);
-      this.groups.set(req.groupId, (g = new Group(req.groupId, this.opts.initialRebalanceDelayMs)));
+      this.groups.set(req.groupId, (g = new Group(req.groupId, this.opts.initialRebalanceDelayMs, this.opts.onMemberExpired)));
     }
     return g.join(req, this.now());
   }

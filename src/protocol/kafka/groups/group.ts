@@ -31,6 +31,8 @@ interface Member {
 
 const EMPTY = Buffer.alloc(0);
 
+export type MemberExpired = (groupId: string, member: { readonly memberId: string; readonly clientId: string; readonly clientHost: string }, reason: string) => void;
+
 export class Group {
   state: GroupState = 'Empty';
   generationId = 0;
@@ -45,6 +47,8 @@ export class Group {
   constructor(
     readonly groupId: string,
     private readonly initialRebalanceDelayMs: number,
+    /** Told when the coordinator drops a member that let its session or rebalance time out. */
+    private readonly onExpired: MemberExpired = () => undefined,
   ) {}
 
   get size(): number {
@@ -165,7 +169,11 @@ export class Group {
   private completeJoin(): void {
     this.initialDelay = false;
     // Members that did not rejoin within the rebalance timeout are dropped.
-    for (const m of [...this.members.values()]) if (!m.pendingJoin) this.remove(m);
+    for (const m of [...this.members.values()]) {
+      if (m.pendingJoin) continue;
+      this.remove(m);
+      this.onExpired(this.groupId, m, 'did not rejoin within the rebalance timeout');
+    }
     this.generationId++;
     if (this.members.size === 0) {
       this.state = 'Empty';
@@ -286,6 +294,7 @@ export class Group {
       if (m.pendingJoin === null && now > m.deadline) {
         m.pendingSync?.(this.errorSync(GroupError.UNKNOWN_MEMBER_ID));
         this.remove(m);
+        this.onExpired(this.groupId, m, `no heartbeat within the session timeout (${m.sessionTimeoutMs} ms)`);
         expired = true;
       }
     }

@@ -144,7 +144,7 @@ export const fetchHandler = defineHandler(Fetch, async (req, rc) => {
       partitions: t.partitions.map((p) => ({ partition: p.partition, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes })),
     };
   });
-  const maxBytes = Math.max(req.maxBytes, 1);
+  const maxBytes = fetchMaxBytes(req, kafka);
   const readCommitted = req.isolationLevel === 1;
   // Starts the transaction coordinator (and its timeout of transactions left open before a restart).
   if (readCommitted) await transactions(kafka).catch(() => undefined);
@@ -163,4 +163,9 @@ export const fetchHandler = defineHandler(Fetch, async (req, rc) => {
     result = await readAll(kafka, wanted, maxBytes, rc, readCommitted);
   }
   return { throttleTimeMs: 0, errorCode: KafkaError.NONE, sessionId: 0, responses: result.responses };
-});
+}, { responseBytes: fetchMaxBytes });
+
+/** The request's maxBytes within the broker's fetchMaxBytes (Kafka's fetch.max.bytes). */
+function fetchMaxBytes(req: { maxBytes: number }, kafka: KafkaContext): number {
+  return Math.min(Math.max(req.maxBytes, 1), kafka.options.fetchMaxBytes);
+}

@@ -6,7 +6,8 @@
  * soon as they are done.
  *
  * Limits: at most maxInFlightRequests requests (and about maxInFlightBytes of request bytes) are
- * being handled; beyond that, frames wait in
+ * being handled, and none starts while more than maxUnsentResponseBytes wait to be sent;
+ * beyond that, frames wait in
  * `backlog` (at most one socket read's worth) and the socket is paused until slots free up.
  * A codec error, an unknown API or an unsupported version closes this connection only, after
  * the answers owed to earlier requests have been written.
@@ -19,10 +20,13 @@ import { type Frame, RequestFramer } from '../codec/framer.js';
 import { decodeRequestBody, encodeResponse } from '../codec/message.js';
 import { encodeApiVersionsFallback } from '../api/api-versions-answer.js';
 import type { KafkaContext } from './context.js';
+import { peerText } from '../../../server/logger.js';
+import { clip, kafkaFields, saslUser, type KafkaClientInfo } from './connection-log.js';
 import type { ConnectionState, HandlerEntry } from './handler.js';
 
 /** ApiVersions, SaslHandshake, SaslAuthenticate: what a client may send before authenticating. */
 const PRE_AUTH_APIS: ReadonlySet<number> = new Set([18, 17, 36]);
+const SASL_AUTHENTICATE_KEY = 36;
 
 interface Slot {
   done: boolean;
@@ -38,13 +42,22 @@ export class KafkaConnection {
   /** Frames not yet started; null marks the framer's error (close after what precedes it). */
   private readonly backlog: (Frame | null)[] = [];
   private inFlight = 0;
-  /** Request bytes held by requests being handled (their bodies stay referenced until answered). */
+  /**
+   * Bytes held by requests being handled: their bodies (referenced until answered) and the
+   * answer size they declare (Fetch's maxBytes).
+   */
   private inFlightBytes = 0;
   private closed = false;
   /** Set while a client quota throttles this connection: no request is started before then (KIP-219). */
   private mutedUntilMs = 0;
   private muteTimer: NodeJS.Timeout | null = null;
   readonly state: ConnectionState;
+  /** For the log: set at the first request (null: none yet), the user SASL tried, why it ended. */
+  private client: KafkaClientInfo | null = null;
+  private openedAt = 0;
+  private saslUser: string | undefined;
+  private closeReason: string | null = null;
+  private readonly peer: string;
 
   constructor(
     private readonly socket: Socket,
@@ -55,16 +68,60 @@ export class KafkaConnection {
   ) {
     this.framer = new RequestFramer({ maxRequestBytes: kafka.options.maxRequestBytes, registry: kafka.registry, pool: kafka.framePool });
     this.state = { id, remoteAddress: socket.remoteAddress ?? '', session: null, saslMechanism: null, scram: null, closeAfterResponse: false };
+    this.peer = peerText(socket.remoteAddress ?? '', socket.remotePort);
     socket.setNoDelay(true);
     socket.setTimeout(kafka.options.connectionsMaxIdleMs, () => {
-      if (this.inFlight === 0 && this.slots.length === 0) this.destroy();
+      if (this.inFlight === 0 && this.slots.length === 0) {
+        this.closeReason ??= `idle for connections.max.idle.ms (${kafka.options.connectionsMaxIdleMs} ms)`;
+        this.destroy();
+      }
     });
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', () => this.destroy());
+    socket.on('drain', () => this.pump());
+    socket.on('error', (e) => {
+      this.closeReason ??= `socket error: ${e.message}`;
+      this.destroy();
+    });
     socket.on('close', () => {
       this.closed = true;
       if (this.muteTimer !== null) clearTimeout(this.muteTimer);
+      this.logClosed();
     });
+  }
+
+  private fields() {
+    return kafkaFields(this.state.id, this.peer, this.state.session?.user.name ?? this.saslUser, this.client ?? {});
+  }
+
+  /** At the first request: the header names the client, ApiVersions v3+ its software. */
+  private logOpened(frame: Frame & { kind: 'request' }, req: unknown): void {
+    const software = frame.apiKey === API_VERSIONS_KEY ? (req as { clientSoftwareName?: string; clientSoftwareVersion?: string }) : {};
+    this.client = { clientId: clip(frame.clientId), clientName: clip(software.clientSoftwareName), clientVersion: clip(software.clientSoftwareVersion) };
+    this.openedAt = Date.now();
+    this.logger.info(`kafka connection ${this.state.id} opened`, { event: 'connection.opened', ...this.fields() });
+  }
+
+  private logClosed(): void {
+    if (this.openedAt === 0) return; // never sent a request: a port probe
+    this.logger.info(`kafka connection ${this.state.id} closed`, {
+      event: 'connection.closed', ...this.fields(), reason: this.closeReason ?? 'closed by the client', durationMs: Date.now() - this.openedAt,
+    });
+    this.openedAt = 0;
+  }
+
+  private logSasl(req: unknown, body: unknown): void {
+    const r = body as { errorCode: number; errorMessage: string | null };
+    this.saslUser = saslUser(this.state.saslMechanism, (req as { authBytes: Buffer }).authBytes) ?? this.saslUser;
+    if (r.errorCode === 0) return;
+    this.closeReason = 'authentication failed';
+    this.logger.warn(`kafka connection ${this.state.id}: login refused for user '${this.saslUser ?? '?'}'`, {
+      event: 'login.failed', ...this.fields(), mechanism: this.state.saslMechanism ?? undefined, reason: clip(r.errorMessage) ?? `error ${r.errorCode}`,
+    });
+  }
+
+  /** Response bytes written to the socket and not yet sent. */
+  get unsentBytes(): number {
+    return this.socket.writableLength;
   }
 
   private onData(chunk: Buffer): void {
@@ -113,9 +170,14 @@ export class KafkaConnection {
     this.muteTimer.unref();
   }
 
-  /** Room for one more request: under both caps, and always for one (any frame the framer accepts). */
+  /**
+   * Room for one more request: under both caps, and always for one (any frame the framer
+   * accepts); but none while the client has not read what it was sent (Kafka mutes such a
+   * connection too), so a client that never reads cannot make the broker buffer answers.
+   */
   private hasRoom(): boolean {
     const o = this.kafka.options;
+    if (this.socket.writableLength > o.maxUnsentResponseBytes) return false;
     return this.inFlight === 0 || (this.inFlight < o.maxInFlightRequests && this.inFlightBytes < o.maxInFlightBytes);
   }
 
@@ -130,6 +192,7 @@ export class KafkaConnection {
       } else {
         // No layout exists to answer in: Kafka closes the connection, and so do we.
         this.logger.debug(`kafka connection ${this.state.id}: ${frame.kind} (api ${frame.apiKey} v${frame.apiVersion}); closing`);
+        this.closeReason ??= `${frame.kind.replace(/_/g, ' ')} (api ${frame.apiKey} v${frame.apiVersion})`;
         slot.close = true;
       }
       this.flush();
@@ -137,6 +200,7 @@ export class KafkaConnection {
     }
     const handler = this.handlers.get(frame.apiKey);
     if (!handler || (this.kafka.options.saslRequired && this.state.session === null && !PRE_AUTH_APIS.has(frame.apiKey))) {
+      this.closeReason ??= handler ? `${frame.api.name} before SASL authentication` : `unsupported api ${frame.apiKey}`;
       slot.done = true;
       slot.close = true;
       this.flush();
@@ -150,11 +214,13 @@ export class KafkaConnection {
       slot.done = true;
       slot.close = true;
       this.logger.debug(`kafka connection ${this.state.id}: bad ${frame.api.name} v${frame.apiVersion}: ${(e as Error).message}`);
+      this.closeReason ??= `malformed ${frame.api.name} v${frame.apiVersion} request`;
       this.flush();
       return;
     }
+    if (this.client === null) this.logOpened(frame, req);
     this.inFlight++;
-    const bytes = frame.body.length;
+    const bytes = frame.body.length + (handler.responseBytes?.(req, this.kafka) ?? 0);
     this.inFlightBytes += bytes;
     this.logger.debug(`kafka connection ${this.state.id}: ${frame.api.name} v${frame.apiVersion} #${frame.correlationId}`);
     const rc = { kafka: this.kafka, conn: this.state, version: frame.apiVersion, clientId: frame.clientId };
@@ -171,6 +237,7 @@ export class KafkaConnection {
       (body) => {
         if (quota) this.mute(this.kafka.quotas.finish(quota, (body ?? null) as Record<string, unknown> | null, handlingNs));
         if (body !== null && body !== undefined) {
+          if (frame.apiKey === SASL_AUTHENTICATE_KEY) this.logSasl(req, body);
           slot.chunks = encodeResponse(frame.api, frame.apiVersion, frame.correlationId, body as never);
         }
         if (this.state.closeAfterResponse) slot.close = true;
@@ -222,12 +289,14 @@ export class KafkaConnection {
 
   private fail(e: unknown): void {
     if (!(e instanceof KafkaCodecError)) this.logger.warn(`kafka connection ${this.state.id}: ${(e as Error).message}`);
+    this.closeReason ??= `bad request framing: ${(e as Error).message}`;
     // Answers owed to earlier requests still go out first.
     this.slots.push({ done: true, chunks: null, close: true });
     this.flush();
   }
 
-  destroy(): void {
+  destroy(reason?: string): void {
+    if (reason !== undefined) this.closeReason ??= reason;
     this.closed = true;
     if (this.muteTimer !== null) clearTimeout(this.muteTimer);
     this.socket.destroy();

@@ -5,6 +5,7 @@
  * the whole cluster: node 0, leader of every partition, controller and group coordinator, with
  * replication factor 1.
  */
+import { LOOPBACK } from '../../../server/listen.js';
 import type { Broker } from '../../../core/broker/broker.js';
 import type { Vhost } from '../../../core/broker/vhost.js';
 import { HopperError } from '../../../core/errors.js';
@@ -15,6 +16,7 @@ import { GroupCoordinator } from '../groups/coordinator.js';
 import { QuotaManager } from '../quotas/manager.js';
 import type { KafkaEndpointOptions } from './options.js';
 import { topicIdOf } from './topic-ids.js';
+import { silentLogger, type Logger } from '../../../server/logger.js';
 
 export const NODE_ID = 0;
 
@@ -42,8 +44,9 @@ export class KafkaContext {
     readonly options: KafkaEndpointOptions,
     /** The APIs this endpoint answers: ApiVersions and the framer are read off it. */
     readonly registry: ApiRegistry,
+    logger: Logger = silentLogger,
   ) {
-    const host = options.advertisedHost ?? (options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host);
+    const host = options.advertisedHost ?? (options.host === '0.0.0.0' || options.host === '::' || options.host === LOOPBACK ? '127.0.0.1' : options.host);
     this.node = { nodeId: NODE_ID, host, port: options.port };
     this.clusterId = topicIdOf('cluster', broker.dataDir, '');
     this.quotas = new QuotaManager(broker.catalogue, broker.ctx.clock);
@@ -52,6 +55,11 @@ export class KafkaContext {
       minSessionTimeoutMs: options.groupMinSessionTimeoutMs,
       maxSessionTimeoutMs: options.groupMaxSessionTimeoutMs,
       initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs,
+      // A group member dropped by the coordinator is a consumer the broker cancelled.
+      onMemberExpired: (groupId, m, reason) =>
+        logger.info(`kafka group '${groupId}': member ${m.memberId} removed: ${reason}`, {
+          event: 'consumer.cancelled', protocol: 'kafka', group: groupId, memberId: m.memberId, clientId: m.clientId, client: m.clientHost, reason,
+        }),
     });
   }
 
@@ -124,9 +132,9 @@ export class KafkaContext {
     if (t) return t;
     if (!allowCreate || !this.options.autoCreateTopics) return 3; // UNKNOWN_TOPIC_OR_PARTITION
     try {
-      return await this.vhost.createTopic(name, { partitions: this.options.numPartitions });
+      // ensureTopic: producers auto-creating one topic at once must all get the same one.
+      return await this.vhost.ensureTopic(name, { partitions: this.options.numPartitions });
     } catch (e) {
-      if (e instanceof HopperError && e.code === 'ALREADY_EXISTS') return this.topic(name) ?? 3;
       return kafkaCode(e);
     }
   }

@@ -42,8 +42,23 @@ export interface HandlerEntry {
    * the connection may give a pooled request frame back for reuse (../codec/frame-pool.ts).
    */
   readonly releasesRequest: boolean;
+  /**
+   * The most bytes the answer can hold, where the request says (Fetch's maxBytes): reserved
+   * against the connection's maxInFlightBytes while the request runs, so pipelined requests
+   * cannot make the broker hold many large answers at once.
+   */
+  readonly responseBytes: ((req: unknown, kafka: KafkaContext) => number) | null;
 }
 
-export function defineHandler<A extends ApiDef>(api: A, handle: Handler<A>, opts: { releasesRequest?: boolean } = {}): HandlerEntry {
-  return { api, handle: handle as HandlerEntry['handle'], releasesRequest: opts.releasesRequest ?? false };
+export function defineHandler<A extends ApiDef>(
+  api: A,
+  handle: Handler<A>,
+  opts: { releasesRequest?: boolean; responseBytes?: (req: RequestOf<A>, kafka: KafkaContext) => number } = {},
+): HandlerEntry {
+  return {
+    api,
+    handle: handle as HandlerEntry['handle'],
+    releasesRequest: opts.releasesRequest ?? false,
+    responseBytes: (opts.responseBytes as HandlerEntry['responseBytes']) ?? null,
+  };
 }

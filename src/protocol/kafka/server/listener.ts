@@ -2,7 +2,8 @@
  * The Kafka TCP listener: accepts connections and runs a KafkaConnection on each, sharing one
  * KafkaContext (and so one group coordinator) across them.
  */
-import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
+import { close as closeServer, listenOn } from '../../../server/listen.js';
 import type { Broker } from '../../../core/broker/broker.js';
 import { silentLogger, type Logger } from '../../../server/logger.js';
 import { createRegistry, kafkaApis } from '../api/registry.js';
@@ -15,6 +16,8 @@ import { defaultKafkaEndpointOptions, type KafkaEndpointOptions } from './option
 export interface KafkaListener {
   readonly port: number;
   readonly context: KafkaContext;
+  /** Live connections (for diagnostics and tests). */
+  connections(): ReadonlySet<KafkaConnection>;
   close(): Promise<void>;
 }
 
@@ -26,11 +29,11 @@ export async function listenKafka(broker: Broker, opts: Partial<KafkaEndpointOpt
   // Only APIs with a handler are advertised, so the codec can define an API before it is
   // served; a request for any other one closes the connection, as Kafka does.
   const registry = createRegistry(kafkaApis.all.filter((a) => kafkaHandlers.has(a.apiKey)));
-  const context = new KafkaContext(broker, options, registry);
+  const context = new KafkaContext(broker, options, registry, logger);
   const connections = new Set<KafkaConnection>();
   const sockets = new Set<Socket>();
   let nextId = 1;
-  const server: Server = createServer((socket) => {
+  const onSocket = (socket: Socket) => {
     sockets.add(socket);
     const conn = new KafkaConnection(socket, context, kafkaHandlers, logger, nextId++);
     connections.add(conn);
@@ -38,15 +41,8 @@ export async function listenKafka(broker: Broker, opts: Partial<KafkaEndpointOpt
       sockets.delete(socket);
       connections.delete(conn);
     });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  };
+  const { port, servers } = await listenOn(() => createServer(onSocket), options.host, options.port);
   // Advertise the bound port (an ephemeral port is known only now).
   context.node.port = port;
   const tick = setInterval(() => context.groups.tick(), GROUP_TICK_MS);
@@ -54,12 +50,13 @@ export async function listenKafka(broker: Broker, opts: Partial<KafkaEndpointOpt
   return {
     port,
     context,
+    connections: () => connections,
     close: async () => {
       clearInterval(tick);
       context.groups.shutdown();
       context.close();
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const c of connections) c.destroy();
+      const stopped = Promise.all(servers.map(closeServer));
+      for (const c of connections) c.destroy('the broker is shutting down');
       for (const s of sockets) s.destroy();
       await stopped;
       // After the sockets: no new request can start a transaction operation now.

@@ -4,7 +4,7 @@ export interface KafkaEndpointOptions {
   host: string;
   /** 0 picks an ephemeral port (tests). */
   port: number;
-  /** Host clients are told to connect to (Metadata, FindCoordinator). Default: host (0.0.0.0 → 127.0.0.1). */
+  /** Host clients are told to connect to (Metadata, FindCoordinator). Default: host (0.0.0.0, :: and localhost → 127.0.0.1). */
   advertisedHost?: string;
   /** The vhost Kafka topics live in. */
   vhost: string;
@@ -22,6 +22,10 @@ export interface KafkaEndpointOptions {
   maxInFlightRequests: number;
   /** Request bytes decoded and not yet answered, per connection; reading pauses beyond it (one request is always admitted). */
   maxInFlightBytes: number;
+  /** The most record bytes one Fetch answers with, whatever its maxBytes (Kafka's fetch.max.bytes). */
+  fetchMaxBytes: number;
+  /** Response bytes written and not yet sent to the client; no further request starts beyond it. */
+  maxUnsentResponseBytes: number;
   /** A connection with no request for this long and nothing in flight is closed (Kafka's connections.max.idle.ms). */
   connectionsMaxIdleMs: number;
   /** Largest request frame (Kafka's socket.request.max.bytes). */
@@ -42,6 +46,8 @@ export const defaultKafkaEndpointOptions: KafkaEndpointOptions = {
   saslRequired: false,
   maxInFlightRequests: 64,
   maxInFlightBytes: 64 * 1024 * 1024,
+  maxUnsentResponseBytes: 16 * 1024 * 1024,
+  fetchMaxBytes: 57_671_680,
   connectionsMaxIdleMs: 600_000,
   maxRequestBytes: 100 * 1024 * 1024,
   groupMinSessionTimeoutMs: 1_000,

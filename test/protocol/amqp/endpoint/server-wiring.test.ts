@@ -7,9 +7,9 @@ import { silentLogger } from '../../../../src/server/logger.js';
 import { startServer } from '../../../../src/server/server.js';
 import { tempDir } from '../../../helpers/tmp.js';
 
-test('amqp settings: default 127.0.0.1:5672, env HOPPER_AMQP_PORT/HOST, flag amqp.port', () => {
+test('amqp settings: default localhost:5672, env HOPPER_AMQP_PORT/HOST, flag amqp.port', () => {
   const d = loadConfig();
-  assert.deepEqual([d.amqp.host, d.amqp.port], ['127.0.0.1', 5672]);
+  assert.deepEqual([d.amqp.host, d.amqp.port], ['localhost', 5672]);
   const e = loadConfig({ env: { HOPPER_AMQP_PORT: '5673', HOPPER_AMQP_HOST: '0.0.0.0' } });
   assert.deepEqual([e.amqp.host, e.amqp.port], ['0.0.0.0', 5673]);
   assert.equal(loadConfig({ env: { HOPPER_AMQP_PORT: '5673' }, flags: { 'amqp.port': '-1' } }).amqp.port, -1);

@@ -8,7 +8,7 @@ import { tempDir } from '../../../helpers/tmp.js';
 
 test('config: kafka listener defaults, env and flags', () => {
   const d = loadConfig({});
-  assert.deepEqual(d.kafka, { host: '127.0.0.1', port: 9092, autoCreateTopics: true, numPartitions: 1, saslRequired: false, logRetentionMs: 604_800_000, logRetentionBytes: -1 });
+  assert.deepEqual(d.kafka, { host: 'localhost', port: 9092, autoCreateTopics: true, numPartitions: 1, saslRequired: false, logRetentionMs: 604_800_000, logRetentionBytes: -1 });
   const c = loadConfig({ env: { HOPPER_KAFKA_PORT: '19092', HOPPER_KAFKA_AUTO_CREATE_TOPICS: 'false', HOPPER_KAFKA_NUM_PARTITIONS: '3' }, flags: { 'kafka.port': '29092' } });
   assert.equal(c.kafka.port, 29092);
   assert.equal(c.kafka.autoCreateTopics, false);
