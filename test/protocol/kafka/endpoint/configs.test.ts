@@ -18,6 +18,9 @@ import { Produce } from '../../../../src/protocol/kafka/api/produce.js';
 import { KafkaError } from '../../../../src/protocol/kafka/codec/error-codes.js';
 import { encodeBatch, forEachBatch, isLogAppendTime } from '../../../../src/storage/codec/record-batch.js';
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { decodeCatalogue } from '../../../../src/core/catalogue/codec.js';
+import { paths } from '../../../../src/core/paths.js';
 import { findPython } from '../../../helpers/python.js';
 import { RawClient } from './raw-client.js';
 import { readStored, startHarness, type Harness } from './harness.js';
@@ -234,10 +237,11 @@ describe('kafka topic and broker configs', () => {
       assert.equal((await alter('', [{ name: 'sasl.kerberos.min.time.before.relogin', value: '1' }])).errorCode, KafkaError.INVALID_REQUEST, 'per-broker only');
       assert.equal((await alter('3', [{ name: 'message.max.bytes', value: '5000' }])).errorCode, KafkaError.INVALID_REQUEST, 'another node');
 
-      // Durable: a restarted broker keeps the dynamic configs and applies them to topics.
+      // Durable: the catalogue file holds them (a restarted broker applies them to topics as it opens them).
       raw.send(DescribeConfigs, 4, { resources: [{ resourceType: 4, resourceName: '0', configurationKeys: ['message.max.bytes'] }], includeSynonyms: false, includeDocumentation: false });
       assert.equal((await raw.receive(DescribeConfigs, 4)).body.results[0]!.configs[0]!.value, '2000000');
-      assert.deepEqual(h.broker.catalogue.brokerConfigs().perBroker, { 'message.max.bytes': '2000000', 'sasl.kerberos.min.time.before.relogin': '58000' });
+      const saved = decodeCatalogue(await readFile(paths.catalogue(h.broker.dataDir))).snapshot.brokerConfigs;
+      assert.deepEqual(saved, { perBroker: { 'message.max.bytes': '2000000', 'sasl.kerberos.min.time.before.relogin': '58000' }, clusterDefault: { 'log.retention.ms': '3600000' } });
       // Legacy AlterConfigs replaces the whole level: back to Hopper's own limit.
       assert.equal((await alter('0', [])).errorCode, KafkaError.NONE);
       assert.equal(h.broker.vhost('/').topic('cfg-broker').config.maxBatchBytes, h.broker.ctx.staticTopicLogConfig().maxBatchBytes);
