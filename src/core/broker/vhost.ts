@@ -531,6 +531,17 @@ export class Vhost {
     });
   }
 
+  /** Applies the broker's current topic defaults (BrokerContext.topicDefaults) to every topic. */
+  refreshTopicConfigs(): void {
+    for (const [name, t] of this.topics) {
+      try {
+        t.reconfigure(this.ctx.topicLogConfig(this.catalogue.topic(this.name, name)?.config ?? {}));
+      } catch (e) {
+        this.ctx.logger.warn(`topic ${name} in vhost ${this.name} keeps its settings: ${(e as Error).message}`);
+      }
+    }
+  }
+
   /**
    * Committed consumer-group offsets of this vhost, opened on first use. The promise is kept,
    * not its result: two first uses at once must not open the offsets log twice.

@@ -132,6 +132,32 @@ test('durable definitions and messages survive a restart; unacked ones come back
   }
 });
 
+test('dynamic broker configs set topic defaults, below a topic\'s own configs, and survive a restart', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    let b = await Broker.open({ dataDir: dir });
+    await b.vhost('/').createTopic('plain');
+    await b.vhost('/').createTopic('own', { config: { 'retention.ms': '5000' } });
+    await b.setBrokerConfigs('clusterDefault', { 'log.retention.ms': '3600000', 'message.max.bytes': '100000' });
+    await b.setBrokerConfigs('perBroker', { 'log.retention.ms': '7200000' });
+    const check = (br: Broker) => {
+      assert.equal(br.vhost('/').topic('plain').config.retentionMs, 7_200_000, "this node's config over the cluster-wide default");
+      assert.equal(br.vhost('/').topic('plain').config.maxBatchBytes, 100_000);
+      assert.equal(br.vhost('/').topic('own').config.retentionMs, 5000, "a topic's own config wins");
+    };
+    check(b);
+    await b.close();
+    b = await Broker.open({ dataDir: dir });
+    check(b);
+    await b.setBrokerConfigs('perBroker', {});
+    await b.setBrokerConfigs('clusterDefault', {});
+    assert.equal(b.vhost('/').topic('plain').config.retentionMs, 7 * 24 * 3600 * 1000, 'back to the broker setting');
+    await b.close();
+  } finally {
+    await cleanup();
+  }
+});
+
 test('rejected messages are dead-lettered through the configured exchange', async () => {
   await withBroker(async (b) => {
     const v = b.vhost('/');

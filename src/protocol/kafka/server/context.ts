@@ -14,6 +14,7 @@ import type { ApiRegistry } from '../api/registry.js';
 import { FramePool } from '../codec/frame-pool.js';
 import { GroupCoordinator } from '../groups/coordinator.js';
 import type { TopicsView } from '../groups/consumer/regex-subscriptions.js';
+import { QuotaManager } from '../quotas/manager.js';
 import type { KafkaEndpointOptions } from './options.js';
 import { topicIdOf } from './topic-ids.js';
 import { silentLogger, type Logger } from '../../../server/logger.js';
@@ -32,6 +33,8 @@ export class KafkaContext {
   /** The wake-ups of fetches waiting now, so that closing the endpoint answers them at once. */
   private readonly fetchWakes = new Set<() => void>();
   readonly groups: GroupCoordinator;
+  /** Client quotas (AlterClientQuotas), enforced per request by the connections. */
+  readonly quotas: QuotaManager;
   readonly node: AdvertisedNode;
   /** Per-topic id cache, keyed by catalogue id so a re-created topic gets a new one. */
   private readonly ids = new Map<string, { catalogueId: string; id: string }>();
@@ -47,6 +50,7 @@ export class KafkaContext {
     const host = options.advertisedHost ?? (options.host === '0.0.0.0' || options.host === '::' || options.host === LOOPBACK ? '127.0.0.1' : options.host);
     this.node = { nodeId: NODE_ID, host, port: options.port };
     this.clusterId = topicIdOf('cluster', broker.dataDir, '');
+    this.quotas = new QuotaManager(broker.catalogue, broker.ctx.clock);
     this.groups = new GroupCoordinator({
       clock: broker.ctx.clock,
       minSessionTimeoutMs: options.groupMinSessionTimeoutMs,
