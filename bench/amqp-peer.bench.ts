@@ -17,21 +17,21 @@
  * - fanout: one publisher to a durable fanout exchange bound to --fanout-queues durable queues,
  *   one consumer each (deliveries/s).
  *
- * Hopper runs as a separate process (`node <HOPPER_NODE_FLAGS> dist/src/cli/main.js start`, as
- * `npm start` runs it; fresh data dir, fsync
- * always — the default); --cpu-prof DIR runs it under `node --cpu-prof` and prints the top
- * self-time functions. RabbitMQ is started with `rabbitmq-server -detached` and stopped at the
- * end (left running if it was already up); it is skipped with a message if not installed.
+ * The brokers (bench/lib/peers.ts): Hopper as a separate process (`node <HOPPER_NODE_FLAGS>
+ * dist/src/cli/main.js start`, as `npm start` runs it; fresh data dir, fsync always — the
+ * default); --cpu-prof DIR runs it under `node --cpu-prof` and prints the top self-time
+ * functions. Then Debian's RabbitMQ as a private node of its own, started and stopped by the
+ * bench (skipped with a message if not installed). Both run in a private network namespace when
+ * possible. --rabbit-url uses a RabbitMQ already running at that address instead (neither started
+ * nor stopped; the bench then stays on the shared network to reach it).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { HOPPER_NODE_FLAGS } from '../src/cli/node-flags.js';
 import { fmt } from './lib/rate.js';
 import { fanoutScenario, mainScenario, multiScenario, type Result } from './lib/amqp-workload.js';
+import { newestCpuProfile, summariseCpuProfile } from './lib/cpuprofile.js';
+import { isolateNetwork, runPeers, type PeerBroker } from './lib/peers.js';
 
 interface Args {
   messages: number;
@@ -50,7 +50,8 @@ interface Args {
   only: string[];
   brokers: string[];
   cpuProf: string | undefined;
-  rabbitUrl: string;
+  /** An already running RabbitMQ to use instead of starting one. */
+  rabbitUrl: string | undefined;
   timeoutMs: number;
 }
 
@@ -71,7 +72,7 @@ function parseArgs(argv: string[]): Args {
     only: ['main', 'multi', 'fanout'],
     brokers: ['hopper', 'rabbitmq'],
     cpuProf: undefined,
-    rabbitUrl: 'amqp://guest:guest@127.0.0.1:5672',
+    rabbitUrl: undefined,
     timeoutMs: 120_000,
   };
   const num = (flag: string, v: string | undefined): number => {
@@ -98,115 +99,12 @@ function parseArgs(argv: string[]): Args {
       case '--only': a.only = (v ?? '').split(','); i++; break;
       case '--brokers': a.brokers = (v ?? '').split(','); i++; break;
       case '--cpu-prof': a.cpuProf = resolve(v ?? 'cpu-prof'); i++; break;
-      case '--rabbit-url': a.rabbitUrl = v ?? a.rabbitUrl; i++; break;
+      case '--rabbit-url': a.rabbitUrl = v; i++; break;
       case '--timeout': a.timeoutMs = num(f, v) * 1000; i++; break;
       default: throw new Error(`unknown argument ${f}`);
     }
   }
   return a;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => res(port));
-    });
-  });
-}
-
-function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((res) => {
-    const c = createConnection({ port, host });
-    c.once('connect', () => (c.destroy(), res(true)));
-    c.once('error', () => res(false));
-  });
-}
-
-async function awaitPort(port: number, ms: number, alive: () => boolean = () => true): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await portOpen(port)) return;
-    if (!alive()) throw new Error('broker process exited before listening');
-    await sleep(100);
-  }
-  throw new Error(`port ${port} not listening after ${ms} ms`);
-}
-
-interface Broker {
-  name: string;
-  url: string;
-  stop(): Promise<void>;
-}
-
-const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
-
-async function startHopper(a: Args): Promise<Broker> {
-  const cli = join(repoRoot, 'dist/src/cli/main.js');
-  const data = mkdtempSync(join(tmpdir(), 'hopper-peer-'));
-  const port = await freePort();
-  const nodeArgs: string[] = [...HOPPER_NODE_FLAGS];
-  if (a.cpuProf) {
-    mkdirSync(a.cpuProf, { recursive: true });
-    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${a.cpuProf}`);
-  }
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [...nodeArgs, cli, 'start', '--data', data, '--amqp-port', String(port), '--http-port=-1', '--kafka-port=-1'],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  let exited = false;
-  const exit = new Promise<void>((r) => child.once('exit', () => ((exited = true), r())));
-  await awaitPort(port, 30_000, () => !exited);
-  return {
-    name: 'hopper',
-    url: `amqp://guest:guest@127.0.0.1:${port}`,
-    async stop() {
-      if (!exited) child.kill('SIGTERM');
-      await Promise.race([exit, sleep(15_000)]);
-      if (!exited) child.kill('SIGKILL');
-      rmSync(data, { recursive: true, force: true });
-    },
-  };
-}
-
-function have(cmd: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
-}
-
-async function startRabbit(a: Args): Promise<Broker | string> {
-  if (!have('rabbitmq-server') || !have('rabbitmqctl')) {
-    return 'RabbitMQ is not installed (no rabbitmq-server/rabbitmqctl on PATH): skipping it. Install with `apt-get install -y rabbitmq-server`.';
-  }
-  const port = Number(new URL(a.rabbitUrl).port || 5672);
-  const wasUp = spawnSync('rabbitmqctl', ['status'], { stdio: 'ignore', timeout: 30_000 }).status === 0;
-  if (!wasUp) {
-    const r = spawnSync('rabbitmq-server', ['-detached'], { stdio: 'inherit' });
-    if (r.status !== 0) return `rabbitmq-server -detached failed (status ${r.status}): skipping RabbitMQ`;
-    spawnSync('rabbitmqctl', ['await_startup', '--timeout', '60'], { stdio: 'ignore', timeout: 70_000 });
-  }
-  try {
-    await awaitPort(port, 60_000);
-  } catch (e) {
-    return `RabbitMQ did not come up: ${(e as Error).message}`;
-  }
-  const v = spawnSync('rabbitmqctl', ['version'], { encoding: 'utf8', timeout: 30_000 }).stdout?.trim();
-  return {
-    name: `rabbitmq${v ? ' ' + v : ''}`,
-    url: a.rabbitUrl,
-    async stop() {
-      if (wasUp) {
-        console.log('RabbitMQ was already running before the benchmark: leaving it up');
-        return;
-      }
-      spawnSync('rabbitmqctl', ['stop'], { stdio: 'ignore', timeout: 60_000 });
-    },
-  };
 }
 
 interface Row {
@@ -215,7 +113,7 @@ interface Row {
   r: Result | Error;
 }
 
-async function runBroker(b: Broker, a: Args, rows: Row[]): Promise<void> {
+async function runBroker(b: PeerBroker, a: Args, rows: Row[]): Promise<void> {
   const push = (scenario: string, r: Result | Error): void => {
     rows.push({ scenario, broker: b.name, r });
     if (r instanceof Error) console.log(`  ${b.name} ${scenario}: FAILED ${r.message}`);
@@ -233,19 +131,19 @@ async function runBroker(b: Broker, a: Args, rows: Row[]): Promise<void> {
     }
   };
   if (a.warmup > 0) {
-    const w = await attempt(() => mainScenario(b.url, { messages: a.warmup, size: a.size, window: a.window, prefetch: a.prefetch, timeoutMs: a.timeoutMs }));
+    const w = await attempt(() => mainScenario(b.amqpUrl, { messages: a.warmup, size: a.size, window: a.window, prefetch: a.prefetch, timeoutMs: a.timeoutMs }));
     console.log(`  ${b.name} warm-up (${fmt(a.warmup)} messages, not reported): ${w instanceof Error ? `FAILED ${w.message}` : `e2e ${fmt(w.e2ePerS)}/s, p99 ${w.p99Ms.toFixed(0)} ms`}`);
   }
   if (a.only.includes('main')) {
     for (let i = 1; i <= a.runs; i++) {
-      push(`main #${i}`, await attempt(() => mainScenario(b.url, { messages: a.messages, size: a.size, window: a.window, prefetch: a.prefetch, timeoutMs: a.timeoutMs })));
+      push(`main #${i}`, await attempt(() => mainScenario(b.amqpUrl, { messages: a.messages, size: a.size, window: a.window, prefetch: a.prefetch, timeoutMs: a.timeoutMs })));
     }
   }
   if (a.only.includes('multi')) {
     push(
       'multi',
       await attempt(() =>
-        multiScenario(b.url, {
+        multiScenario(b.amqpUrl, {
           queues: a.multiQueues,
           perQueue: a.multiPerQueue,
           size: a.size,
@@ -260,7 +158,7 @@ async function runBroker(b: Broker, a: Args, rows: Row[]): Promise<void> {
     push(
       'fanout',
       await attempt(() =>
-        fanoutScenario(b.url, {
+        fanoutScenario(b.amqpUrl, {
           queues: a.fanoutQueues,
           messages: a.fanoutMessages,
           size: a.size,
@@ -302,71 +200,44 @@ function table(rows: Row[], a: Args): void {
   }
 }
 
-/** Top self-time functions of the newest .cpuprofile in dir. */
+/** Top self-time functions of the newest .cpuprofile in dir, as shares of the busy (not idle) time. */
 function summarizeProfile(dir: string, top = 25): void {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort();
-  const f = files.at(-1);
-  if (!f) {
+  const f = newestCpuProfile(dir);
+  if (f === null) {
     console.log(`no .cpuprofile written to ${dir}`);
     return;
   }
-  interface Node {
-    id: number;
-    callFrame: { functionName: string; url: string; lineNumber: number };
-  }
-  const p = JSON.parse(readFileSync(join(dir, f), 'utf8')) as {
-    nodes: Node[];
-    samples: number[];
-    timeDeltas: number[];
-  };
-  const byId = new Map(p.nodes.map((n) => [n.id, n]));
-  const self = new Map<string, number>();
-  let total = 0;
-  p.samples.forEach((id, i) => {
-    const dt = p.timeDeltas[i] ?? 0;
-    const n = byId.get(id);
-    if (!n) return;
-    const cf = n.callFrame;
-    const where = cf.url ? `${cf.url.replace(/^file:\/\//, '').replace(repoRoot + '/', '')}:${cf.lineNumber + 1}` : '';
-    const key = `${cf.functionName || '(anonymous)'} ${where}`.trim();
-    self.set(key, (self.get(key) ?? 0) + dt);
-    total += dt;
-  });
-  const idle = self.get('(idle)') ?? 0;
-  console.log(`\nHopper CPU profile ${join(dir, f)}: ${(total / 1e6).toFixed(1)} s sampled, ${(((total - idle) / total) * 100).toFixed(0)}% busy`);
+  const p = summariseCpuProfile(f, top + 1);
+  const busy = p.total - p.idle;
+  console.log(`\nHopper CPU profile ${f}: ${(p.total / 1000).toFixed(1)} s sampled, ${((busy / p.total) * 100).toFixed(0)}% busy`);
   console.log('| self ms | % of busy | function |');
   console.log('|---:|---:|---|');
-  const busy = total - idle;
-  for (const [k, v] of [...self].filter(([k]) => k !== '(idle)').sort((x, y) => y[1] - x[1]).slice(0, top)) {
-    console.log(`| ${(v / 1000).toFixed(0)} | ${((v / busy) * 100).toFixed(1)} | ${k} |`);
+  for (const e of p.top.filter((e) => e.name !== '(idle)').slice(0, top)) {
+    console.log(`| ${e.selfMs.toFixed(0)} | ${((e.selfMs / busy) * 100).toFixed(1)} | ${e.name} |`);
   }
 }
 
 async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
+  // An existing RabbitMQ is only reachable from the shared network.
+  if (a.rabbitUrl === undefined) isolateNetwork();
+  if (a.cpuProf) mkdirSync(a.cpuProf, { recursive: true });
   const rows: Row[] = [];
-  if (a.brokers.includes('hopper')) {
-    console.log(`Hopper: node ${HOPPER_NODE_FLAGS.join(' ')} dist/src/cli/main.js start (fsync always)${a.cpuProf ? ', --cpu-prof' : ''}`);
-    const h = await startHopper(a);
-    try {
-      await runBroker(h, a, rows);
-    } finally {
-      await h.stop();
-    }
-    if (a.cpuProf) summarizeProfile(a.cpuProf);
-  }
-  if (a.brokers.includes('rabbitmq')) {
-    const r = await startRabbit(a);
-    if (typeof r === 'string') console.log(r);
-    else {
-      console.log(`RabbitMQ: ${r.name} at ${r.url.replace(/\/\/.*@/, '//')}`);
-      try {
-        await runBroker(r, a, rows);
-      } finally {
-        await r.stop();
-      }
-    }
-  }
+  await runPeers(
+    a.brokers,
+    async (b) => {
+      if (b.name === 'hopper') console.log(`Hopper: node ${HOPPER_NODE_FLAGS.join(' ')} dist/src/cli/main.js start (fsync always)${a.cpuProf ? ', --cpu-prof' : ''}`);
+      else console.log(`RabbitMQ: ${b.name} at ${b.amqpUrl.replace(/\/\/.*@/, '//')}`);
+      await runBroker(b, a, rows);
+    },
+    {
+      hopper: a.cpuProf ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${a.cpuProf}`] } : {},
+      rabbitUrl: a.rabbitUrl,
+      hopperStopped: () => {
+        if (a.cpuProf) summarizeProfile(a.cpuProf);
+      },
+    },
+  );
   table(rows, a);
 }
 

@@ -26,14 +26,14 @@
  * Each broker first serves --broker-warmup unmeasured calls (a long-running broker is warm; without
  * them the first scenario measures Hopper's JIT compiling the paths), and each scenario starts
  * with --warmup unmeasured calls. --hopper-fsync never shows what the durable rows cost without
- * the fsync that a durable queue does before it delivers.
+ * the fsyncs a durable queue does in the background (it delivers before them, docs/queues.md).
  *
  * Prints a markdown table; ratios are Hopper ÷ RabbitMQ at p50.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import amqp from 'amqplib';
-import { cell, isolateNetwork, ratio, repoRoot, runStamp, startHopper, startRabbit, stats, type PeerBroker, type Stats } from './lib/peers.js';
+import { cell, isolateNetwork, ratio, repoRoot, runPeers, runStamp, stats, type PeerBroker, type Stats } from './lib/peers.js';
 import { RawAmqpClient } from './lib/raw-amqp-client.js';
 
 interface Args {
@@ -218,37 +218,16 @@ async function main(): Promise<void> {
   isolateNetwork();
   const a = parseArgs(process.argv.slice(2));
   const stamp = runStamp();
-  const results = new Map<string, Map<string, Stats | Error>>();
-  let rabbitName = 'RabbitMQ not run';
-  if (a.brokers.includes('hopper')) {
-    const h = await startHopper(a.hopperFsync ? { config: { fsync: a.hopperFsync } } : {});
-    try {
-      results.set('hopper', await benchBroker(h, a));
-    } finally {
-      await h.stop();
-    }
-  }
-  if (a.brokers.includes('rabbitmq')) {
-    const r = await startRabbit();
-    if (typeof r === 'string') console.log(r);
-    else {
-      rabbitName = r.name;
-      try {
-        results.set('rabbitmq', await benchBroker(r, a));
-      } finally {
-        await r.stop();
-      }
-    }
-  }
-  console.log(`\ndirect reply-to round trip, ${stamp}; Hopper fsync ${a.hopperFsync ?? 'always (default)'}; ${rabbitName}`);
+  const results = await runPeers(a.brokers, (b) => benchBroker(b, a), { hopper: a.hopperFsync ? { fsync: a.hopperFsync } : {} });
+  console.log(`\ndirect reply-to round trip, ${stamp}; Hopper fsync ${a.hopperFsync ?? 'always (default)'}; ${results.rabbitmqName ?? 'RabbitMQ not run'}`);
   console.log(
     `sequential calls (amqplib ${a.calls}, pika ${a.pikaCalls}, raw ${a.rawCalls}) after up to ${a.warmup} unmeasured (and ${a.brokerWarmup} per broker); p50 / p99 in ms; ratio is Hopper ÷ RabbitMQ at p50\n`,
   );
   console.log('| client; request queue | Hopper p50 / p99 ms | RabbitMQ p50 / p99 ms | ratio |');
   console.log('|---|---:|---:|---:|');
   for (const s of scenarios) {
-    const h = results.get('hopper')?.get(s.name);
-    const r = results.get('rabbitmq')?.get(s.name);
+    const h = results.hopper?.get(s.name);
+    const r = results.rabbitmq?.get(s.name);
     console.log(`| ${s.name} | ${cell(h, 3)} | ${cell(r, 3)} | ${ratio(h, r)} |`);
   }
 }

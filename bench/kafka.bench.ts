@@ -26,16 +26,15 @@
  * starts it under `node --cpu-prof` and prints where its CPU time went in each phase. Needs `npx tsc -p .`.
  * MB below = 10^6 bytes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
-import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Producer as PlatProducer } from '@platformatic/kafka';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { HOPPER_NODE_FLAGS } from '../src/cli/node-flags.js';
 import { summariseCpuProfile } from './lib/cpuprofile.js';
+import { startHopper } from './lib/peers.js';
 
 const RECORD = 1024;
 const MB = 1e6;
@@ -163,32 +162,6 @@ async function writeRecordFile(path: string, records: number): Promise<void> {
   await new Promise<void>((res, rej) => ws.end((e?: Error | null) => (e ? rej(e) : res())));
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, child: ChildProcess, ms = 15000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`hopper exited with ${child.exitCode}`);
-    const ok = await new Promise<boolean>((res) => {
-      const c = connect(port, '127.0.0.1');
-      c.once('connect', () => { c.destroy(); res(true); });
-      c.once('error', () => res(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('hopper did not start listening');
-}
-
 /** Runs a command; resolves with seconds elapsed, bytes and lines it wrote to stdout. */
 function run(cmd: string, args: string[]): Promise<{ seconds: number; stdoutBytes: number; lines: number }> {
   return new Promise((res, rej) => {
@@ -309,22 +282,16 @@ async function main(): Promise<void> {
   await rf.datasync();
   await rf.close();
 
-  const port = await freePort();
-  const nodeArgs = [...HOPPER_NODE_FLAGS, ...(args.profile ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [])];
-  const hopper = spawn(process.execPath, [...nodeArgs, 'dist/src/cli/main.js', 'start', '--data', dataDir, '--kafka-port', String(port), '--http-port=-1', '--amqp-port=-1', '--fsync', args.fsync], {
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const hopper = await startHopper({
+    kafka: true,
+    amqp: false,
+    dataDir,
+    fsync: args.fsync,
+    nodeFlags: args.profile ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [],
   });
-  const cleanup = async (): Promise<void> => {
-    if (hopper.exitCode === null) {
-      const exited = new Promise((r) => hopper.once('exit', r));
-      hopper.kill('SIGINT');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10000))]);
-      if (hopper.exitCode === null) hopper.kill('SIGKILL');
-    }
-  };
+  const port = hopper.kafkaPort!;
   const phases: [string, [number, number]][] = [];
   try {
-    await waitForPort(port, hopper);
     const broker = `127.0.0.1:${port}`;
     const topic = 'bench-tput';
 
@@ -362,7 +329,7 @@ async function main(): Promise<void> {
     console.log(`|${'-'.repeat(w0 + 2)}|${'-'.repeat(w1 + 2)}|------|`);
     for (const r of rows) console.log(`| ${r[0].padEnd(w0)} | ${r[1].padEnd(w1)} | ${r[2]} |`);
   } finally {
-    await cleanup();
+    await hopper.stop();
   }
   if (args.profile) {
     const files = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'));

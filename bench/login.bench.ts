@@ -17,7 +17,7 @@
 import { connect as netConnect } from 'node:net';
 import amqp from 'amqplib';
 import { Kafka, logLevel } from 'kafkajs';
-import { cell, isolateNetwork, ratio, runStamp, startHopper, startRabbit, stats, type PeerBroker, type Stats } from './lib/peers.js';
+import { cell, isolateNetwork, ratio, runPeers, runStamp, stats, type PeerBroker, type Stats } from './lib/peers.js';
 
 interface Args {
   runs: number;
@@ -79,6 +79,8 @@ interface Row {
   broker: string;
   cases: Map<string, Stats | Error>;
   repeated: number[];
+  /** Kafka SASL logins, on Hopper when it listens for Kafka. */
+  kafka?: Map<string, Stats | Error>;
 }
 
 async function benchAmqp(b: PeerBroker, a: Args): Promise<Row> {
@@ -158,35 +160,19 @@ async function main(): Promise<void> {
   isolateNetwork();
   const a = parseArgs(process.argv.slice(2));
   const stamp = runStamp();
-  const rows: Row[] = [];
-  let kafka: Map<string, Stats | Error> | null = null;
-  if (a.brokers.includes('hopper')) {
-    const h = await startHopper({ kafka: a.kafka, config: { kafka: { saslRequired: true } } });
-    try {
-      console.log('hopper: amqp');
-      rows.push(await benchAmqp(h, a));
-      if (h.kafkaPort !== null) {
-        console.log('hopper: kafka');
-        kafka = await benchKafka(h.kafkaPort, a);
+  const { hopper: hop, rabbitmq: rab } = await runPeers(
+    a.brokers,
+    async (b) => {
+      console.log(`${b.name}: amqp`);
+      const row = await benchAmqp(b, a);
+      if (b.kafkaPort !== null) {
+        console.log(`${b.name}: kafka`);
+        row.kafka = await benchKafka(b.kafkaPort, a);
       }
-    } finally {
-      await h.stop();
-    }
-  }
-  if (a.brokers.includes('rabbitmq')) {
-    const r = await startRabbit();
-    if (typeof r === 'string') console.log(r);
-    else {
-      try {
-        console.log(`${r.name}: amqp`);
-        rows.push(await benchAmqp(r, a));
-      } finally {
-        await r.stop();
-      }
-    }
-  }
-  const hop = rows.find((r) => r.broker === 'hopper');
-  const rab = rows.find((r) => r.broker.startsWith('rabbitmq'));
+      return row;
+    },
+    { hopper: { kafka: a.kafka, config: { kafka: { saslRequired: true } } } },
+  );
   console.log(`\nlogin, ${stamp}; ${a.runs} runs per case, p50 / p99 in ms; ratio is Hopper ÷ RabbitMQ at p50`);
   console.log(`AMQP: amqplib connect + createChannel (noDelay); ${rab?.broker ?? 'RabbitMQ not run'}\n`);
   console.log('| case | Hopper p50 / p99 ms | RabbitMQ p50 / p99 ms | ratio |');
@@ -196,7 +182,8 @@ async function main(): Promise<void> {
   }
   const rep = (r: Row | undefined): string => (r ? r.repeated.map((x) => x.toFixed(0)).join(', ') : '—');
   console.log(`| ${a.repeated} failures in a row from one address (each, ms) | ${rep(hop)} | ${rep(rab)} | |`);
-  if (kafka !== null) {
+  const kafka = hop?.kafka;
+  if (kafka) {
     console.log('\nKafka SASL PLAIN on Hopper: kafkajs admin.connect() (ApiVersions, SaslHandshake, SaslAuthenticate, Metadata)\n');
     console.log('| case | Hopper p50 / p99 ms |');
     console.log('|---|---:|');

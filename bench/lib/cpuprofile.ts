@@ -1,5 +1,6 @@
 /** Summarises a V8 .cpuprofile (as written by `node --cpu-prof`): self time per function. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 interface ProfileNode {
   id: number;
@@ -20,12 +21,19 @@ export interface ProfileEntry {
   share: number;
 }
 
+/** The newest (by name: node names them by time) .cpuprofile in `dir`, or null. */
+export function newestCpuProfile(dir: string): string | null {
+  const newest = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort().at(-1);
+  return newest === undefined ? null : join(dir, newest);
+}
+
 /**
- * Top `n` functions by self time, plus self time grouped by source file. `window` limits it to
+ * Top `n` functions by self time, plus self time grouped by source file; `idle` is the self
+ * time of V8's "(idle)" node (the process waiting), which `total` includes. `window` limits it to
  * samples taken in [from, to), in microseconds of the monotonic clock (process.hrtime.bigint() / 1000n
  * in any process on the machine: V8 stamps profiles with the same clock).
  */
-export function summariseCpuProfile(path: string, n = 15, window?: [number, number]): { total: number; top: ProfileEntry[]; files: ProfileEntry[] } {
+export function summariseCpuProfile(path: string, n = 15, window?: [number, number]): { total: number; idle: number; top: ProfileEntry[]; files: ProfileEntry[] } {
   const p = JSON.parse(readFileSync(path, 'utf8')) as Profile;
   const byId = new Map<number, ProfileNode>();
   for (const node of p.nodes) byId.set(node.id, node);
@@ -51,5 +59,5 @@ export function summariseCpuProfile(path: string, n = 15, window?: [number, numb
   }
   const rank = (m: Map<string, number>): ProfileEntry[] =>
     [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, us]) => ({ name, selfMs: us / 1000, share: us / total }));
-  return { total: total / 1000, top: rank(fn), files: rank(file) };
+  return { total: total / 1000, idle: (fn.get('(idle)') ?? 0) / 1000, top: rank(fn), files: rank(file) };
 }

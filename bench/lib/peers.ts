@@ -1,6 +1,8 @@
 /**
- * Hopper and RabbitMQ side by side, for the latency benchmarks (login, direct reply-to): each
- * broker as a separate process on its own data directory, started and stopped by the bench.
+ * Hopper and RabbitMQ side by side, for the benchmarks that compare them (amqp-peer, login,
+ * direct reply-to): each broker as a separate process on its own data directory, started and
+ * stopped by the bench (runPeers runs a bench on each in turn). startHopper, freePort and
+ * awaitPort serve the benches that run Hopper alone too (kafka, startup).
  *
  * Isolation: run as root with `unshare` available, `isolateNetwork()` re-runs the bench in a
  * private network namespace (its own loopback), so the fixed ports RabbitMQ uses (5672, epmd's
@@ -12,7 +14,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HOPPER_NODE_FLAGS } from '../../src/cli/node-flags.js';
 
@@ -55,20 +57,25 @@ export function freePort(): Promise<number> {
   });
 }
 
-function portOpen(port: number): Promise<boolean> {
+/** Whether something accepts a TCP connection on `host`:`port` right now. */
+export function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((res) => {
-    const c = createConnection({ port, host: '127.0.0.1' });
+    const c = createConnection({ port, host });
     c.once('connect', () => (c.destroy(), res(true)));
     c.once('error', () => res(false));
   });
 }
 
-async function awaitPort(port: number, ms: number, alive: () => boolean = () => true): Promise<void> {
+/**
+ * Polls `port` every `pollMs` until it accepts; throws once `ms` have passed, or as soon as
+ * `alive` says the process that should listen there has exited.
+ */
+export async function awaitPort(port: number, ms: number, alive: () => boolean = () => true, pollMs = 50): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (await portOpen(port)) return;
     if (!alive()) throw new Error('broker process exited before listening');
-    await sleep(50);
+    await sleep(pollMs);
   }
   throw new Error(`port ${port} not listening after ${ms} ms`);
 }
@@ -77,42 +84,67 @@ export interface PeerBroker {
   /** 'hopper' or 'rabbitmq <version>'. */
   name: string;
   amqpPort: number;
+  /** Where an AMQP client connects (guest on 127.0.0.1 unless an existing RabbitMQ was named). */
+  amqpUrl: string;
   /** Hopper only, when asked for. */
   kafkaPort: number | null;
   stop(): Promise<void>;
 }
 
+export interface HopperOptions {
+  /** Listen for Kafka too (else --kafka-port=-1). */
+  kafka?: boolean;
+  /** Listen for AMQP (default true; else --amqp-port=-1). */
+  amqp?: boolean;
+  /** Hopper's JSON configuration file's content. */
+  config?: Record<string, unknown>;
+  /** `--fsync POLICY` (always | interval:<ms> | never); Hopper's default (always) if absent. */
+  fsync?: string;
+  /** Node flags after HOPPER_NODE_FLAGS, e.g. `--cpu-prof --cpu-prof-dir DIR`. */
+  nodeFlags?: readonly string[];
+  /** The data directory, kept at stop; a fresh one under the temp directory, removed at stop, if absent. */
+  dataDir?: string;
+}
+
 /**
- * `hopper start` as `npm start` runs it (its V8 flags, fsync always, a fresh data directory),
- * with `config` as its JSON configuration file.
+ * `hopper start` as `npm start` runs it (its V8 flags, fsync always unless `fsync` says
+ * otherwise, a fresh data directory unless `dataDir` names one).
  */
-export async function startHopper(opts: { kafka?: boolean; config?: Record<string, unknown> } = {}): Promise<PeerBroker> {
+export async function startHopper(opts: HopperOptions = {}): Promise<PeerBroker> {
   const cli = join(repoRoot, 'dist/src/cli/main.js');
-  const data = mkdtempSync(join(tmpdir(), 'hopper-bench-'));
-  const amqpPort = await freePort();
+  const data = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'hopper-bench-'));
+  const amqpPort = opts.amqp === false ? -1 : await freePort();
   const kafkaPort = opts.kafka ? await freePort() : -1;
-  const configFile = join(data, '..', `${data.split('/').pop()}.json`);
+  const configFile = join(data, '..', `${basename(data)}.hopper-bench.json`);
   writeFileSync(configFile, JSON.stringify(opts.config ?? {}));
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [...HOPPER_NODE_FLAGS, cli, 'start', '--data', data, '--config', configFile, '--amqp-port', String(amqpPort), '--http-port=-1', `--kafka-port=${kafkaPort}`],
-    { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, HOPPER_LOG_LEVEL: 'warn' } },
-  );
+  const args = [cli, 'start', '--data', data, '--config', configFile, `--amqp-port=${amqpPort}`, '--http-port=-1', `--kafka-port=${kafkaPort}`];
+  if (opts.fsync !== undefined) args.push('--fsync', opts.fsync);
+  const child: ChildProcess = spawn(process.execPath, [...HOPPER_NODE_FLAGS, ...(opts.nodeFlags ?? []), ...args], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, HOPPER_LOG_LEVEL: 'warn' },
+  });
   let exited = false;
   const exit = new Promise<void>((r) => child.once('exit', () => ((exited = true), r())));
-  await awaitPort(amqpPort, 60_000, () => !exited);
-  if (kafkaPort > 0) await awaitPort(kafkaPort, 60_000, () => !exited);
+  const stop = async (): Promise<void> => {
+    if (!exited) child.kill('SIGTERM');
+    await Promise.race([exit, sleep(15_000)]);
+    if (!exited) child.kill('SIGKILL');
+    if (opts.dataDir === undefined) rmSync(data, { recursive: true, force: true });
+    rmSync(configFile, { force: true });
+  };
+  try {
+    if (amqpPort > 0) await awaitPort(amqpPort, 60_000, () => !exited);
+    if (kafkaPort > 0) await awaitPort(kafkaPort, 60_000, () => !exited);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
   return {
     name: 'hopper',
     amqpPort,
+    amqpUrl: `amqp://guest:guest@127.0.0.1:${amqpPort}`,
     kafkaPort: kafkaPort > 0 ? kafkaPort : null,
-    async stop() {
-      if (!exited) child.kill('SIGTERM');
-      await Promise.race([exit, sleep(15_000)]);
-      if (!exited) child.kill('SIGKILL');
-      rmSync(data, { recursive: true, force: true });
-      rmSync(configFile, { force: true });
-    },
+    stop,
   };
 }
 
@@ -164,6 +196,7 @@ export async function startRabbit(): Promise<PeerBroker | string> {
   return {
     name: `rabbitmq${v ? ' ' + v : ''}`,
     amqpPort,
+    amqpUrl: `amqp://guest:guest@127.0.0.1:${amqpPort}`,
     kafkaPort: null,
     async stop() {
       spawnSync(bin('rabbitmqctl'), ['stop', join(base, 'pid')], { env, stdio: 'ignore', timeout: 60_000 });
@@ -173,6 +206,59 @@ export async function startRabbit(): Promise<PeerBroker | string> {
       cleanup();
     },
   };
+}
+
+/**
+ * A RabbitMQ already running at `url`, used as it is: neither started nor stopped by the bench
+ * (which must then run on the shared network, not in a private namespace). A string (why it is
+ * skipped) if nothing listens there. Its amqpPort is the URL's port, on the URL's host.
+ */
+export async function existingRabbit(url: string): Promise<PeerBroker | string> {
+  const u = new URL(url);
+  const amqpPort = Number(u.port || 5672);
+  if (!(await portOpen(amqpPort, u.hostname))) return `nothing listens at ${u.host}: skipping RabbitMQ`;
+  return { name: `rabbitmq at ${u.host}`, amqpPort, amqpUrl: url, kafkaPort: null, stop: async () => undefined };
+}
+
+export interface PeerRun<T> {
+  hopper?: T;
+  rabbitmq?: T;
+  /** The RabbitMQ that ran ('rabbitmq <version>'), if one did. */
+  rabbitmqName?: string;
+}
+
+/**
+ * Runs `bench` on each broker named in `brokers` ('hopper', 'rabbitmq'), one after the other:
+ * each is started for it and stopped after it, even if it throws. A RabbitMQ that cannot run is
+ * skipped with its reason printed. `hopperStopped` runs once Hopper has exited (its CPU profile
+ * is written then).
+ */
+export async function runPeers<T>(
+  brokers: readonly string[],
+  bench: (b: PeerBroker) => Promise<T>,
+  opts: { hopper?: HopperOptions; rabbitUrl?: string | undefined; hopperStopped?: () => void } = {},
+): Promise<PeerRun<T>> {
+  const out: PeerRun<T> = {};
+  const run = async (b: PeerBroker): Promise<T> => {
+    try {
+      return await bench(b);
+    } finally {
+      await b.stop();
+    }
+  };
+  if (brokers.includes('hopper')) {
+    out.hopper = await run(await startHopper(opts.hopper));
+    opts.hopperStopped?.();
+  }
+  if (brokers.includes('rabbitmq')) {
+    const r = opts.rabbitUrl === undefined ? await startRabbit() : await existingRabbit(opts.rabbitUrl);
+    if (typeof r === 'string') console.log(r);
+    else {
+      out.rabbitmqName = r.name;
+      out.rabbitmq = await run(r);
+    }
+  }
+  return out;
 }
 
 /** The p-th percentile (0–100) of samples, nearest rank. */

@@ -33,6 +33,8 @@ export const errorCatalogue = {
   /** Exclusive queue owned by another connection. */
   RESOURCE_LOCKED: { kafka: 107, amqp: 405, amqpLevel: 'channel', sqs: 'ResourceInUse', httpStatus: 409 },
   INVALID_ARGUMENT: { kafka: 42, amqp: 406, amqpLevel: 'channel', sqs: 'InvalidParameterValue', httpStatus: 400 },
+  /** A Kafka-style config (topic or broker) with an unknown name or a bad value. */
+  INVALID_CONFIG: { kafka: 40, amqp: 406, amqpLevel: 'channel', sqs: 'InvalidAttributeValue', httpStatus: 400 },
   /** Exchange → exchange/queue binding to an internal exchange from a publisher, and the like. */
   NOT_ALLOWED: { kafka: 42, amqp: 403, amqpLevel: 'channel', sqs: 'InvalidParameterValue', httpStatus: 400 },
 

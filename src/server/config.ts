@@ -35,6 +35,17 @@ export interface KafkaListenerConfig extends ListenerConfig {
   maxConnectionsPerAddress: number;
   /** Largest request before SASL authentication, and of the SASL requests (Kafka's sasl.server.max.receive.size). */
   saslMaxRequestBytes: number;
+  /** KIP-848 consumer groups (Kafka's group.consumer.*). */
+  groupConsumer: {
+    /** How often members are told to heartbeat (group.consumer.heartbeat.interval.ms). */
+    heartbeatIntervalMs: number;
+    /** A member silent this long is removed (group.consumer.session.timeout.ms). */
+    sessionTimeoutMs: number;
+    /** Most members of one group (group.consumer.max.size). */
+    maxSize: number;
+    /** Which non-empty groups convert between protocols (group.consumer.migration.policy). */
+    migrationPolicy: 'bidirectional' | 'upgrade' | 'downgrade' | 'disabled';
+  };
 }
 
 export interface AmqpListenerConfig extends ListenerConfig {
@@ -105,6 +116,7 @@ export const defaultConfig: ServerConfig = {
   kafka: {
     host: LOOPBACK, port: 9092, autoCreateTopics: true, numPartitions: 1, saslRequired: false, logRetentionMs: 7 * 24 * 3600 * 1000, logRetentionBytes: -1,
     groupInitialRebalanceDelayMs: 3_000, nodeId: 0, maxConnections: 10_000, maxConnectionsPerAddress: 1_000, saslMaxRequestBytes: 512 * 1024,
+    groupConsumer: { heartbeatIntervalMs: 5_000, sessionTimeoutMs: 45_000, maxSize: 10_000, migrationPolicy: 'bidirectional' },
   },
   auth: { failureDelayMs: 100, failureDelayMaxMs: 5_000, failureResetMs: 60_000, failureAddressesMax: 10_000, waitingLoginsPerAddressMax: 1_000, concurrentHashesMax: 1 },
   memoryHighWatermarkBytes: 0,
@@ -134,6 +146,9 @@ export const envVars = {
   HOPPER_KAFKA_LOG_RETENTION_BYTES: 'kafka.logRetentionBytes',
   HOPPER_KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: 'kafka.groupInitialRebalanceDelayMs',
   HOPPER_KAFKA_NODE_ID: 'kafka.nodeId',
+  HOPPER_KAFKA_GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS: 'kafka.groupConsumer.heartbeatIntervalMs',
+  HOPPER_KAFKA_GROUP_CONSUMER_SESSION_TIMEOUT_MS: 'kafka.groupConsumer.sessionTimeoutMs',
+  HOPPER_KAFKA_GROUP_CONSUMER_MIGRATION_POLICY: 'kafka.groupConsumer.migrationPolicy',
   HOPPER_MEMORY_HIGH_WATERMARK_BYTES: 'memoryHighWatermarkBytes',
   HOPPER_DISK_FREE_LIMIT_BYTES: 'diskFreeLimitBytes',
   HOPPER_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
@@ -199,6 +214,15 @@ function applySetting(cfg: ServerConfig, path: string, raw: unknown, source: str
     case 'kafka.maxConnections': cfg.kafka.maxConnections = int(0); break;
     case 'kafka.maxConnectionsPerAddress': cfg.kafka.maxConnectionsPerAddress = int(0); break;
     case 'kafka.saslMaxRequestBytes': cfg.kafka.saslMaxRequestBytes = int(1024); break;
+    case 'kafka.groupConsumer.heartbeatIntervalMs': cfg.kafka.groupConsumer.heartbeatIntervalMs = int(1); break;
+    case 'kafka.groupConsumer.sessionTimeoutMs': cfg.kafka.groupConsumer.sessionTimeoutMs = int(1); break;
+    case 'kafka.groupConsumer.maxSize': cfg.kafka.groupConsumer.maxSize = int(1); break;
+    case 'kafka.groupConsumer.migrationPolicy': {
+      const v = str().toLowerCase();
+      if (!['bidirectional', 'upgrade', 'downgrade', 'disabled'].includes(v)) fail('must be bidirectional, upgrade, downgrade or disabled');
+      cfg.kafka.groupConsumer.migrationPolicy = v as KafkaListenerConfig['groupConsumer']['migrationPolicy'];
+      break;
+    }
     case 'memoryHighWatermarkBytes': cfg.memoryHighWatermarkBytes = int(0); break;
     case 'diskFreeLimitBytes': cfg.diskFreeLimitBytes = int(0); break;
     case 'shutdownTimeoutMs': cfg.shutdownTimeoutMs = int(0); break;
@@ -254,6 +278,11 @@ export function loadConfig(sources: ConfigSources = {}): ServerConfig {
     if (v !== undefined && v !== '') applySetting(cfg, path, v, name);
   }
   for (const [p, v] of Object.entries(sources.flags ?? {})) if (v !== undefined) applySetting(cfg, p, v, `--${p}`);
+  const gc = cfg.kafka.groupConsumer;
+  // Kafka refuses these too: a member told to heartbeat less often than its session lasts would expire.
+  if (gc.heartbeatIntervalMs >= gc.sessionTimeoutMs) {
+    throw new Error(`kafka.groupConsumer.heartbeatIntervalMs (${gc.heartbeatIntervalMs}) must be less than kafka.groupConsumer.sessionTimeoutMs (${gc.sessionTimeoutMs})`);
+  }
   cfg.dataDir = resolve(cfg.dataDir);
   return cfg;
 }

@@ -96,10 +96,13 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
     }
     if (config.kafka.port >= 0) {
       const k = config.kafka;
+      const gc = k.groupConsumer;
       kafka = await listenKafka(b, {
         host: k.host, port: k.port, autoCreateTopics: k.autoCreateTopics, numPartitions: k.numPartitions, saslRequired: k.saslRequired,
         groupInitialRebalanceDelayMs: k.groupInitialRebalanceDelayMs, nodeId: k.nodeId, maxConnections: k.maxConnections,
         maxConnectionsPerAddress: k.maxConnectionsPerAddress, saslMaxRequestBytes: k.saslMaxRequestBytes,
+        groupConsumerHeartbeatIntervalMs: gc.heartbeatIntervalMs, groupConsumerSessionTimeoutMs: gc.sessionTimeoutMs,
+        groupConsumerMaxSize: gc.maxSize, groupConsumerMigrationPolicy: gc.migrationPolicy,
       }, log);
       log.info(`kafka listening on ${shown(k.host)}:${kafka.port}`);
     }

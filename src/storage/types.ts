@@ -72,6 +72,17 @@ export interface AppendResult {
   lastOffset: number;
 }
 
+/**
+ * An append the log has taken: its offsets, known at once, and its outcome per the fsync policy.
+ * Returned by Log.accept.
+ */
+export interface AcceptedAppend {
+  readonly baseOffset: number;
+  readonly lastOffset: number;
+  /** Resolves as append's promise would (under `always`, once fsynced); rejects STORAGE_FAILED. */
+  readonly done: Promise<AppendResult>;
+}
+
 export interface ReadResult {
   /** Whole batches, concatenated, starting with the batch that contains the requested offset. */
   bytes: Buffer;
@@ -204,6 +215,18 @@ export interface Log {
    * reuse its memory.
    */
   append(batch: Buffer, options?: AppendOptions): Promise<AppendResult>;
+
+  /**
+   * append, with the offsets it assigned returned at once: for a caller that acts on its records
+   * before they are acknowledged (a queue delivers a message while its append is being fsynced,
+   * docs/queues.md). Such a caller must not let anything durable refer to these offsets before
+   * `done` resolves: until then a crash may lose the records, and recovery may hand the offsets
+   * out again (docs/storage.md, "Offsets are never reused"). Throws, synchronously, what append
+   * would reject with at once (CORRUPT_MESSAGE, MESSAGE_TOO_LARGE, CLOSED, STORAGE_FAILED once
+   * the log has failed): an append that returns has its offsets, and only an I/O failure can
+   * reject its `done`. Reads do not return the records before `done` resolves.
+   */
+  accept(batch: Buffer, options?: AppendOptions): AcceptedAppend;
 
   /**
    * Reads whole batches starting with the one containing `offset`, up to maxBytes, and at least

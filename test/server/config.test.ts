@@ -83,3 +83,18 @@ test("Kafka group delay, node id and connection limits are settings with Kafka's
   assert.throws(() => loadConfig({ env: { HOPPER_KAFKA_NODE_ID: '-1' } }), /kafka.nodeId must be an integer >= 0/);
   assert.throws(() => loadConfig({ env: { HOPPER_KAFKA_NODE_ID: '2147483648' } }), /kafka.nodeId must fit in an int32/);
 });
+
+test("KIP-848 consumer groups: Kafka's defaults (5 s heartbeats, 45 s sessions, bidirectional migration), set by file or environment", async () => {
+  assert.deepEqual(loadConfig().kafka.groupConsumer, { heartbeatIntervalMs: 5000, sessionTimeoutMs: 45_000, maxSize: 10_000, migrationPolicy: 'bidirectional' });
+  const { dir, cleanup } = await tempDir();
+  try {
+    const file = join(dir, 'hopper.json');
+    writeFileSync(file, JSON.stringify({ kafka: { groupConsumer: { sessionTimeoutMs: 20_000, maxSize: 50 } } }));
+    const cfg = loadConfig({ file, env: { HOPPER_KAFKA_GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS: '1000', HOPPER_KAFKA_GROUP_CONSUMER_MIGRATION_POLICY: 'Upgrade' } });
+    assert.deepEqual(cfg.kafka.groupConsumer, { heartbeatIntervalMs: 1000, sessionTimeoutMs: 20_000, maxSize: 50, migrationPolicy: 'upgrade' });
+    assert.throws(() => loadConfig({ env: { HOPPER_KAFKA_GROUP_CONSUMER_MIGRATION_POLICY: 'sometimes' } }), /must be bidirectional, upgrade, downgrade or disabled/);
+    assert.throws(() => loadConfig({ env: { HOPPER_KAFKA_GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS: '45000' } }), /must be less than kafka.groupConsumer.sessionTimeoutMs/);
+  } finally {
+    await cleanup();
+  }
+});

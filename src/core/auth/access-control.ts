@@ -13,7 +13,7 @@ import { HopperError } from '../errors.js';
 import { validateUserName } from '../names.js';
 import { defaultExchangeName, defaultExchangeResourceName } from '../exchange/defaults.js';
 import { defaultScryptParams, hashPassword, needsRehash, passwordMaxBytes, verifyPassword, type PasswordHash, type ScryptParams } from './password.js';
-import { defaultScramIterations, deriveScramCredentials, ScramError, ScramServer, type ScramCredentials, type ScramMechanism } from './scram.js';
+import { defaultScramIterations, deriveScramCredentials, ScramError, ScramServer, type ScramCredential, type ScramCredentials, type ScramMechanism } from './scram.js';
 import { compilePattern, validatePattern, type NameMatcher } from './permission-pattern.js';
 import type { Permission, PermissionRecord, UserRecord, UserStore } from './types.js';
 
@@ -108,6 +108,25 @@ export class AccessControl {
     await this.store.putUser({ ...rest, password: hash, ...(scram ? { scram } : {}) });
   }
 
+  /**
+   * Sets, or with null removes, one SCRAM credential of a user (Kafka's AlterUserScramCredentials),
+   * durably. A user that does not exist is created without a password (it can log in with SCRAM
+   * only), without tags, and reported as created. Removing a credential the user lacks is NOT_FOUND.
+   */
+  async setScramCredential(name: string, mechanism: ScramMechanism, credential: ScramCredential | null): Promise<{ created: boolean }> {
+    validateUserName(name);
+    const user = this.store.getUser(name);
+    if (credential === null) {
+      if (user?.scram?.[mechanism] === undefined) throw new HopperError('NOT_FOUND', `user ${JSON.stringify(name)} has no ${mechanism} credential`);
+      const { [mechanism]: _gone, ...rest } = user.scram;
+      await this.store.putUser({ ...user, scram: rest });
+      return { created: false };
+    }
+    const base: UserRecord = user ?? { name, password: null, tags: [], loopbackOnly: false };
+    await this.store.putUser({ ...base, scram: { ...(base.scram ?? {}), [mechanism]: credential } });
+    return { created: user === undefined };
+  }
+
   async setTags(name: string, tags: readonly string[]): Promise<void> {
     await this.store.putUser({ ...this.mustGetUser(name), tags: normalizeTags(tags) });
   }
@@ -186,10 +205,9 @@ export class AccessControl {
    */
   scramServer(mechanism: ScramMechanism, opts: { serverNonce?: string } = {}): ScramServer {
     return new ScramServer(mechanism, {
-      lookup: (name) => {
-        const u = this.store.getUser(name);
-        return u === undefined || u.password === null ? undefined : u.scram?.[mechanism];
-      },
+      // A user without a password has SCRAM credentials only when they were set on their own
+      // (Kafka's AlterUserScramCredentials): those log in; clearing the password clears them too.
+      lookup: (name) => this.store.getUser(name)?.scram?.[mechanism],
       fakeSecret: this.scramFakeSecret,
       fakeIterations: this.scramIterations,
       ...opts,

@@ -86,6 +86,22 @@ export async function deriveScramCredentials(password: string, iterations = defa
   return Object.fromEntries(entries) as ScramCredentials;
 }
 
+/**
+ * The stored credential for a password salted elsewhere (Kafka's AlterUserScramCredentials sends
+ * the salt, the iteration count and SaltedPassword, never the password).
+ */
+export function scramCredentialFromSalted(mechanism: ScramMechanism, salt: Buffer, iterations: number, salted: Buffer): ScramCredential {
+  if (!Number.isInteger(iterations) || iterations < iterationsMin || iterations > iterationsMax) throw new RangeError('SCRAM iterations out of range');
+  if (salt.length < 8 || salt.length > 128) throw new RangeError('SCRAM salt must be 8 to 128 bytes');
+  if (salted.length === 0) throw new RangeError('empty salted password');
+  return {
+    salt: salt.toString('base64'),
+    iterations,
+    storedKey: h(mechanism, hmac(mechanism, salted, 'Client Key')).toString('base64'),
+    serverKey: hmac(mechanism, salted, 'Server Key').toString('base64'),
+  };
+}
+
 /** Thrown for every failed or malformed exchange; the message is safe to send to the client. */
 export class ScramError extends Error {
   override readonly name = 'ScramError';

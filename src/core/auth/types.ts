@@ -10,7 +10,10 @@ export const permissions: readonly Permission[] = ['configure', 'write', 'read']
 
 export interface UserRecord {
   readonly name: string;
-  /** null: the user cannot log in with a password (RabbitMQ's passwordless users). */
+  /**
+   * null: the user cannot log in with a password (RabbitMQ's passwordless users), though it may
+   * have SCRAM credentials set directly (Kafka's AlterUserScramCredentials).
+   */
   readonly password: PasswordHash | null;
   /** e.g. administrator, monitoring, management (used by the HTTP API and CLI). */
   readonly tags: readonly string[];
@@ -19,7 +22,8 @@ export interface UserRecord {
   /**
    * SCRAM-SHA-256/512 credentials derived when the password was last set (never the password).
    * Absent for users whose password was set before SCRAM support, or who have no password:
-   * they cannot use SCRAM until the password is set again.
+   * they cannot use SCRAM until the password is set again (or credentials are set through
+   * Kafka's AlterUserScramCredentials, which stores them without a password).
    */
   readonly scram?: ScramCredentials;
 }

@@ -10,6 +10,9 @@ import { diskFs, type StorageFs } from '../../storage/fs/index.js';
 import { formatFsyncPolicy, systemClock } from '../../storage/types.js';
 import { AccessControl } from '../auth/access-control.js';
 import { Catalogue } from '../catalogue/catalogue.js';
+import type { BrokerConfigsDef } from '../catalogue/types.js';
+import { dynamicTopicDefaults } from '../config/topic-defs.js';
+import type { TopicConfigs } from '../topic/config.js';
 import { restoreRouter } from '../catalogue/restore.js';
 import { HopperError } from '../errors.js';
 import { Router } from '../exchange/router.js';
@@ -39,6 +42,18 @@ function topicRetention(o: BrokerOptions): TopicRetention {
     if (!Number.isSafeInteger(v) || v < -1) throw new HopperError('INVALID_ARGUMENT', `${name} must be an integer >= -1, not ${v}`);
   }
   return r;
+}
+
+/** Topic config defaults from dynamic broker configs: this node's over the cluster-wide ones. */
+function topicDefaultsOf(b: BrokerConfigsDef): TopicConfigs {
+  const out: TopicConfigs = {};
+  for (const level of [b.clusterDefault, b.perBroker]) {
+    for (const [name, value] of Object.entries(level)) {
+      const def = dynamicTopicDefaults.get(name);
+      if (def) out[def.name] = value;
+    }
+  }
+  return out;
 }
 
 export class Broker {
@@ -88,6 +103,7 @@ export class Broker {
     );
     const catalogue = await Catalogue.open(paths.catalogue(dataDir), options.defaultUser === undefined ? { fs } : { fs, defaultUser: options.defaultUser });
     const broker = new Broker(ctx, catalogue, new AccessControl(catalogue, options.auth ?? {}), lock);
+    ctx.topicDefaults = topicDefaultsOf(catalogue.brokerConfigs());
     try {
       for (const v of catalogue.vhosts()) {
         options.signal?.throwIfAborted();
@@ -179,6 +195,16 @@ export class Broker {
    */
   login(req: LoginRequest): Promise<Session> {
     return Session.login(this, req);
+  }
+
+  /**
+   * Replaces one level of Kafka's dynamic broker configs (validated by the caller), durably, and
+   * applies those that set topic defaults (log.retention.ms and the like) to every topic.
+   */
+  async setBrokerConfigs(level: keyof BrokerConfigsDef, configs: Readonly<Record<string, string>>): Promise<void> {
+    await this.catalogue.putBrokerConfigs(level, configs);
+    this.ctx.topicDefaults = topicDefaultsOf(this.catalogue.brokerConfigs());
+    for (const v of this.vhostMap.values()) v.refreshTopicConfigs();
   }
 
   /** Runs topic retention and compaction now (also runs on a timer). */

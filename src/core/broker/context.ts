@@ -59,9 +59,22 @@ export class BrokerContext {
     return log;
   }
 
+  /**
+   * Topic configs' defaults set at run time by dynamic broker configs (Kafka's log.retention.ms
+   * and the like, under the topic configs' names): between the broker's settings and a topic's
+   * own configs. Set by Broker.setTopicDefaults, which reconfigures every topic.
+   */
+  topicDefaults: Readonly<TopicConfigs> = {};
+
+  /** Topics' log settings from the broker's own settings alone (no dynamic defaults, no topic configs). */
+  staticTopicLogConfig(): LogConfig {
+    const r = this.topicRetention;
+    return { ...this.base(), retentionMs: r.logRetentionMs, retentionBytes: r.logRetentionBytes };
+  }
+
   topicLogConfig(configs: TopicConfigs): LogConfig {
     const r = this.topicRetention;
-    return { ...this.base(), retentionMs: r.logRetentionMs, retentionBytes: r.logRetentionBytes, ...logConfigFromTopicConfigs(configs) };
+    return { ...this.base(), retentionMs: r.logRetentionMs, retentionBytes: r.logRetentionBytes, ...logConfigFromTopicConfigs({ ...this.topicDefaults, ...configs }) };
   }
 
   /** A topic partition: with the transaction index and the producer state Kafka needs (read_committed, idempotence). */

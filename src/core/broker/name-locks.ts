@@ -21,6 +21,14 @@ export class NameLocks {
     return result;
   }
 
+  /**
+   * Resolves once no operation is running or waiting, those queued meanwhile included (a close
+   * must not return while a queue's deletion is still removing its files).
+   */
+  async idle(): Promise<void> {
+    while (this.tails.size > 0) await Promise.all(this.tails.values());
+  }
+
   /** Whether an operation on `key` is running or waiting. */
   busy(key: string): boolean {
     return this.tails.has(key);

@@ -113,9 +113,9 @@ export class Session {
   }
 
   /** Vhost.startPublish after the same check: null when the message reached nothing. */
-  startPublish(exchange: string, routingKey: string, message: Message, opts?: PublishOptions): Promise<unknown> | null {
+  startPublish(exchange: string, routingKey: string, message: Message, opts?: PublishOptions, visible?: () => void): Promise<unknown> | null {
     this.check('write', exchangeResource(exchange));
-    return this.vhost.startPublish(exchange, routingKey, message, opts);
+    return this.vhost.startPublish(exchange, routingKey, message, opts, visible);
   }
 
   consume(queue: string, opts: ConsumeOptions, deliver: DeliverCallback, owner?: string | null): Consumer {

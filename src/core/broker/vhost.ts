@@ -91,6 +91,8 @@ export class Vhost {
   private readonly locks = new NameLocks();
   private readonly queueDeletedListeners = new Set<(entry: QueueEntry) => void>();
   private readonly topicDeletedListeners = new Set<(topic: Topic) => void>();
+  /** Bumped whenever a topic is created or deleted or gains partitions (Kafka consumer groups watch it). */
+  topicsVersion = 0;
   /** Readers waiting for appends to this vhost's topics (Kafka fetches, AMQP stream consumers). */
   readonly appends = new PartitionWaiters();
   private readonly deadLetters: DeadLetterLog;
@@ -185,7 +187,8 @@ export class Vhost {
   /**
    * Routes a message through an exchange and stores it in every queue and topic it reaches.
    * Resolves once it is durable in all of them (under the fsync policy): that is when AMQP
-   * confirms and SQS answers. The message object is owned by the broker from here on.
+   * confirms and SQS answers. Queues deliver it earlier, once their logs have accepted it
+   * (docs/queues.md). The message object is owned by the broker from here on.
    */
   async publish(exchange: string, routingKey: string, message: Message, opts?: PublishOptions): Promise<PublishResult> {
     const dests = this.routeForPublish(exchange, routingKey, message);
@@ -200,11 +203,14 @@ export class Vhost {
    * anything (AMQP sends basic.return before the reply to the channel's next method): routes
    * the message and starts storing it. Null when it reached no queue or topic, else a promise
    * that resolves once it is durable in all of them. Refusals publish would reject with are
-   * thrown here.
+   * thrown here. `visible`, when given and the result is a promise, is called exactly once,
+   * no later than the promise settles: when the message is in every queue it reached (and
+   * readable in every topic), or refused; methods that look at queues wait for it (AMQP's
+   * per-channel ordering), not for the fsync.
    */
-  startPublish(exchange: string, routingKey: string, message: Message, opts?: PublishOptions): Promise<unknown> | null {
+  startPublish(exchange: string, routingKey: string, message: Message, opts?: PublishOptions, visible?: () => void): Promise<unknown> | null {
     const dests = this.routeForPublish(exchange, routingKey, message);
-    return dests.length === 0 ? null : this.storeAll(dests, message, opts);
+    return dests.length === 0 ? null : this.storeAll(dests, message, opts, visible ?? null);
   }
 
   private routeForPublish(exchange: string, routingKey: string, message: Message): Destination[] {
@@ -214,11 +220,13 @@ export class Vhost {
     return this.router.route(exchange, routingKey, message, this.routeScratch);
   }
 
-  private storeAll(dests: readonly Destination[], message: Message, opts: PublishOptions | undefined): Promise<unknown> {
+  private storeAll(dests: readonly Destination[], message: Message, opts: PublishOptions | undefined, visible: (() => void) | null = null): Promise<unknown> {
     const n = dests.length;
-    if (n === 1) return this.store(dests[0]!, message, opts);
+    if (n === 1) return this.store(dests[0]!, message, opts, visible);
+    let left = n;
+    const one = visible === null ? null : () => void (--left === 0 && visible());
     const pending: Promise<unknown>[] = new Array(n);
-    for (let i = 0; i < n; i++) pending[i] = this.store(dests[i]!, message, opts);
+    for (let i = 0; i < n; i++) pending[i] = this.store(dests[i]!, message, opts, one);
     return Promise.all(pending);
   }
 
@@ -229,10 +237,15 @@ export class Vhost {
     }
   }
 
-  /** `opts` (delays) applies to queues; topics have no delayed delivery and ignore it. */
-  private store(d: Destination, message: Message, opts?: PublishOptions): Promise<unknown> {
-    if (d.kind === 'queue') return this.queueEntry(d.name).queue.publish(message, opts);
-    return this.topic(d.name).appendMessage(message);
+  /**
+   * `opts` (delays) applies to queues; topics have no delayed delivery and ignore it. `visible`:
+   * see startPublish (a topic's records are readable once durable).
+   */
+  private store(d: Destination, message: Message, opts?: PublishOptions, visible: (() => void) | null = null): Promise<unknown> {
+    if (d.kind === 'queue') return this.queueEntry(d.name).queue.publish(message, opts, visible);
+    const appended = this.topic(d.name).appendMessage(message);
+    if (visible !== null) appended.then(visible, visible);
+    return appended;
   }
 
   /** Where a queue's dead letters go: through the configured exchange, as RabbitMQ does. */
@@ -327,6 +340,7 @@ export class Vhost {
       },
       deadLetter: (m, info) => this.deadLetter(m, info),
       onDamage: (d) => this.ctx.logger.error(describeDamage(fromQueueDamage(this.name, name, d))),
+      transient: !durable || owner !== null,
       onIdleExpired: (expired) => {
         // Only that queue: the name may have been deleted and declared again since.
         this.deleteQueueIf(name, (e) => e.queue === expired, 'expired: unused for x-expires').catch((e: unknown) => this.ctx.logger.warn(`expiring queue ${name}: ${(e as Error).message}`));
@@ -441,6 +455,7 @@ export class Vhost {
     const def = await this.catalogue.putTopic({ vhost: this.name, name, partitions: spec.partitions ?? 1, config });
     const topic = await Topic.open(name, paths.topic(this.ctx.dataDir, this.name, name, def.id), def.partitions, logConfig, this.ctx.openTopicLog, this.appends);
     this.topics.set(name, topic);
+    this.topicsVersion++;
     this.router.addTopic(name);
     const exchange = recordsExchangeName(name);
     if (exchange !== null) {
@@ -472,6 +487,7 @@ export class Vhost {
   private async deleteTopicLocked(name: string): Promise<void> {
     const t = this.topic(name);
     this.topics.delete(name);
+    this.topicsVersion++;
     for (const fn of this.topicDeletedListeners) fn(t);
     // Waiting Kafka fetches look again now (and answer UNKNOWN_TOPIC_OR_PARTITION).
     t.wakeReaders();
@@ -499,6 +515,7 @@ export class Vhost {
     return this.locks.run(lockKey('topic', name), async () => {
       const t = this.topic(name);
       await t.addPartitions(total);
+      this.topicsVersion++;
       const def = this.catalogue.topic(this.name, name);
       if (def) await this.catalogue.putTopic({ ...def, partitions: total });
     });
@@ -512,6 +529,17 @@ export class Vhost {
       if (def) await this.catalogue.putTopic({ ...def, config });
       t.reconfigure(logConfig);
     });
+  }
+
+  /** Applies the broker's current topic defaults (BrokerContext.topicDefaults) to every topic. */
+  refreshTopicConfigs(): void {
+    for (const [name, t] of this.topics) {
+      try {
+        t.reconfigure(this.ctx.topicLogConfig(this.catalogue.topic(this.name, name)?.config ?? {}));
+      } catch (e) {
+        this.ctx.logger.warn(`topic ${name} in vhost ${this.name} keeps its settings: ${(e as Error).message}`);
+      }
+    }
   }
 
   /**
@@ -580,6 +608,8 @@ export class Vhost {
 
   async close(): Promise<void> {
     this.deadLetters.flush();
+    // Declares and deletes under way (an exclusive queue going with its connection) finish first.
+    await this.locks.idle();
     const closing: Promise<unknown>[] = [];
     for (const e of this.queues.values()) {
       // Transient and exclusive queues do not outlive the broker.

@@ -26,8 +26,8 @@ import { decodeCatalogue, encodeCatalogue } from './codec.js';
 import { backupPath, readForRecovery, writeAtomically } from './file.js';
 import { effectivePolicy, validatePolicy, type PolicyTarget } from './policies.js';
 import { SaveQueue } from './save-queue.js';
-import { bindingKey, CatalogueState, permissionKey, VhostEntry } from './state.js';
-import type { BindingDef, ExchangeDef, PolicyDef, QueueDef, QueueInput, TopicDef, TopicInput, VhostDef } from './types.js';
+import { bindingKey, CatalogueState, clientQuotaKey, permissionKey, VhostEntry } from './state.js';
+import type { BindingDef, BrokerConfigsDef, ClientQuotaDef, ExchangeDef, PolicyDef, QueueDef, QueueInput, TopicDef, TopicInput, VhostDef } from './types.js';
 
 export interface DefaultUser {
   name: string;
@@ -366,6 +366,32 @@ export class Catalogue implements UserStore {
   async deletePermission(user: string, vhost: string): Promise<void> {
     this.writable();
     if (!this.st.permissions.delete(permissionKey(user, vhost))) return this.flush();
+    return this.commit();
+  }
+
+  // ---- Kafka's dynamic broker configs and client quotas (cluster-wide, not per vhost) ----
+
+  brokerConfigs(): BrokerConfigsDef {
+    return this.st.brokerConfigs;
+  }
+
+  /** Replaces the dynamic broker configs of one level (the caller has validated them). */
+  async putBrokerConfigs(level: keyof BrokerConfigsDef, configs: Readonly<Record<string, string>>): Promise<void> {
+    this.writable();
+    this.st.brokerConfigs = freeze({ ...this.st.brokerConfigs, [level]: freeze({ ...configs }) });
+    return this.commit();
+  }
+
+  clientQuotas(): ClientQuotaDef[] {
+    return [...this.st.clientQuotas.values()];
+  }
+
+  /** Sets an entity's quotas (the caller has validated them); an empty set removes the entity. */
+  async putClientQuota(def: ClientQuotaDef): Promise<void> {
+    this.writable();
+    const key = clientQuotaKey(def.entity);
+    if (Object.keys(def.values).length === 0) this.st.clientQuotas.delete(key);
+    else this.st.clientQuotas.set(key, freeze({ entity: freeze({ ...def.entity }), values: freeze({ ...def.values }) }));
     return this.commit();
   }
 

@@ -15,7 +15,7 @@ import { scramMechanisms, type ScramCredential, type ScramCredentials } from '..
 import type { PermissionRecord, UserRecord } from '../auth/types.js';
 import type { Destination } from '../exchange/destination.js';
 import { decodeArguments, encodeArguments, ShapeError, type JsonValue } from './typed-json.js';
-import { policyApplyTos, type BindingDef, type ExchangeDef, type PolicyApplyTo, type PolicyDef, type QueueDef, type TopicDef, type VhostDef } from './types.js';
+import { policyApplyTos, type BindingDef, type BrokerConfigsDef, type ClientQuotaDef, type ExchangeDef, type PolicyApplyTo, type PolicyDef, type QueueDef, type TopicDef, type VhostDef } from './types.js';
 
 export const catalogueFormat = 'hopper-catalogue';
 export const catalogueVersion = 1;
@@ -29,6 +29,9 @@ export interface CatalogueSnapshot {
   policies: PolicyDef[];
   users: UserRecord[];
   permissions: PermissionRecord[];
+  /** Absent in files written before Kafka's dynamic broker configs and client quotas were kept. */
+  brokerConfigs?: BrokerConfigsDef;
+  clientQuotas?: ClientQuotaDef[];
 }
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -48,6 +51,8 @@ export function encodeCatalogue(s: CatalogueSnapshot, generation: number): Buffe
       policies: s.policies,
       users: s.users,
       permissions: s.permissions,
+      brokerConfigs: s.brokerConfigs,
+      clientQuotas: s.clientQuotas,
     }),
     'utf8',
   );
@@ -124,8 +129,29 @@ function stringRecord(v: unknown, path: string): Record<string, string> {
   return Object.fromEntries(Object.keys(o).map((k) => [k, str(o, k, path)]));
 }
 
+function clientQuota(o: Obj, p: string): ClientQuotaDef {
+  const e = obj(o.entity, `${p}.entity`);
+  const entity: Record<string, string | null> = {};
+  for (const k of Object.keys(e)) entity[k] = e[k] === null ? null : str(e, k, `${p}.entity`);
+  const v = obj(o.values, `${p}.values`);
+  const values: Record<string, number> = {};
+  for (const k of Object.keys(v)) {
+    if (typeof v[k] !== 'number' || !Number.isFinite(v[k])) throw new ShapeError(`${p}.values.${k}`, 'not a number');
+    values[k] = v[k] as number;
+  }
+  return { entity, values };
+}
+
 function decodeBody(body: Obj): CatalogueSnapshot {
+  const brokerConfigs = body.brokerConfigs === undefined ? undefined : obj(body.brokerConfigs, 'brokerConfigs');
   return {
+    ...(brokerConfigs === undefined ? {} : {
+      brokerConfigs: {
+        perBroker: stringRecord(brokerConfigs.perBroker, 'brokerConfigs.perBroker'),
+        clusterDefault: stringRecord(brokerConfigs.clusterDefault, 'brokerConfigs.clusterDefault'),
+      },
+    }),
+    ...(body.clientQuotas === undefined ? {} : { clientQuotas: list(body, 'clientQuotas', clientQuota) }),
     vhosts: list(body, 'vhosts', (o, p) => ({ name: str(o, 'name', p), description: str(o, 'description', p), tags: strings(o, 'tags', p) })),
     exchanges: list(body, 'exchanges', (o, p) => ({
       vhost: str(o, 'vhost', p),

@@ -7,7 +7,7 @@ import type { PermissionRecord, UserRecord } from '../auth/types.js';
 import type { Destination } from '../exchange/destination.js';
 import { encodeArguments } from './typed-json.js';
 import type { CatalogueSnapshot } from './codec.js';
-import type { BindingDef, ExchangeDef, PolicyDef, QueueDef, TopicDef, VhostDef } from './types.js';
+import type { BindingDef, BrokerConfigsDef, ClientQuotaDef, ExchangeDef, PolicyDef, QueueDef, TopicDef, VhostDef } from './types.js';
 
 export class VhostEntry {
   readonly exchanges = new Map<string, ExchangeDef>();
@@ -45,13 +45,24 @@ export function permissionKey(user: string, vhost: string): string {
   return `${user}\u0000${vhost}`;
 }
 
+/** Client quota entity identity: its (type, name) pairs in type order; a null name is the default entity. */
+export function clientQuotaKey(entity: Readonly<Record<string, string | null>>): string {
+  return JSON.stringify(Object.keys(entity).sort().map((t) => [t, entity[t]]));
+}
+
 export class CatalogueState {
   readonly vhosts = new Map<string, VhostEntry>();
   readonly users = new Map<string, UserRecord>();
   readonly permissions = new Map<string, PermissionRecord>();
+  brokerConfigs: BrokerConfigsDef = { perBroker: {}, clusterDefault: {} };
+  /** By clientQuotaKey(entity), in the order entities were first given a quota. */
+  readonly clientQuotas = new Map<string, ClientQuotaDef>();
 
   snapshot(): CatalogueSnapshot {
-    const s: CatalogueSnapshot = { vhosts: [], exchanges: [], queues: [], topics: [], bindings: [], policies: [], users: [...this.users.values()], permissions: [...this.permissions.values()] };
+    const s: CatalogueSnapshot = {
+      vhosts: [], exchanges: [], queues: [], topics: [], bindings: [], policies: [], users: [...this.users.values()], permissions: [...this.permissions.values()],
+      brokerConfigs: this.brokerConfigs, clientQuotas: [...this.clientQuotas.values()],
+    };
     for (const v of this.vhosts.values()) {
       s.vhosts.push(v.def);
       s.exchanges.push(...v.exchanges.values());
@@ -93,6 +104,8 @@ export class CatalogueState {
       vhostOf(p.vhost, `permission for user ${JSON.stringify(p.user)}`);
       unique(st.permissions, permissionKey(p.user, p.vhost), p, 'permission');
     }
+    if (s.brokerConfigs) st.brokerConfigs = s.brokerConfigs;
+    for (const q of s.clientQuotas ?? []) unique(st.clientQuotas, clientQuotaKey(q.entity), q, 'client quota entity');
     return st;
   }
 }

@@ -78,3 +78,23 @@ export interface PolicyDef {
   /** The highest-priority matching policy applies (ties: the first name in code-unit order). */
   readonly priority: number;
 }
+
+/**
+ * Kafka's dynamic broker configs (AlterConfigs on a broker resource), in their text form: those
+ * set for this node, and the cluster-wide defaults (empty resource name). Kept here so they
+ * survive a restart, as Kafka keeps them in its metadata log.
+ */
+export interface BrokerConfigsDef {
+  readonly perBroker: Readonly<Record<string, string>>;
+  readonly clusterDefault: Readonly<Record<string, string>>;
+}
+
+/**
+ * One Kafka client quota entity and its quotas. The entity maps entity types (user, client-id,
+ * ip) to a name, or to null for that type's default entity; values map quota keys
+ * (producer_byte_rate, consumer_byte_rate, request_percentage, ...) to numbers.
+ */
+export interface ClientQuotaDef {
+  readonly entity: Readonly<Record<string, string | null>>;
+  readonly values: Readonly<Record<string, number>>;
+}

@@ -5,6 +5,10 @@
  * checkpointIntervalMs when anything changed. After one, whole message-log segments below the
  * settled floor are deleted (with dedupe, not past the checkpoint's logEnd: recovery rebuilds
  * the dedupe window from the records after it).
+ *
+ * Both stay below the message log's durable end: a checkpoint describes only messages whose
+ * appends are durable (the rest are found again by recovery's scan of the log tail, if they
+ * survived), and the log start never moves past them (docs/queues.md, "Delivery before fsync").
  */
 import type { Clock, Log } from '../../storage/types.js';
 import type { Journal, CheckpointSnapshot } from './journal.js';
@@ -15,12 +19,12 @@ export interface CheckpointerHost {
   readonly messages: Log;
   readonly clock: Clock;
   readonly tuning: QueueTuning;
-  /** Offsets below are known to the queue. */
-  knownEnd(): number;
+  /** Offsets below are known to the queue and durable in the message log. */
+  durableEnd(): number;
   settledFloor(): number;
   deduplicate(): boolean;
-  /** The snapshot as of now (called synchronously between journal appends). */
-  snapshot(clean: boolean): CheckpointSnapshot;
+  /** The snapshot as of now, of messages below durableEnd() (called synchronously between journal appends). */
+  snapshot(clean: boolean): CheckpointSnapshot & { logEnd: number };
   /** After a checkpoint finished (its timer may need re-arming). */
   afterCheckpoint(): void;
 }
@@ -44,7 +48,7 @@ export class Checkpointer {
 
   /** Something changed since the last checkpoint. */
   dirty(): boolean {
-    return this.host.journal.seq > this.seq || this.host.knownEnd() > this.logEnd;
+    return this.host.journal.seq > this.seq || this.host.durableEnd() > this.logEnd;
   }
 
   /** When the interval checkpoint is due (Infinity: nothing to do). */
@@ -59,7 +63,7 @@ export class Checkpointer {
     const t = h.tuning;
     if (
       h.journal.bytesSinceCheckpoint >= t.checkpointEveryJournalBytes ||
-      h.knownEnd() - this.logEnd >= t.checkpointEveryMessages ||
+      h.durableEnd() - this.logEnd >= t.checkpointEveryMessages ||
       (this.dirty() && h.clock.now() - this.lastAt >= t.checkpointIntervalMs)
     ) {
       void this.run(false).catch(() => undefined);
@@ -75,8 +79,8 @@ export class Checkpointer {
       let logEnd = 0;
       let seq = 0;
       await this.host.journal.checkpoint(() => {
-        logEnd = this.host.knownEnd();
         const snap = this.host.snapshot(clean);
+        logEnd = snap.logEnd;
         seq = snap.seq;
         return snap;
       });
@@ -92,8 +96,10 @@ export class Checkpointer {
   }
 
   private async trim(): Promise<void> {
-    // Never past the log's end: settled offsets the log does not have (lost records) free nothing.
-    let upTo = Math.min(this.host.settledFloor(), this.host.messages.nextOffset);
+    // Never past the log's durable end: settled offsets the log does not have (lost records, or
+    // records still being fsynced) free nothing, and the log start must not pass a record a
+    // crash could still take back.
+    let upTo = Math.min(this.host.settledFloor(), this.host.durableEnd(), this.host.messages.nextOffset);
     if (this.host.deduplicate()) upTo = Math.min(upTo, this.logEnd);
     if (upTo <= this.trimmedTo) return;
     this.trimmedTo = upTo;

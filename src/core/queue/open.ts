@@ -40,6 +40,8 @@ export interface OpenQueueInit {
   tuning?: Partial<QueueTuning>;
   /** Told of every message loss to damaged storage (at recovery or when a read fails its check). */
   onDamage?: (d: QueueDamage) => void;
+  /** The queue does not outlive the broker (not durable, or exclusive): see QueueParts.transient. */
+  transient?: boolean;
 }
 
 /** Suggested settings of the queue's logs: segments small enough that acks free disk soon. */
@@ -76,6 +78,7 @@ export async function openQueue(init: OpenQueueInit): Promise<Queue> {
       onIdleExpired: init.onIdleExpired ?? null,
       onDeleted: destroy ?? null,
       onDamage: init.onDamage ?? null,
+      transient: init.transient ?? false,
     });
     await q.start();
     return q;

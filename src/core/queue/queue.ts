@@ -25,6 +25,7 @@ import { LeaseIdGenerator } from './lease-id.js';
 import { MessageReader } from './message-reader.js';
 import { describeMessage, needsQueueMeta, type MessageInfo } from './message-info.js';
 import { validateQueueOptions, type QueueOptions } from './options.js';
+import { HeldEvents, HeldKind, type HeldKindCode } from './held-events.js';
 import { PublishPipeline, type PendingPublish } from './publisher.js';
 import { withQueueMeta } from './queue-header.js';
 import { ReadySet, type Group } from './ready-set.js';
@@ -66,6 +67,14 @@ export interface QueueParts {
   onDeleted: (() => Promise<void>) | null;
   /** Told of every message loss to damaged storage (for the error log). */
   onDamage: ((d: QueueDamage) => void) | null;
+  /**
+   * The queue does not outlive the broker (not durable, or exclusive), so there is no
+   * durability to wait for: publishes resolve once the queue has the message, before its first
+   * delivery. Clients rely on that order as RabbitMQ gives it for such queues: a confirm comes
+   * before any reply a consumer makes to the message (rabbitmq-client's RPCClient listens for
+   * the reply only once the request is confirmed, and dropped replies that came first).
+   */
+  transient: boolean;
 }
 
 /** What recovery found at open, for the broker's startup log line. */
@@ -99,6 +108,8 @@ export class Queue implements ConsumerHost {
   private readonly onIdleExpired: ((q: Queue) => void) | null;
   private readonly onDeleted: (() => Promise<void>) | null;
   private readonly onDamage: ((d: QueueDamage) => void) | null;
+  /** See QueueParts.transient. */
+  private readonly transient: boolean;
   private readonly losses: QueueDamage[] = [];
 
   private readonly ready: ReadySet;
@@ -114,8 +125,15 @@ export class Queue implements ConsumerHost {
   private readonly deadLetterer: DeadLetterer;
   private readonly ids = new LeaseIdGenerator();
 
-  /** Offsets below are known to the queue (their appends resolved and were processed). */
+  /**
+   * Offsets below are known to the queue: their appends were accepted and indexed. Those from
+   * publisher.durableEnd on are deliverable (from memory) but not durable yet.
+   */
   private knownEnd: number;
+  /** Journal events naming offsets not durable yet (see held-events.ts). */
+  private readonly held = new HeldEvents();
+  /** Dispatch waits for the head's append to become durable (its body is not in memory). */
+  private awaitingDurable = false;
   /** Messages below may have been delivered before an unclean stop. */
   private suspectBelow: number;
   private readonly checkpointer: Checkpointer;
@@ -156,6 +174,7 @@ export class Queue implements ConsumerHost {
     this.onIdleExpired = p.onIdleExpired;
     this.onDeleted = p.onDeleted;
     this.onDamage = p.onDamage;
+    this.transient = p.transient;
     const rec = p.recovered;
     this.recovery = { unclean: rec.unclean, messagesScanned: rec.messagesScanned, eventsReplayed: rec.eventsReplayed, lostMessages: rec.lost?.count ?? 0 };
     const now = this.clock.now();
@@ -173,7 +192,7 @@ export class Queue implements ConsumerHost {
         retryMs: this.tuning.retryMs,
         inFlightBytes: this.tuning.deadLetterInFlightBytes,
         target: () => this.o.deadLetterTarget,
-        load: (offset) => this.reader.load(offset),
+        load: (offset) => this.loadForDeadLetter(offset),
         finished: (job, dead) => {
           this.settle(job.offset, dead ? DEAD_LETTER_REASON_CODE[job.reason] : SettleReason.missing);
           if (dead) this.counters.deadLettered++;
@@ -210,7 +229,7 @@ export class Queue implements ConsumerHost {
         messages: this.messages,
         clock: this.clock,
         tuning: this.tuning,
-        knownEnd: () => this.knownEnd,
+        durableEnd: () => this.stateEnd(),
         settledFloor: () => this.settled.floor,
         deduplicate: () => this.o.deduplicate,
         snapshot: (clean) => this.snapshot(clean),
@@ -219,9 +238,11 @@ export class Queue implements ConsumerHost {
       { logEnd: rec.checkpointLogEnd, seq: rec.lastSeq },
     );
     const batchBytes = Math.min(this.tuning.publishBatchBytes, this.messages.config.maxBatchBytes - 4096);
-    this.publisher = new PublishPipeline(this.messages, (ms) => encodeMessages(ms), batchBytes, (batch, base) =>
-      this.onAppended(batch, base),
-    );
+    this.publisher = new PublishPipeline(this.messages, (ms) => encodeMessages(ms), batchBytes, {
+      accepted: (batch, base) => this.onAccepted(batch, base),
+      durable: (batch, base) => this.onDurable(batch, base),
+      failed: (batch, base, e) => this.onFailed(batch, base, e),
+    });
   }
 
   /** Journals that the queue is open (a crash from now on is unclean) and starts the timers. */
@@ -238,12 +259,16 @@ export class Queue implements ConsumerHost {
   // ---------------------------------------------------------------- publish
 
   /**
-   * Stores a message. Resolves once the append is durable under the log's fsync policy (the
-   * message is deliverable from then on). Rejects with MESSAGE_TOO_LARGE, QUEUE_FULL
-   * (reject-publish overflow), INVALID_ARGUMENT, CLOSED or STORAGE_FAILED.
+   * Stores a message. Resolves once the append is durable under the log's fsync policy (an
+   * AMQP confirm, an SDK publish). The message is in the queue, and deliverable, earlier: as soon
+   * as the log has accepted its append (within a turn of the event loop); `visible` is called
+   * then, or when the publish is refused or deduplicated, exactly once, never after the promise
+   * settles (AMQP's per-channel ordering waits for it). Rejects with MESSAGE_TOO_LARGE,
+   * QUEUE_FULL (reject-publish overflow), INVALID_ARGUMENT, CLOSED or STORAGE_FAILED (also when
+   * the append fails after the message was delivered: it was never durable).
    */
-  publish(message: Message, opts: PublishOptions = {}): Promise<PublishOutcome> {
-    if (this.closed) return Promise.reject(closedError(this.name));
+  publish(message: Message, opts: PublishOptions = {}, visible: (() => void) | null = null): Promise<PublishOutcome> {
+    if (this.closed) return refused(visible, Promise.reject(closedError(this.name)));
     const o = this.o;
     const now = this.clock.now();
     const info: MessageInfo = { size: 0, level: 0, groupId: null, expiresAt: Infinity, dueAt: 0, dedupId: null };
@@ -252,20 +277,21 @@ export class Queue implements ConsumerHost {
       dueAt = dueAtOf(opts, o.deliveryDelayMs, now);
       describeMessage(o, message, now, dueAt, info);
     } catch (e) {
-      return Promise.reject(e);
+      return refused(visible, Promise.reject(e));
     }
     if (info.size > o.maxMessageBytes) {
-      return Promise.reject(new HopperError('MESSAGE_TOO_LARGE', `message of ${info.size} bytes exceeds maxMessageBytes ${o.maxMessageBytes}`));
+      return refused(visible, Promise.reject(new HopperError('MESSAGE_TOO_LARGE', `message of ${info.size} bytes exceeds maxMessageBytes ${o.maxMessageBytes}`)));
     }
     if (info.dedupId !== null) {
       const original = this.dedup.lookup(info.dedupId, now);
       if (original !== undefined) {
+        // The original is in the queue (or being stored); this one adds nothing to see.
         this.counters.deduplicated++;
-        return Promise.resolve(original).then((offset) => ({ offset, duplicate: true }));
+        return refused(visible, Promise.resolve(original).then((offset) => ({ offset, duplicate: true })));
       }
     }
     if (o.overflow !== 'drop-head' && dueAt === 0 && this.wouldOverflow(info.size)) {
-      return this.rejectPublish(message);
+      return refused(visible, this.rejectPublish(message));
     }
     const stored = needsQueueMeta(o, message, dueAt) ? withQueueMeta(message, now, dueAt) : message;
     return new Promise<PublishOutcome>((resolve, reject) => {
@@ -273,7 +299,8 @@ export class Queue implements ConsumerHost {
       let onFailed = (e: unknown): void => reject(e);
       const id = info.dedupId;
       if (id !== null) {
-        // Duplicates arriving while this append is in flight wait for its offset.
+        // Duplicates arriving before this one is durable wait for it: their answer promises
+        // durability too.
         this.dedup.begin(
           id,
           new Promise<number>((res, rej) => {
@@ -283,7 +310,7 @@ export class Queue implements ConsumerHost {
           }),
         );
       }
-      this.publisher.add({ message, stored, info, enqueuedAt: now, resolve: onStored, reject: onFailed });
+      this.publisher.add({ message, stored, info, enqueuedAt: now, resolve: onStored, reject: onFailed, visible });
     });
   }
 
@@ -302,10 +329,12 @@ export class Queue implements ConsumerHost {
     throw new HopperError('QUEUE_FULL', `queue ${JSON.stringify(this.name)} is full (overflow ${this.o.overflow})`);
   }
 
-  private onAppended(batch: PendingPublish[], base: number): void {
+  /** The log took a batch: its messages are in the queue and deliverable (from memory). */
+  private onAccepted(batch: readonly PendingPublish[], base: number): void {
     if (this.closed) {
-      // Stored, so durable: a restart finds them in the log tail.
-      for (let i = 0; i < batch.length; i++) batch[i]!.resolve(base + i);
+      // Not indexed: the final checkpoint's logEnd stays below them, so a reopen finds them
+      // in its scan of the log tail once their append is durable.
+      for (let i = 0; i < batch.length; i++) batch[i]!.visible?.();
       return;
     }
     const now = this.clock.now();
@@ -315,18 +344,126 @@ export class Queue implements ConsumerHost {
       const info = p.info;
       this.knownEnd = offset + 1;
       this.counters.published++;
-      if (info.dedupId !== null) this.dedup.commit(info.dedupId, offset, p.enqueuedAt + this.o.dedupWindowMs);
       this.reader.published(offset, p.message, info.size);
       if (info.expiresAt !== Infinity) this.ttlInPlay = true;
       if (info.dueAt > now) this.delayed.push(info.dueAt, offset, info.size, info.expiresAt, info.level, info.groupId);
       else this.ready.push(false, offset, info.size, info.expiresAt, info.level, info.groupId);
-      p.resolve(offset);
+      p.visible?.();
+      // Resolved before the dispatch below delivers it (onDurable's resolve is then a no-op).
+      if (this.transient) p.resolve(offset);
     }
     // Deliver first, then trim: a message a consumer can take at once never counts (RabbitMQ).
     this.dispatch();
     this.enforceMaxLength();
-    if (!this.closed) this.checkpointer.maybe();
     this.rearm();
+  }
+
+  /**
+   * A batch is durable: its publishes resolve (confirms), and the journal events held back for
+   * its messages (deliveries, acks) go to the journal now.
+   */
+  private onDurable(batch: readonly PendingPublish[], base: number): void {
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i]!;
+      const id = p.info.dedupId;
+      if (id !== null && !this.closed) this.dedup.commit(id, base + i, p.enqueuedAt + this.o.dedupWindowMs);
+      p.resolve(base + i);
+    }
+    // Also once closed: close() journals them before its final checkpoint.
+    this.held.release(this.publisher.durableEnd, this.emitHeld);
+    if (this.closed) return;
+    if (this.awaitingDurable) {
+      this.awaitingDurable = false;
+      this.dispatch();
+      this.enforceMaxLength(); // deferred while dispatch waited
+    }
+    this.checkpointer.maybe();
+    this.rearm();
+  }
+
+  /**
+   * An accepted batch will never be durable: the message log failed (and refuses every later
+   * append). Its publishes reject (AMQP nacks) although their messages may have been delivered
+   * already; the journal never hears of those messages again (held events are dropped, later
+   * ones too), so nothing durable names an offset the log may hand out again after a restart.
+   * The messages are withdrawn: their bodies are forgotten, so each is dropped when dispatch
+   * reaches it (it cannot be read back from the log). A consumer that has one keeps it; its
+   * ack goes nowhere, and a requeue drops it (docs/queues.md, "Delivery before fsync").
+   */
+  private onFailed(batch: readonly PendingPublish[], base: number, e: unknown): void {
+    for (let i = 0; i < batch.length; i++) batch[i]!.reject(e);
+    this.held.clear();
+    for (let o = base; o < base + batch.length; o++) this.reader.forget(o);
+    if (this.awaitingDurable && !this.closed) {
+      this.awaitingDurable = false;
+      this.dispatch();
+      this.enforceMaxLength();
+      this.rearm();
+    }
+  }
+
+  // ---------------------------------------------------------------- journal events
+
+  /**
+   * Journal events go through these: an event naming a message whose append is not durable yet
+   * is held back until it is (held-events.ts), and dropped if it never will be.
+   */
+  private journalSettle(offset: number, code: SettleReasonCode): void {
+    const pub = this.publisher;
+    if (offset < pub.durableEnd) this.journal.settle(offset, code);
+    else if (pub.failure === null) this.held.hold(HeldKind.settle, code, offset, 1);
+  }
+
+  private journalSettleRange(start: number, count: number, code: SettleReasonCode): void {
+    const pub = this.publisher;
+    const end = start + count;
+    const d = pub.durableEnd;
+    if (start < d) this.journal.settleRange(start, Math.min(end, d) - start, code);
+    if (end > d && pub.failure === null) {
+      const from = Math.max(start, d);
+      this.held.hold(HeldKind.settleRange, code, from, end - from);
+    }
+  }
+
+  private journalDelivered(offset: number): void {
+    const pub = this.publisher;
+    if (offset < pub.durableEnd) this.journal.delivered(offset);
+    else if (pub.failure === null) this.held.hold(HeldKind.delivered, 0, offset, 1);
+  }
+
+  private readonly emitHeld = (kind: HeldKindCode, reason: number, start: number, count: number): void => {
+    if (kind === HeldKind.settle) this.journal.settle(start, reason as SettleReasonCode);
+    else if (kind === HeldKind.delivered) this.journal.delivered(start);
+    else this.journal.settleRange(start, count, reason as SettleReasonCode);
+  };
+
+  /**
+   * Resolves once every settle so far of a message below `end` is durable: after the messages'
+   * appends (their events were held until then) and the journal's append. Rejects with
+   * STORAGE_FAILED if the message log failed first (such settles are never journaled).
+   */
+  private settlesDurable(end: number): Promise<void> {
+    if (end <= this.publisher.durableEnd) return this.journal.whenDurable();
+    return this.publisher.whenDurable(end).then(() => this.journal.whenDurable());
+  }
+
+  /** What durable state (a checkpoint) may describe: messages known to the queue whose appends are durable. */
+  private stateEnd(): number {
+    return Math.min(this.knownEnd, this.publisher.durableEnd);
+  }
+
+  /** A dead letter's body: from memory, else from the log once its append is durable (null: never). */
+  private async loadForDeadLetter(offset: number): Promise<Message | null> {
+    const m = this.reader.cached(offset);
+    if (m !== undefined) return m;
+    if (offset >= this.publisher.durableEnd) {
+      try {
+        await this.publisher.whenDurable(offset + 1);
+      } catch {
+        return null; // its append failed: there is nothing to dead-letter, it is dropped
+      }
+    }
+    return this.reader.load(offset);
   }
 
   private enforceMaxLength(): void {
@@ -336,7 +473,7 @@ export class Queue implements ConsumerHost {
     // or past the cache). Trimming now would drop the very message it is about to deliver, so
     // whether a waiting consumer gets it would depend on the cache. Drop-head trims after
     // delivery has had its chance (docs/queues.md), so the read's callback (fetch) trims instead.
-    if (this.reader.fetching) return;
+    if (this.reader.fetching || this.awaitingDurable) return;
     const r = this.ready;
     while ((o.maxLength !== null && r.length > o.maxLength) || (o.maxLengthBytes !== null && r.bytes > o.maxLengthBytes)) {
       if (!r.peekAny()) break;
@@ -415,6 +552,11 @@ export class Queue implements ConsumerHost {
 
   /** Settles a delivery (fire-and-forget durability). Throws UNKNOWN_DELIVERY, LEASE_EXPIRED, CLOSED. */
   ack(leaseId: string): void {
+    this.ackLease(leaseId);
+  }
+
+  /** ack; returns the message's offset. */
+  private ackLease(leaseId: string): number {
     this.checkOpen();
     const lease = this.leases.get(leaseId);
     this.leases.remove(lease);
@@ -422,16 +564,21 @@ export class Queue implements ConsumerHost {
     this.settle(lease.offset, SettleReason.ack);
     this.counters.acked++;
     this.dispatch();
+    return lease.offset;
   }
 
-  /** Like ack, and resolves once the settle is durable (SQS DeleteMessage). */
+  /**
+   * Like ack, and resolves once the settle is durable (SQS DeleteMessage): for a message still
+   * being fsynced, after its append too. Rejects with STORAGE_FAILED if either log fails first.
+   */
   ackDurable(leaseId: string): Promise<void> {
+    let offset: number;
     try {
-      this.ack(leaseId);
+      offset = this.ackLease(leaseId);
     } catch (e) {
       return Promise.reject(e);
     }
-    return this.journal.whenDurable();
+    return this.settlesDurable(offset + 1);
   }
 
   /**
@@ -484,7 +631,7 @@ export class Queue implements ConsumerHost {
   }
 
   private settle(offset: number, code: SettleReasonCode): void {
-    this.journal.settle(offset, code);
+    this.journalSettle(offset, code);
     this.settled.add(offset);
     this.reader.forget(offset);
   }
@@ -493,21 +640,26 @@ export class Queue implements ConsumerHost {
   async purge(): Promise<number> {
     this.checkOpen();
     let n = 0;
+    let end = 0;
     this.ready.forEachRun((start, count) => {
-      this.journal.settleRange(start, count, SettleReason.purged);
+      this.journalSettleRange(start, count, SettleReason.purged);
       this.settled.addRange(start, start + count);
       n += count;
+      end = Math.max(end, start + count);
     });
     this.delayed.forEach((e) => {
-      this.journal.settle(e.offset, SettleReason.purged);
+      this.journalSettle(e.offset, SettleReason.purged);
       this.settled.add(e.offset);
       n++;
+      end = Math.max(end, e.offset + 1);
     });
     this.ready.clear();
     this.delayed.clear();
     for (const o of [...this.deliveryCounts.keys()]) if (this.settled.has(o)) this.deliveryCounts.delete(o);
     this.rearm();
-    await this.journal.whenDurable();
+    // After a failed append, messages that never became durable need no durable settle (their
+    // events are dropped): wait for the rest only.
+    await this.settlesDurable(this.publisher.failure === null ? end : Math.min(end, this.publisher.durableEnd));
     return n;
   }
 
@@ -528,7 +680,7 @@ export class Queue implements ConsumerHost {
     } finally {
       this.dispatching = false;
     }
-    if (this.waiters.length > 0) this.waiters.finish(this.clock.now(), this.reader.fetching);
+    if (this.waiters.length > 0) this.waiters.finish(this.clock.now(), this.reader.fetching || this.awaitingDurable);
     if (this.rearmAfterDispatch) {
       this.rearmAfterDispatch = false;
       this.rearm();
@@ -567,6 +719,16 @@ export class Queue implements ConsumerHost {
           this.removeHead(null);
           continue;
         }
+        if (h.offset >= this.publisher.durableEnd) {
+          // Not in memory (larger than the cache, or evicted) and not readable from the log
+          // before its append is durable: wait for that (onDurable dispatches again).
+          if (this.publisher.failure !== null) {
+            this.removeHead(null); // it never will be: dropped, as its publisher was told
+            continue;
+          }
+          this.awaitingDurable = true;
+          return;
+        }
         this.fetch(h.offset);
         return;
       }
@@ -598,7 +760,7 @@ export class Queue implements ConsumerHost {
       this.settle(offset, SettleReason.ack);
       this.counters.acked++;
     } else {
-      this.journal.delivered(offset);
+      this.journalDelivered(offset);
       leaseId = this.ids.next();
       const isConsumer = target instanceof Consumer;
       const vt = isConsumer ? Infinity : target.visibilityTimeoutMs;
@@ -726,7 +888,7 @@ export class Queue implements ConsumerHost {
     this.dedup.sweep(now);
     this.dispatch();
     this.enforceMaxLength();
-    if (this.waiters.length > 0) this.waiters.finish(this.clock.now(), this.reader.fetching);
+    if (this.waiters.length > 0) this.waiters.finish(this.clock.now(), this.reader.fetching || this.awaitingDurable);
     const x = this.o.expiresMs;
     if (x !== null && !this.idleReported && this.consumers.size === 0 && now - this.lastUsedAt >= x) {
       this.idleReported = true;
@@ -758,11 +920,19 @@ export class Queue implements ConsumerHost {
 
   // ---------------------------------------------------------------- checkpoints
 
-  private snapshot(clean: boolean): CheckpointSnapshot {
+  /**
+   * Messages from stateEnd() on are left out (their appends are not durable, and no event about
+   * them is journaled yet): recovery finds them in the log tail if they survive.
+   */
+  private snapshot(clean: boolean): CheckpointSnapshot & { logEnd: number } {
     const seq = this.journal.seq;
-    const h = { seq, logEnd: this.knownEnd, suspectBelow: this.suspectBelow, clean };
+    const logEnd = this.stateEnd();
+    // After a failed append, messages past logEnd that a restart may still find on disk were
+    // perhaps delivered: a restart marks them redelivered even after this (clean) checkpoint.
+    const suspectBelow = this.publisher.failure === null ? this.suspectBelow : Math.max(this.suspectBelow, this.knownEnd);
+    const h = { seq, logEnd, suspectBelow, clean };
     const s = { ready: this.ready, delayed: this.delayed, leases: this.leases, deadLetters: this.deadLetterer.jobs, deliveryCounts: this.deliveryCounts, dedup: this.dedup };
-    return { bytes: takeSnapshot(h, s, this.clock.now()), seq };
+    return { bytes: takeSnapshot(h, s, this.clock.now()), seq, logEnd };
   }
 
   /** Writes a checkpoint now (close() writes the clean one). */
@@ -880,10 +1050,12 @@ export class Queue implements ConsumerHost {
     groups: number;
     deadLettering: number;
     fetching: boolean;
+    awaitingDurable: boolean;
   } {
     return {
       deadLettering: this.deadLetterer.jobs.size,
       fetching: this.reader.fetching,
+      awaitingDurable: this.awaitingDurable,
       settledFloor: this.settled.floor,
       settledIntervals: this.settled.intervalCount,
       knownEnd: this.knownEnd,
@@ -898,6 +1070,12 @@ const UNREADABLE = 'unreadable message(s) dropped';
 
 function closedError(name: string): HopperError {
   return new HopperError('CLOSED', `queue ${JSON.stringify(name)} is closed`);
+}
+
+/** A publish that stores nothing is as visible as it will ever be: say so at once. */
+function refused(visible: (() => void) | null, outcome: Promise<PublishOutcome>): Promise<PublishOutcome> {
+  visible?.();
+  return outcome;
 }
 
 function dueAtOf(opts: PublishOptions, defaultDelayMs: number, now: number): number {

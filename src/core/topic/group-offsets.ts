@@ -137,6 +137,12 @@ export class GroupOffsets {
     await this.deleteWhere(group, () => true, now);
   }
 
+  /** Removes some of a group's committed offsets (Kafka OffsetDelete), durably. */
+  async deletePartitions(group: string, partitions: readonly { topic: string; partition: number }[], now = Date.now()): Promise<void> {
+    const keys = new Set(partitions.map((p) => p.topic + SEP + p.partition));
+    await this.deleteWhere(group, (k) => keys.has(k), now);
+  }
+
   /** Removes the offsets every group holds for a topic (when the topic is deleted). */
   async deleteTopic(topic: string, now = Date.now()): Promise<void> {
     for (const group of this.groupNames()) await this.deleteWhere(group, (k) => k.slice(0, k.lastIndexOf(SEP)) === topic, now);

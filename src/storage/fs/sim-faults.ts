@@ -77,6 +77,7 @@ export function errnoError(code: string, op: string, path: string): NodeJS.Errno
 export class FaultPlan {
   private planned: PlannedFault[] = [];
   private rates = new Map<SimOp, { rate: number; code: SimErrorCode }>();
+  private slow: { op: SimOp; path: string | RegExp | undefined; ticks: number }[] = [];
 
   constructor(readonly random: SeededRandom) {}
 
@@ -93,6 +94,20 @@ export class FaultPlan {
   clear(): void {
     this.planned = [];
     this.rates.clear();
+    this.slow = [];
+  }
+
+  /** Every matching `op` takes `ticks` more macrotasks to complete (a slow device); 0 removes it. */
+  slowDown(op: SimOp, ticks: number, path?: string | RegExp): void {
+    this.slow = this.slow.filter((s) => s.op !== op || String(s.path) !== String(path));
+    if (ticks > 0) this.slow.push({ op, path, ticks });
+  }
+
+  /** Extra macrotasks this op waits before it completes. */
+  delay(op: SimOp, path: string): number {
+    let n = 0;
+    for (const s of this.slow) if (s.op === op && matches(s.path, path)) n = Math.max(n, s.ticks);
+    return n;
   }
 
   /** The error code this op must fail with, or null; consumes the plan entry it matched. */

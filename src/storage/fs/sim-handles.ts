@@ -88,6 +88,7 @@ export class SimFile implements StorageFile {
   private async enter(op: SimOp): Promise<void> {
     if (this.fs.epoch !== this.epoch) throw errnoError('EBADF', `${op} after crash`, this.path);
     await tick();
+    for (let n = this.fs.faults.delay(op, this.path); n > 0; n--) await tick();
     if (this.closed) throw errnoError('EBADF', op, this.path);
     if (this.fs.epoch !== this.epoch) throw errnoError('EBADF', `${op} after crash`, this.path);
     const fault = op === 'write' ? null : this.fs.faults.check(op, this.path);

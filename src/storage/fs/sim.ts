@@ -75,6 +75,15 @@ export class SimFs implements StorageFs {
     this.faults.setRate(op, rate, code);
   }
 
+  /**
+   * Every matching `op` (on `path`, exact or a pattern; any path when absent) takes `ticks` more
+   * macrotasks to complete: a slow device, so that other work overtakes it. A crash during the
+   * wait fails it as usual. clearFaults() removes slow-downs too.
+   */
+  slowDown(op: SimOp, ticks: number, path?: string | RegExp): void {
+    this.faults.slowDown(op, ticks, path);
+  }
+
   clearFaults(): void {
     this.faults.clear();
   }
@@ -317,6 +326,7 @@ export class SimFs implements StorageFs {
   private async enter(epoch: number | null, op: SimOp, path: string): Promise<void> {
     if (epoch !== null && epoch !== this.epoch) throw errnoError('EBADF', `${op} after crash`, path);
     await tick();
+    for (let n = this.faults.delay(op, path); n > 0; n--) await tick();
     if (epoch !== null && epoch !== this.epoch) throw errnoError('EBADF', `${op} after crash`, path);
     const fault = this.faults.check(op, path);
     if (fault !== null) throw errnoError(fault, op, path);

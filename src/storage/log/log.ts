@@ -26,7 +26,7 @@
 import { HopperError } from '../../core/errors.js';
 import { type BatchHeader, checkBatch, checkBatchStructure, LOG_OVERHEAD, setBaseOffset } from '../codec/record-batch.js';
 import type { StorageFs } from '../fs/types.js';
-import { type AppendOptions, type AppendResult, type Clock, defaultLogConfig, formatFsyncPolicy, type Log, type LogConfig, type LogDamage, type LogProducers, type LogTransactions, type ReadResult, systemClock } from '../types.js';
+import { type AcceptedAppend, type AppendOptions, type AppendResult, type Clock, defaultLogConfig, formatFsyncPolicy, type Log, type LogConfig, type LogDamage, type LogProducers, type LogTransactions, type ReadResult, systemClock } from '../types.js';
 import { writeLogStartCheckpoint } from './checkpoint.js';
 import { Committer, type CommitterHost } from './committer.js';
 import { type CompactionResult, compactLog } from './compaction.js';
@@ -212,23 +212,33 @@ export class SegmentLog implements Log, MaintainedLog, ReadableLog, CommitterHos
   }
 
   append(batch: Buffer, options?: AppendOptions): Promise<AppendResult> {
-    if (this.state !== 'open') return Promise.reject(closedError(this.dir));
-    if (this.committer.failure !== null) return Promise.reject(this.committer.failure);
-    const cfg = this.cfg;
-    let h: BatchHeader;
     try {
-      if (batch.length > cfg.maxBatchBytes) {
-        throw new HopperError('MESSAGE_TOO_LARGE', `record batch of ${batch.length} bytes is over the limit of ${cfg.maxBatchBytes}`);
-      }
-      h = options?.crcChecked ? checkBatchStructure(batch, 0, cfg.maxBatchBytes) : checkBatch(batch, 0, cfg.maxBatchBytes);
-      if (LOG_OVERHEAD + h.batchLength !== batch.length) {
-        throw new HopperError('CORRUPT_MESSAGE', `append takes one whole batch: batch of ${LOG_OVERHEAD + h.batchLength} bytes in a buffer of ${batch.length}`);
-      }
-      if (h.recordCount < 1 || h.lastOffsetDelta !== h.recordCount - 1) {
-        throw new HopperError('CORRUPT_MESSAGE', `batch of ${h.recordCount} records claims lastOffsetDelta ${h.lastOffsetDelta}`);
-      }
+      return this.reserve(batch, options);
     } catch (err) {
       return Promise.reject(err);
+    }
+  }
+
+  accept(batch: Buffer, options?: AppendOptions): AcceptedAppend {
+    const base = this.next;
+    const done = this.reserve(batch, options);
+    return { baseOffset: base, lastOffset: this.next - 1, done };
+  }
+
+  /** append's work: checks the batch (throwing), assigns its offsets and queues its write. */
+  private reserve(batch: Buffer, options: AppendOptions | undefined): Promise<AppendResult> {
+    if (this.state !== 'open') throw closedError(this.dir);
+    if (this.committer.failure !== null) throw this.committer.failure;
+    const cfg = this.cfg;
+    if (batch.length > cfg.maxBatchBytes) {
+      throw new HopperError('MESSAGE_TOO_LARGE', `record batch of ${batch.length} bytes is over the limit of ${cfg.maxBatchBytes}`);
+    }
+    const h: BatchHeader = options?.crcChecked ? checkBatchStructure(batch, 0, cfg.maxBatchBytes) : checkBatch(batch, 0, cfg.maxBatchBytes);
+    if (LOG_OVERHEAD + h.batchLength !== batch.length) {
+      throw new HopperError('CORRUPT_MESSAGE', `append takes one whole batch: batch of ${LOG_OVERHEAD + h.batchLength} bytes in a buffer of ${batch.length}`);
+    }
+    if (h.recordCount < 1 || h.lastOffsetDelta !== h.recordCount - 1) {
+      throw new HopperError('CORRUPT_MESSAGE', `batch of ${h.recordCount} records claims lastOffsetDelta ${h.lastOffsetDelta}`);
     }
     const base = this.next;
     const last = base + h.lastOffsetDelta;

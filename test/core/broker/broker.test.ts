@@ -5,6 +5,8 @@ import { isHopperError } from '../../../src/core/errors.js';
 import { makeMessage } from '../../../src/core/message.js';
 import { decodeMessages } from '../../../src/storage/codec/message-codec.js';
 import { encodeBatch } from '../../../src/storage/codec/record-batch.js';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { tempDir } from '../../helpers/tmp.js';
 
 const q = (name: string) => ({ kind: 'queue' as const, name });
@@ -124,6 +126,32 @@ test('durable definitions and messages survive a restart; unacked ones come back
     assert.deepEqual(ds.map((d) => [d.message.value!.toString(), d.redelivered]), [['b', true], ['c', false]]);
     await v.publish('orders', 'eu.de', makeMessage('d'));
     assert.equal((await v.queue('eu').receive({ max: 10, waitMs: 0 }))[0]?.message.value?.toString(), 'd', 'bindings survive');
+    await b.close();
+  } finally {
+    await cleanup();
+  }
+});
+
+test('dynamic broker configs set topic defaults, below a topic\'s own configs, and survive a restart', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    let b = await Broker.open({ dataDir: dir });
+    await b.vhost('/').createTopic('plain');
+    await b.vhost('/').createTopic('own', { config: { 'retention.ms': '5000' } });
+    await b.setBrokerConfigs('clusterDefault', { 'log.retention.ms': '3600000', 'message.max.bytes': '100000' });
+    await b.setBrokerConfigs('perBroker', { 'log.retention.ms': '7200000' });
+    const check = (br: Broker) => {
+      assert.equal(br.vhost('/').topic('plain').config.retentionMs, 7_200_000, "this node's config over the cluster-wide default");
+      assert.equal(br.vhost('/').topic('plain').config.maxBatchBytes, 100_000);
+      assert.equal(br.vhost('/').topic('own').config.retentionMs, 5000, "a topic's own config wins");
+    };
+    check(b);
+    await b.close();
+    b = await Broker.open({ dataDir: dir });
+    check(b);
+    await b.setBrokerConfigs('perBroker', {});
+    await b.setBrokerConfigs('clusterDefault', {});
+    assert.equal(b.vhost('/').topic('plain').config.retentionMs, 7 * 24 * 3600 * 1000, 'back to the broker setting');
     await b.close();
   } finally {
     await cleanup();
@@ -253,6 +281,24 @@ test('records appended to a topic reach queues bound to its amq.kafka.<topic> ex
     await v.deleteTopic('clicks');
     assert.throws(() => v.exchange('amq.kafka.clicks'), code('NOT_FOUND'));
     await b.close();
+  } finally {
+    await cleanup();
+  }
+});
+
+test('close waits for deletions under way: an exclusive queue going with its connection is gone when close returns', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const b = await Broker.open({ dataDir: dir, fsync: { kind: 'never' } });
+    const vhost = b.vhost('/');
+    const names: string[] = [];
+    for (let i = 0; i < 20; i++) names.push((await vhost.declareQueue('', { durable: false, exclusiveOwner: 'conn-1' })).name);
+    for (let i = 0; i < 20; i++) await vhost.publish('', names[i]!, makeMessage(`m${i}`));
+    void vhost.ownerClosed('conn-1');
+    await b.close();
+    // Nothing may still be writing or deleting under the data directory once close returns.
+    const left = (await readdir(join(dir, 'vhosts', '%2F', 'queues'))).filter((n) => n.startsWith('amq%2Egen'));
+    assert.deepEqual(left, []);
   } finally {
     await cleanup();
   }

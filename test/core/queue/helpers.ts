@@ -111,7 +111,7 @@ export async function quiesce(q: Queue): Promise<void> {
   for (let i = 0; i < 10_000; i++) {
     await settle(2);
     const x = q.internals();
-    if (x.deadLettering === 0 && !x.fetching) break;
+    if (x.deadLettering === 0 && !x.fetching && !x.awaitingDurable) break;
     await new Promise((r) => setTimeout(r, 1));
   }
   await q.flush();
@@ -132,7 +132,7 @@ export async function advanceSettled(time: ManualTime, q: Queue, ms: number): Pr
   for (;;) {
     time.advance(Math.min(1, end - time.now()));
     const x = q.internals();
-    if (x.fetching || x.deadLettering > 0) await quiesce(q);
+    if (x.fetching || x.awaitingDurable || x.deadLettering > 0) await quiesce(q);
     if (time.now() >= end) return;
   }
 }

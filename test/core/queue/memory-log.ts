@@ -6,7 +6,7 @@
  */
 import { HopperError } from '../../../src/core/errors.js';
 import { BatchField, readInt64, setBaseOffset } from '../../../src/storage/codec/batch-layout.js';
-import type { AppendResult, Log, LogConfig, ReadResult } from '../../../src/storage/types.js';
+import type { AcceptedAppend, AppendResult, Log, LogConfig, ReadResult } from '../../../src/storage/types.js';
 import { defaultLogConfig } from '../../../src/storage/types.js';
 import type { QueueLogKind, QueueStorage } from '../../../src/core/queue/open.js';
 
@@ -22,6 +22,13 @@ export class MemoryDisk {
   private readonly logs = new Map<string, StoredLog>();
   generation = 0;
   appends = 0;
+  /**
+   * While set, appends to logs whose name contains it do not become durable (a slow fsync);
+   * release() lets them land, in order.
+   */
+  holding: string | null = null;
+  /** @internal appends waiting for release(). */
+  held: (() => void)[] = [];
 
   stored(name: string): StoredLog {
     let s = this.logs.get(name);
@@ -33,12 +40,25 @@ export class MemoryDisk {
   }
 
   open(name: string, config: Partial<LogConfig> = {}): MemoryLog {
-    return new MemoryLog(this, this.stored(name), this.generation, { ...defaultLogConfig, ...config });
+    return new MemoryLog(this, name, this.stored(name), this.generation, { ...defaultLogConfig, ...config });
+  }
+
+  /** Appends from now on to logs whose name contains `name` stay pending (not durable, not readable) until release(). */
+  hold(name = ''): void {
+    this.holding = name;
+  }
+
+  /** Lets every held append become durable, in order. */
+  release(): void {
+    this.holding = null;
+    for (const land of this.held.splice(0)) land();
   }
 
   /** Power loss: open logs die; durable batches stay. */
   crash(): void {
     this.generation++;
+    this.holding = null;
+    for (const land of this.held.splice(0)) land(); // each rejects: its log is dead
     for (const s of this.logs.values()) {
       const last = s.lasts[s.lasts.length - 1];
       s.nextOffset = last === undefined ? s.logStartOffset : last + 1;
@@ -61,6 +81,7 @@ export class MemoryLog implements Log {
 
   constructor(
     private readonly disk: MemoryDisk,
+    readonly name: string,
     private readonly s: StoredLog,
     private readonly generation: number,
     public config: LogConfig,
@@ -88,20 +109,25 @@ export class MemoryLog implements Log {
 
   append(batch: Buffer): Promise<AppendResult> {
     try {
-      this.check();
+      return this.accept(batch).done;
     } catch (e) {
       return Promise.reject(e);
     }
-    if (batch.length > this.config.maxBatchBytes) return Promise.reject(new HopperError('MESSAGE_TOO_LARGE', 'batch too large'));
+  }
+
+  accept(batch: Buffer): AcceptedAppend {
+    this.check();
+    if (batch.length > this.config.maxBatchBytes) throw new HopperError('MESSAGE_TOO_LARGE', 'batch too large');
     const count = batch.readInt32BE(BatchField.lastOffsetDelta) + 1;
-    // Offsets are assigned now (in call order); the batch becomes durable one turn later.
+    // Offsets are assigned now (in call order); the batch becomes durable one turn later, or
+    // when the disk's held syncs are released.
     const base = this.s.nextOffset;
     this.s.nextOffset += count;
     setBaseOffset(batch, 0, base);
     const copy = Buffer.from(batch);
     this.disk.appends++;
-    return new Promise((resolve, reject) => {
-      setImmediate(() => {
+    const done = new Promise<AppendResult>((resolve, reject) => {
+      const land = (): void => {
         if (this.disk.generation !== this.generation) {
           reject(new HopperError('STORAGE_FAILED', 'memory log crashed'));
           return;
@@ -110,8 +136,14 @@ export class MemoryLog implements Log {
         this.s.bases.push(base);
         this.s.lasts.push(base + count - 1);
         resolve({ baseOffset: base, lastOffset: base + count - 1 });
+      };
+      setImmediate(() => {
+        const h = this.disk.holding;
+        if (h !== null && this.name.includes(h)) this.disk.held.push(land);
+        else land();
       });
     });
+    return { baseOffset: base, lastOffset: base + count - 1, done };
   }
 
   async read(offset: number, maxBytes: number): Promise<ReadResult> {

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { DelayHeap } from '../../../src/core/queue/delay-heap.js';
+import { HeldEvents, HeldKind, type HeldKindCode } from '../../../src/core/queue/held-events.js';
 import { Lane } from '../../../src/core/queue/lane.js';
 import { SettledSet } from '../../../src/core/queue/settled-set.js';
 import { MessageCache } from '../../../src/core/queue/message-cache.js';
@@ -124,4 +125,40 @@ test('MessageCache: an empty read-ahead keeps its first message even when it alo
   assert.equal(recent.bytes, 1);
   recent.put(2, m, 1);
   assert.equal(recent.get(2), m);
+});
+
+test('HeldEvents releases exactly the events wholly below the durable end, each once, in order of their ends', () => {
+  type Ev = [HeldKindCode, number, number, number];
+  const evArb = fc.tuple(
+    fc.constantFrom(HeldKind.settle, HeldKind.settleRange, HeldKind.delivered),
+    fc.integer({ min: 0, max: 9 }),
+    fc.integer({ min: 0, max: 300 }),
+    fc.integer({ min: 1, max: 8 }),
+  );
+  fc.assert(
+    fc.property(fc.array(fc.oneof(evArb.map((e) => ({ hold: e })), fc.integer({ min: 0, max: 320 }).map((end) => ({ end })))), (ops) => {
+      const h = new HeldEvents();
+      let held: Ev[] = [];
+      let durable = 0;
+      for (const op of ops) {
+        if ('hold' in op) {
+          const [kind, reason, start, n] = op.hold;
+          const count = kind === HeldKind.settleRange ? n : 1;
+          h.hold(kind, reason, start, count);
+          held.push([kind, reason, start, count]);
+        } else {
+          durable = Math.max(durable, op.end);
+          const out: Ev[] = [];
+          h.release(durable, (kind, reason, start, count) => out.push([kind, reason, start, count]));
+          const want = held.filter((e) => e[2] + e[3] <= durable);
+          held = held.filter((e) => e[2] + e[3] > durable);
+          const ends = out.map((e) => e[2] + e[3]);
+          assert.deepEqual(ends, [...ends].sort((a, b) => a - b), 'in order of their ends');
+          const key = (e: Ev) => e.join(',');
+          assert.deepEqual(out.map(key).sort(), want.map(key).sort());
+        }
+        assert.equal(h.length, held.length);
+      }
+    }),
+  );
 });

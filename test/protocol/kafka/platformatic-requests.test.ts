@@ -105,6 +105,12 @@ const cases: [string, any[] | ((v: number) => any[]), (d: any, v: number) => voi
     assert.equal(d.includeClusterAuthorizedOperations, true);
     if (v >= 1) assert.equal(d.endpointType, 1);
   }],
+  ['ConsumerGroupHeartbeat', ['g', 'm', 3, 'inst', null, 45000, ['t1', 't2'], 'r.*', 'uniform', [{ topicId: TOPIC_ID, partitions: [0, 2] }]], (d, v) => {
+    assert.deepEqual([d.groupId, d.memberId, d.memberEpoch, d.instanceId, d.rackId, d.rebalanceTimeoutMs], ['g', 'm', 3, 'inst', null, 45000]);
+    assert.deepEqual([d.subscribedTopicNames, d.serverAssignor, d.subscribedTopicRegex], [['t1', 't2'], 'uniform', v >= 1 ? 'r.*' : null]);
+    assert.deepEqual(d.topicPartitions, [{ topicId: TOPIC_ID_B64, partitions: [0, 2] }]);
+  }],
+  ['ConsumerGroupDescribe', [['g1', 'g2'], true], (d) => assert.deepEqual([d.groupIds, d.includeAuthorizedOperations], [['g1', 'g2'], true])],
 ];
 
 /** Where its encoder departs from Kafka's message definitions (checked against the JSON files). */

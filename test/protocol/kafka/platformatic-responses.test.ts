@@ -33,6 +33,11 @@ const pltBugs: Record<string, string> = {
   'Metadata v10': 'reads ClusterAuthorizedOperations (int32, v8-v10) as a boolean',
   'DescribeConfigs v2': 'reads ConfigType and Documentation, which start at v3',
   'OffsetForLeaderEpoch v4': 'reads Partition before ErrorCode; the definition has ErrorCode first',
+  'ConsumerGroupHeartbeat v0': "does not read the Assignment struct's tagged-field section",
+  'ConsumerGroupHeartbeat v1': "does not read the Assignment struct's tagged-field section",
+  'ConsumerGroupDescribe v0': 'reads SubscribedTopicNames ([]string) as one string (still so in 2.9)',
+  'DescribeClientQuotas v0': 'its describe-client-quotas-v0 module is v1 (createAPI(48, 1)): compact encodings',
+  'DescribeTopicPartitions v0': 'leaves NextCursor\'s tagged-field section unread',
 };
 
 for (const api of kafkaApis.all) {

@@ -6,7 +6,7 @@
  *
  * Any failure closes the channel (channel.close with the mapped code) or, for hard errors, the
  * connection. A closing channel gives its consumers' unacked messages back to their queues.
- * The client's channel.close is answered only once its publishes are stored (closeByClient).
+ * The client's channel.close is answered only once its publishes are in their queues (closeByClient).
  */
 import { isHopperError } from '../../../core/errors.js';
 import type { Queue } from '../../../core/queue/queue.js';
@@ -102,11 +102,12 @@ export class Channel {
   }
 
   /**
-   * Runs a command, first waiting for the channel's publishes still being stored when the
+   * Runs a command, first waiting for the channel's publishes not yet in their queues when the
    * command looks at queues: on one channel a method observes every publish before it, as in
-   * RabbitMQ (a queue makes a message deliverable only once its append is durable). Only such
-   * methods wait, and only for this channel; publishes and acks stay pipelined. The wait is
-   * bounded like a close's (closeDrainTimeoutMs): a hung disk must not stall the channel.
+   * RabbitMQ (a queue takes a message in once its log accepts the append, a turn of the event
+   * loop after the publish; the fsync comes later and is not waited for). Only such methods
+   * wait, and only for this channel; publishes and acks stay pipelined. The wait is bounded
+   * like a close's (closeDrainTimeoutMs).
    */
   private run(cmd: AmqpCommand): void {
     if (this.publisher.storing && OBSERVES_PUBLISHES.has(cmd.method.method)) {
@@ -262,10 +263,10 @@ export class Channel {
   /**
    * The client's channel.close. Clients rely on RabbitMQ's promise that once they have close-ok,
    * everything they published on the channel is in its queues (amqp-publish publishes without
-   * confirms, closes, and the next amqp-get must find the message); a queue makes a message
-   * deliverable only once its append is durable, so close-ok waits for the publishes still
-   * being stored, up to closeDrainTimeoutMs (a failed store has settled; a stalled one must not
-   * hold the close forever). Only this channel waits: it is busy, the others go on.
+   * confirms, closes, and the next amqp-get must find the message); a queue takes a message in
+   * once its log accepts the append, so close-ok waits for the publishes not in their queues
+   * yet, up to closeDrainTimeoutMs (a refused one counts as done; a stalled one must not hold
+   * the close forever). It does not wait for their fsync, as RabbitMQ does not. Only this channel waits: it is busy, the others go on.
    * Consumers stop and unacked messages go back at once.
    */
   private closeByClient(): Promise<void> | void {

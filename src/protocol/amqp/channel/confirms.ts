@@ -1,7 +1,7 @@
 /**
  * Publisher confirms of one channel. Each publish in confirm mode gets the next sequence
  * number; its outcome (ack: stored durably in every queue it reached, or routed nowhere; nack:
- * refused) arrives in any order. Outcomes are sent in sequence order, once per tick: a run of
+ * refused) arrives in any order. Outcomes are sent in sequence order, once per turn: a run of
  * acks becomes one basic.ack with multiple=true, each nack its own basic.nack. A publish still
  * being stored holds back the confirms after it (they are coalesced into the ack that follows).
  *
@@ -45,7 +45,10 @@ export class ConfirmTracker {
     if (now && seq === this.next) this.flush();
     else if (seq === this.next && !this.scheduled) {
       this.scheduled = true;
-      setImmediate(this.flush);
+      // After the microtasks of this turn (a group commit resolves many publishes in one burst,
+      // coalesced into one ack), and before the next socket read: a confirm must not wait for
+      // I/O that a consumer's reply to the same message may already be in.
+      process.nextTick(this.flush);
     }
   }
 

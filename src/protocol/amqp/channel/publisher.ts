@@ -3,11 +3,13 @@
  * transactions, x-delay and direct reply-to routing.
  *
  * A publish is checked and routed synchronously when it is handled (so routing follows command
- * order), then stored in the background. Its confirm is sent once the core resolves, which is
- * after the message is durable in every queue and topic it reached. A message routed nowhere
- * is known at once: its basic.return (if mandatory) is sent then, before the reply to any
- * later method, and it is confirmed. A publish refused by a queue (x-overflow reject-publish)
- * is nacked. Methods that look at queues wait for the channel's publishes (settled()).
+ * order), then stored in the background. It is in its queues (visible, deliverable) once their
+ * logs have accepted it, within a turn of the event loop; its confirm is sent once the core
+ * resolves, which is after the message is durable in every queue and topic it reached. A
+ * message routed nowhere is known at once: its basic.return (if mandatory) is sent then, before
+ * the reply to any later method, and it is confirmed. A publish refused by a queue (x-overflow
+ * reject-publish, or a failed write) is nacked. Methods that look at queues wait for the
+ * channel's publishes to be visible (settled()), not for their fsync.
  */
 import { HopperError, isHopperError } from '../../../core/errors.js';
 import type { Message } from '../../../core/message.js';
@@ -53,7 +55,7 @@ export class Publisher {
   private txSettles: TxSettle[] = [];
   private txBytes = 0;
   private stopped = false;
-  /** Publishes (and commits) routed and not yet stored in their queues or refused. */
+  /** Publishes (and commits) routed and not yet in their queues (visible) or refused. */
   private inFlight = 0;
   /** Made only when a close waits (never per publish): resolved when inFlight reaches zero. */
   private idle: Promise<void> | null = null;
@@ -79,15 +81,16 @@ export class Publisher {
     this.mode = 'tx';
   }
 
-  /** Some publish of this channel is still being stored (a cheap test before settled()). */
+  /** Some publish of this channel is not in its queues yet (a cheap test before settled()). */
   get storing(): boolean {
     return this.inFlight > 0;
   }
 
   /**
-   * Null when nothing published here is still being stored; else resolves (never rejects) once
-   * every publish so far is in its queues or was refused. Until then another client may not see
-   * it: a queue makes a message deliverable only once its append is durable.
+   * Null when every publish made here is in its queues (or refused); else resolves (never
+   * rejects) once they are. Until then another method may not see them: a queue takes a
+   * message in when its log accepts the append, a turn of the event loop after the publish
+   * (it is fsynced later; confirms wait for that, this does not).
    */
   settled(): Promise<void> | null {
     if (this.inFlight === 0) return null;
@@ -157,24 +160,30 @@ export class Publisher {
 
   private store(seq: number, exchange: string, routingKey: string, message: Message, mandatory: boolean, opts: PublishOptions | undefined): void {
     const host = this.ch.host;
-    const stored = this.route(exchange, routingKey, message, opts);
+    // Counted before routing: the queues may report it visible at once (a refusal).
+    this.inFlight++;
+    let stored: Promise<unknown> | null;
+    try {
+      stored = this.route(exchange, routingKey, message, opts, this.visible);
+    } catch (e) {
+      this.ended();
+      throw e;
+    }
     if (stored === null) {
+      this.ended();
       // Routed nowhere, known now: the return goes out before the reply to any later method.
       if (mandatory) this.returnMessage(ReplyCode.NO_ROUTE, 'NO_ROUTE', exchange, routingKey, message);
       if (seq !== 0) this.confirms!.settle(seq, true, true);
       return;
     }
     host.publishStarted();
-    this.inFlight++;
     stored.then(
       () => {
         host.publishSettled();
-        this.ended();
         if (seq !== 0) this.confirms!.settle(seq, true);
       },
       (e: unknown) => {
         host.publishSettled();
-        this.ended();
         if (refusesMessage(e)) {
           if (seq !== 0) this.confirms!.settle(seq, false);
           else if (!isHopperError(e, 'QUEUE_FULL')) host.ctx.logger.warn(`publish to '${exchange}' failed: ${(e as Error).message}`);
@@ -188,17 +197,22 @@ export class Publisher {
    * what the default exchange does for streams in RabbitMQ: a routing key naming a stream (a
    * topic here) appends to it.
    */
-  private route(exchange: string, routingKey: string, message: Message, opts: PublishOptions | undefined): Promise<unknown> | null {
+  private route(exchange: string, routingKey: string, message: Message, opts: PublishOptions | undefined, visible?: () => void): Promise<unknown> | null {
     const { session, ctx } = this.ch.host;
     const vhost = session.vhost;
     if (exchange === '' && !vhost.hasQueue(routingKey) && vhost.hasTopic(routingKey)) {
       ctx.broker.access.check(session.user.name, vhost.name, 'write', '');
       message.properties.exchange = '';
       message.properties.routingKey = routingKey;
-      return vhost.topic(routingKey).appendMessage(message);
+      const appended = vhost.topic(routingKey).appendMessage(message);
+      if (visible !== undefined) appended.then(visible, visible); // a stream's records are readable once durable
+      return appended;
     }
-    return session.startPublish(exchange, routingKey, message, opts);
+    return session.startPublish(exchange, routingKey, message, opts, visible);
   }
+
+  /** Told by the queues once a publish is in them (or refused): one call per stored publish. */
+  private readonly visible = (): void => this.ended();
 
   /** Direct reply-to: straight to the waiting consumer, or unroutable. */
   private reply(routingKey: string, message: Message, mandatory: boolean): void {

@@ -530,7 +530,7 @@ export class AmqpConnection implements ChannelHost {
 
   /**
    * The client's connection.close closes every channel, so it keeps channel.close's promise
-   * (Channel.closeByClient): close-ok once every channel's publishes are stored or refused, up to
+   * (Channel.closeByClient): close-ok once every channel's publishes are in their queues or refused, up to
    * closeDrainTimeoutMs. Meanwhile the connection is 'closing': channel frames are dropped, as
    * RabbitMQ drops frames after connection.close. Before 'ready' (no publishes), or when the
    * close crosses ours, close-ok goes at once.

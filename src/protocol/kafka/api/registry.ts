@@ -8,6 +8,8 @@ import { AddOffsetsToTxn } from './add-offsets-to-txn.js';
 import { AddPartitionsToTxn } from './add-partitions-to-txn.js';
 import { AlterConfigs } from './alter-configs.js';
 import { ApiVersions } from './api-versions.js';
+import { ConsumerGroupDescribe } from './consumer-group-describe.js';
+import { ConsumerGroupHeartbeat } from './consumer-group-heartbeat.js';
 import { CreatePartitions } from './create-partitions.js';
 import { CreateTopics } from './create-topics.js';
 import { DeleteGroups } from './delete-groups.js';
@@ -35,6 +37,20 @@ import { SaslAuthenticate } from './sasl-authenticate.js';
 import { SaslHandshake } from './sasl-handshake.js';
 import { SyncGroup } from './sync-group.js';
 import { TxnOffsetCommit } from './txn-offset-commit.js';
+// Admin APIs of issue 12.
+import { OffsetDelete } from './offset-delete.js';
+import { DescribeLogDirs } from './describe-log-dirs.js';
+import { AlterReplicaLogDirs } from './alter-replica-log-dirs.js';
+import { DescribeClientQuotas } from './describe-client-quotas.js';
+import { AlterClientQuotas } from './alter-client-quotas.js';
+import { ElectLeaders } from './elect-leaders.js';
+import { AlterPartitionReassignments } from './alter-partition-reassignments.js';
+import { ListPartitionReassignments } from './list-partition-reassignments.js';
+import { DescribeTopicPartitions } from './describe-topic-partitions.js';
+import { DescribeQuorum } from './describe-quorum.js';
+import { ListConfigResources } from './list-config-resources.js';
+import { DescribeUserScramCredentials } from './describe-user-scram-credentials.js';
+import { AlterUserScramCredentials } from './alter-user-scram-credentials.js';
 
 export interface ApiRegistry {
   /** In api key order. */
@@ -57,5 +73,8 @@ export const kafkaApis: ApiRegistry = createRegistry([
   LeaveGroup, SyncGroup, DescribeGroups, ListGroups, SaslHandshake, ApiVersions, CreateTopics, DeleteTopics,
   DeleteRecords, InitProducerId, OffsetForLeaderEpoch, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn,
   TxnOffsetCommit, DescribeConfigs, AlterConfigs, SaslAuthenticate, CreatePartitions, DeleteGroups,
+  IncrementalAlterConfigs, DescribeCluster, ConsumerGroupHeartbeat, ConsumerGroupDescribe,
   IncrementalAlterConfigs, DescribeCluster,
+  OffsetDelete, DescribeLogDirs, AlterReplicaLogDirs, DescribeClientQuotas, AlterClientQuotas, ElectLeaders, AlterPartitionReassignments,
+  ListPartitionReassignments, DescribeTopicPartitions, DescribeQuorum, ListConfigResources, DescribeUserScramCredentials, AlterUserScramCredentials,
 ]);

@@ -346,6 +346,39 @@ export class Group {
     this.state = 'Dead';
   }
 
+  /** The members as they stand, for converting the group to a KIP-848 group. */
+  snapshot(): ClassicMemberSnapshot[] {
+    return [...this.members.values()].map((m) => ({
+      memberId: m.memberId, groupInstanceId: m.groupInstanceId, clientId: m.clientId, clientHost: m.clientHost,
+      sessionTimeoutMs: m.sessionTimeoutMs, rebalanceTimeoutMs: m.rebalanceTimeoutMs, protocols: m.protocols, assignment: m.assignment,
+    }));
+  }
+
+  /**
+   * A Stable group made from a KIP-848 group's classic members (Kafka's downgrade): generation
+   * `generationId`, the first member leading, each member keeping `assignment`.
+   */
+  static fromMembers(
+    groupId: string, initialRebalanceDelayMs: number, onExpired: MemberExpired | undefined, generationId: number, members: readonly ClassicMemberSnapshot[], now: number,
+  ): Group {
+    const g = new Group(groupId, initialRebalanceDelayMs, onExpired);
+    g.generationId = generationId;
+    g.protocolType = 'consumer';
+    for (const m of members) {
+      g.members.set(m.memberId, { ...m, protocolType: 'consumer', deadline: now + m.sessionTimeoutMs, pendingJoin: null, pendingSync: null });
+      if (m.groupInstanceId !== null) g.instances.set(m.groupInstanceId, m.memberId);
+    }
+    g.leaderId = members[0]?.memberId ?? null;
+    g.state = members.length > 0 ? 'Stable' : 'Empty';
+    g.protocolName = members.length > 0 ? g.selectProtocol() : null;
+    return g;
+  }
+
+  /** Starts a rebalance (members learn of it from their heartbeats). */
+  rebalance(now: number): void {
+    if (this.state === 'Stable' || this.state === 'CompletingRebalance') this.prepareRebalance(now);
+  }
+
   private errorJoin(errorCode: number, memberId: string): JoinResult {
     return { errorCode, generationId: -1, protocolType: null, protocolName: null, leader: '', memberId, members: [] };
   }
@@ -357,6 +390,17 @@ export class Group {
   private okSync(assignment: Buffer): SyncResult {
     return { errorCode: GroupError.NONE, protocolType: this.protocolType, protocolName: this.protocolName, assignment };
   }
+}
+
+export interface ClassicMemberSnapshot {
+  memberId: string;
+  groupInstanceId: string | null;
+  clientId: string;
+  clientHost: string;
+  sessionTimeoutMs: number;
+  rebalanceTimeoutMs: number;
+  protocols: readonly { name: string; metadata: Buffer }[];
+  assignment: Buffer;
 }
 
 function sameProtocols(a: readonly { name: string; metadata: Buffer }[], b: readonly { name: string; metadata: Buffer }[]): boolean {

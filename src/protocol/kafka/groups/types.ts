@@ -29,6 +29,8 @@ export interface JoinRequest {
   rebalanceTimeoutMs: number;
   protocolType: string;
   protocols: readonly { name: string; metadata: Buffer }[];
+  /** JoinGroup v4+ without a member id: answer MEMBER_ID_REQUIRED first (KIP-394; KIP-848 groups only). */
+  requireKnownMemberId?: boolean;
 }
 
 export interface JoinResult {
@@ -48,6 +50,9 @@ export interface SyncRequest {
   generationId: number;
   groupInstanceId: string | null;
   assignments: readonly { memberId: string; assignment: Buffer }[];
+  /** SyncGroup v5+ (checked against a KIP-848 group's). */
+  protocolType?: string | null;
+  protocolName?: string | null;
 }
 
 export interface SyncResult {

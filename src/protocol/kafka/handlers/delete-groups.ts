@@ -8,7 +8,7 @@ export const deleteGroupsHandler = defineHandler(DeleteGroups, async (req, { kaf
   const offsets = await kafka.vhost.groupOffsets();
   const results = [];
   for (const groupId of req.groupsNames) {
-    const live = kafka.groups.describe(groupId) !== undefined;
+    const live = kafka.groups.kind(groupId) !== undefined;
     const hasOffsets = offsets.groupNames().includes(groupId);
     let errorCode: number = KafkaError.NONE;
     if (!live && !hasOffsets) errorCode = KafkaError.GROUP_ID_NOT_FOUND;

@@ -1,28 +1,45 @@
-/** DescribeConfigs: topic configs (dynamic or default) and the broker's read-only settings. */
+/**
+ * DescribeConfigs: a topic's configs (its own settings over the broker's defaults), this node's
+ * broker configs, or the cluster-wide dynamic defaults (an empty broker name), with sources,
+ * synonyms, types and documentation as Kafka 3.9 gives them (../configs/describe.ts).
+ */
 import { DescribeConfigs } from '../api/describe-configs.js';
 import { KafkaError } from '../codec/error-codes.js';
+import { validateTopicName } from '../../../core/names.js';
+import { RESOURCE_BROKER, RESOURCE_TOPIC } from '../configs/alter.js';
+import { type DescribedConfig, describeBroker, describeTopic } from '../configs/describe.js';
 import { defineHandler } from '../server/handler.js';
-import { brokerConfigEntries, RESOURCE_BROKER, RESOURCE_TOPIC, topicConfigEntries, type ConfigEntry } from './configs.js';
+import { errorMessage, type KafkaContext } from '../server/context.js';
+
+function describe(kafka: KafkaContext, type: number, name: string, opts: { includeSynonyms: boolean; includeDocumentation: boolean }): DescribedConfig[] | { errorCode: number; errorMessage: string } {
+  if (type === RESOURCE_TOPIC) {
+    try {
+      validateTopicName(name);
+    } catch (e) {
+      return { errorCode: KafkaError.INVALID_TOPIC_EXCEPTION, errorMessage: errorMessage(e) };
+    }
+    if (!kafka.topic(name)) return { errorCode: KafkaError.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `Topic ${name} does not exist.` };
+    return describeTopic(kafka, kafka.broker.catalogue.topic(kafka.options.vhost, name)?.config ?? {}, opts);
+  }
+  if (type === RESOURCE_BROKER) {
+    if (name === '') return describeBroker(kafka, false, opts);
+    if (!/^-?\d+$/.test(name)) return { errorCode: KafkaError.INVALID_REQUEST, errorMessage: `Broker id must be an integer, but it is: ${name}` };
+    if (Number(name) !== kafka.node.nodeId) {
+      return { errorCode: KafkaError.INVALID_REQUEST, errorMessage: `Unexpected broker id, expected ${kafka.node.nodeId} or empty string, but received ${name}` };
+    }
+    return describeBroker(kafka, true, opts);
+  }
+  return { errorCode: KafkaError.INVALID_REQUEST, errorMessage: `Unsupported resource type: ${type}` };
+}
 
 export const describeConfigsHandler = defineHandler(DescribeConfigs, (req, { kafka }) => ({
   throttleTimeMs: 0,
   results: req.resources.map((r) => {
-    let entries: ConfigEntry[];
-    if (r.resourceType === RESOURCE_TOPIC) {
-      if (!kafka.topic(r.resourceName)) {
-        return { errorCode: KafkaError.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `no topic '${r.resourceName}'`, resourceType: r.resourceType, resourceName: r.resourceName, configs: [] };
-      }
-      entries = topicConfigEntries(kafka, r.resourceName);
-    } else if (r.resourceType === RESOURCE_BROKER) {
-      entries = brokerConfigEntries(kafka);
-    } else {
-      return { errorCode: KafkaError.INVALID_REQUEST, errorMessage: `unsupported resource type ${r.resourceType}`, resourceType: r.resourceType, resourceName: r.resourceName, configs: [] };
-    }
+    const head = { resourceType: r.resourceType, resourceName: r.resourceName };
+    const found = describe(kafka, r.resourceType, r.resourceName, req);
+    if (!Array.isArray(found)) return { ...head, ...found, configs: [] };
     const keys = r.configurationKeys;
-    const chosen = keys === null || keys.length === 0 ? entries : entries.filter((e) => keys.includes(e.name));
-    return {
-      errorCode: KafkaError.NONE, errorMessage: null, resourceType: r.resourceType, resourceName: r.resourceName,
-      configs: chosen.map((e) => ({ ...e, synonyms: [], configType: 0, documentation: null })),
-    };
+    const configs = keys === null || keys.length === 0 ? found : found.filter((c) => keys.includes(c.name));
+    return { ...head, errorCode: KafkaError.NONE, errorMessage: null, configs };
   }),
 }));

@@ -1,4 +1,8 @@
-/** DescribeGroups: live groups from the coordinator; groups with only committed offsets are Empty. */
+/**
+ * DescribeGroups: live classic groups from the coordinator; groups with only committed offsets
+ * are Empty. KIP-848 groups are Dead here, as in Kafka (clients describe them with
+ * ConsumerGroupDescribe and fall back to this API for classic groups).
+ */
 import { DescribeGroups } from '../api/describe-groups.js';
 import { KafkaError } from '../codec/error-codes.js';
 import { defineHandler } from '../server/handler.js';
@@ -10,6 +14,9 @@ export const describeGroupsHandler = defineHandler(DescribeGroups, async (req, {
     throttleTimeMs: 0,
     groups: req.groups.map((groupId) => {
       const d = kafka.groups.describe(groupId);
+      if (kafka.groups.kind(groupId) === 'consumer') {
+        return { errorCode: KafkaError.NONE, groupId, groupState: 'Dead', protocolType: '', protocolData: '', members: [] };
+      }
       if (!d) {
         return { errorCode: KafkaError.NONE, groupId, groupState: known.has(groupId) ? 'Empty' : 'Dead', protocolType: known.has(groupId) ? 'consumer' : '', protocolData: '', members: [] };
       }

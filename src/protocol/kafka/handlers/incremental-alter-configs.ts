@@ -1,31 +1,27 @@
 /**
- * IncrementalAlterConfigs: SET (0) and DELETE (1) change single configs; APPEND (2) and
- * SUBTRACT (3) apply to list configs, of which Hopper has one, cleanup.policy.
+ * IncrementalAlterConfigs: SET (0), DELETE (1), APPEND (2) and SUBTRACT (3) on single configs
+ * of a topic or of this broker's dynamic configs; APPEND and SUBTRACT only on LIST configs,
+ * starting from Kafka's default when the config is not set.
  */
 import { IncrementalAlterConfigs } from '../api/incremental-alter-configs.js';
 import { KafkaError } from '../codec/error-codes.js';
+import { alterBrokerConfigs, alterTopicConfigs, checkOps, RESOURCE_BROKER, RESOURCE_TOPIC } from '../configs/alter.js';
 import { defineHandler } from '../server/handler.js';
-import { applyTopicConfigs } from './configs.js';
 
-export const incrementalAlterConfigsHandler = defineHandler(IncrementalAlterConfigs, async (req, { kafka }) => {
+export const incrementalAlterConfigsHandler = defineHandler(IncrementalAlterConfigs, async (req, { kafka, conn }) => {
   const responses = [];
+  const seen = new Map<string, number>();
+  for (const r of req.resources) seen.set(`${r.resourceType}:${r.resourceName}`, (seen.get(`${r.resourceType}:${r.resourceName}`) ?? 0) + 1);
   for (const r of req.resources) {
-    const result = await applyTopicConfigs(kafka, r.resourceType, r.resourceName, (current) => {
-      const next = { ...current };
-      for (const c of r.configs) {
-        const list = (next[c.name] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-        const items = (c.value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-        switch (c.configOperation) {
-          case 0: if (c.value === null) return KafkaError.INVALID_CONFIG; next[c.name] = c.value; break;
-          case 1: delete next[c.name]; break;
-          case 2: next[c.name] = [...new Set([...list, ...items])].join(','); break;
-          case 3: next[c.name] = list.filter((x) => !items.includes(x)).join(','); break;
-          default: return KafkaError.INVALID_REQUEST;
-        }
-      }
-      return next;
-    }, req.validateOnly);
-    responses.push({ ...result, resourceType: r.resourceType, resourceName: r.resourceName });
+    const head = { resourceType: r.resourceType, resourceName: r.resourceName };
+    const ops = r.configs.map((c) => ({ name: c.name, op: c.configOperation, value: c.value }));
+    let result = seen.get(`${r.resourceType}:${r.resourceName}`)! > 1 ? { errorCode: KafkaError.INVALID_REQUEST, errorMessage: 'Each resource must appear at most once.' } : checkOps(ops);
+    if (result === null) {
+      if (r.resourceType === RESOURCE_TOPIC) result = await alterTopicConfigs(kafka, conn, r.resourceName, { ops }, req.validateOnly);
+      else if (r.resourceType === RESOURCE_BROKER) result = await alterBrokerConfigs(kafka, conn, r.resourceName, { ops }, req.validateOnly);
+      else result = { errorCode: KafkaError.INVALID_REQUEST, errorMessage: `Unknown resource type ${r.resourceType}` };
+    }
+    responses.push({ ...result, ...head });
   }
   return { throttleTimeMs: 0, responses };
 });

@@ -4,6 +4,8 @@ import { addOffsetsToTxnHandler } from './add-offsets-to-txn.js';
 import { addPartitionsToTxnHandler } from './add-partitions-to-txn.js';
 import { alterConfigsHandler } from './alter-configs.js';
 import { apiVersionsHandler } from './api-versions.js';
+import { consumerGroupDescribeHandler } from './consumer-group-describe.js';
+import { consumerGroupHeartbeatHandler } from './consumer-group-heartbeat.js';
 import { createPartitionsHandler } from './create-partitions.js';
 import { createTopicsHandler } from './create-topics.js';
 import { deleteGroupsHandler } from './delete-groups.js';
@@ -31,6 +33,20 @@ import { saslAuthenticateHandler } from './sasl-authenticate.js';
 import { saslHandshakeHandler } from './sasl-handshake.js';
 import { syncGroupHandler } from './sync-group.js';
 import { txnOffsetCommitHandler } from './txn-offset-commit.js';
+// Admin APIs of issue 12.
+import { offsetDeleteHandler } from './offset-delete.js';
+import { describeLogDirsHandler } from './describe-log-dirs.js';
+import { alterReplicaLogDirsHandler } from './alter-replica-log-dirs.js';
+import { electLeadersHandler } from './elect-leaders.js';
+import { alterPartitionReassignmentsHandler } from './alter-partition-reassignments.js';
+import { listPartitionReassignmentsHandler } from './list-partition-reassignments.js';
+import { describeTopicPartitionsHandler } from './describe-topic-partitions.js';
+import { describeQuorumHandler } from './describe-quorum.js';
+import { listConfigResourcesHandler } from './list-config-resources.js';
+import { describeUserScramCredentialsHandler } from './describe-user-scram-credentials.js';
+import { alterUserScramCredentialsHandler } from './alter-user-scram-credentials.js';
+import { describeClientQuotasHandler } from './describe-client-quotas.js';
+import { alterClientQuotasHandler } from './alter-client-quotas.js';
 
 const all: HandlerEntry[] = [
   produceHandler, fetchHandler, listOffsetsHandler, metadataHandler, offsetCommitHandler, offsetFetchHandler,
@@ -39,6 +55,10 @@ const all: HandlerEntry[] = [
   initProducerIdHandler, offsetForLeaderEpochHandler, describeConfigsHandler, alterConfigsHandler, saslAuthenticateHandler,
   createPartitionsHandler, deleteGroupsHandler, incrementalAlterConfigsHandler, describeClusterHandler,
   addPartitionsToTxnHandler, addOffsetsToTxnHandler, endTxnHandler, txnOffsetCommitHandler,
+  consumerGroupHeartbeatHandler, consumerGroupDescribeHandler,
+  offsetDeleteHandler, describeLogDirsHandler, alterReplicaLogDirsHandler, electLeadersHandler, alterPartitionReassignmentsHandler,
+  listPartitionReassignmentsHandler, describeTopicPartitionsHandler, describeQuorumHandler, listConfigResourcesHandler,
+  describeUserScramCredentialsHandler, alterUserScramCredentialsHandler, describeClientQuotasHandler, alterClientQuotasHandler,
 ];
 
 export const kafkaHandlers: ReadonlyMap<number, HandlerEntry> = new Map(all.map((h) => [h.api.apiKey, h]));

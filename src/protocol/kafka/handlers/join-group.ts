@@ -2,7 +2,7 @@
 import { JoinGroup } from '../api/join-group.js';
 import { defineHandler } from '../server/handler.js';
 
-export const joinGroupHandler = defineHandler(JoinGroup, async (req, { kafka, conn, clientId }) => {
+export const joinGroupHandler = defineHandler(JoinGroup, async (req, { kafka, conn, clientId, version }) => {
   const r = await kafka.groups.join({
     groupId: req.groupId,
     memberId: req.memberId,
@@ -13,6 +13,7 @@ export const joinGroupHandler = defineHandler(JoinGroup, async (req, { kafka, co
     rebalanceTimeoutMs: req.rebalanceTimeoutMs,
     protocolType: req.protocolType,
     protocols: req.protocols,
+    requireKnownMemberId: version >= 4,
   });
   return {
     throttleTimeMs: 0,

@@ -5,8 +5,7 @@ import { defineHandler } from '../server/handler.js';
 
 export const leaveGroupHandler = defineHandler(LeaveGroup, (req, { kafka, version }) => {
   if (version < 3) return { throttleTimeMs: 0, errorCode: kafka.groups.leave(req.groupId, req.memberId, null), members: [] };
-  const members = req.members.map((m) => ({
-    memberId: m.memberId, groupInstanceId: m.groupInstanceId, errorCode: kafka.groups.leave(req.groupId, m.memberId, m.groupInstanceId),
-  }));
+  const codes = kafka.groups.leaveMany(req.groupId, req.members);
+  const members = req.members.map((m, i) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, errorCode: codes[i]! }));
   return { throttleTimeMs: 0, errorCode: KafkaError.NONE, members };
 });

@@ -1,4 +1,4 @@
-/** ListGroups: live groups plus groups that have only committed offsets (Empty). */
+/** ListGroups: live groups of both types plus groups that have only committed offsets (Empty, classic). */
 import { ListGroups } from '../api/list-groups.js';
 import { KafkaError } from '../codec/error-codes.js';
 import { defineHandler } from '../server/handler.js';
@@ -8,8 +8,8 @@ export const listGroupsHandler = defineHandler(ListGroups, async (req, { kafka }
   for (const name of (await kafka.vhost.groupOffsets()).groupNames()) {
     groups.set(name, { groupId: name, protocolType: 'consumer', groupState: 'Empty', groupType: 'classic' });
   }
-  for (const d of kafka.groups.list()) {
-    groups.set(d.groupId, { groupId: d.groupId, protocolType: d.protocolType || 'consumer', groupState: d.state, groupType: 'classic' });
+  for (const g of kafka.groups.listings()) {
+    groups.set(g.groupId, { groupId: g.groupId, protocolType: g.protocolType || 'consumer', groupState: g.state, groupType: g.type });
   }
   const states = req.statesFilter.map((s) => s.toLowerCase());
   const types = req.typesFilter.map((s) => s.toLowerCase());

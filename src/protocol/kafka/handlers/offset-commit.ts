@@ -10,10 +10,10 @@ import { commitPartitionError } from './commit-checks.js';
 import { defineHandler } from '../server/handler.js';
 import { kafkaCode } from '../server/context.js';
 
-export const offsetCommitHandler = defineHandler(OffsetCommit, async (req, { kafka, conn }) => {
+export const offsetCommitHandler = defineHandler(OffsetCommit, async (req, { kafka, conn, version }) => {
   const groupCheck = req.groupId === ''
     ? KafkaError.INVALID_GROUP_ID
-    : kafka.groups.checkCommit(req.groupId, req.memberId, req.generationIdOrMemberEpoch, req.groupInstanceId);
+    : kafka.groups.checkCommit(req.groupId, req.memberId, req.generationIdOrMemberEpoch, req.groupInstanceId, version);
   const codes = req.topics.map((t) => t.partitions.map((): number => groupCheck));
   const commits: CoreCommit[] = [];
   const where: [number, number][] = [];

@@ -1,4 +1,8 @@
-/** OffsetFetch: committed offsets (-1 where none), one group (v1-7) or a batch of groups (v8+). */
+/**
+ * OffsetFetch: committed offsets (-1 where none), one group (v1-7) or a batch of groups (v8+).
+ * From v9 a KIP-848 group checks the member and epoch the request names (UNKNOWN_MEMBER_ID,
+ * STALE_MEMBER_EPOCH), as Kafka does; classic groups and admin requests (no member) are not checked.
+ */
 import { OffsetFetch } from '../api/offset-fetch.js';
 import { KafkaError } from '../codec/error-codes.js';
 import type { GroupOffsets } from '../../../core/topic/group-offsets.js';
@@ -37,6 +41,9 @@ export const offsetFetchHandler = defineHandler(OffsetFetch, async (req, { kafka
   return {
     throttleTimeMs: 0,
     topics: [],
-    groups: req.groups.map((g) => ({ groupId: g.groupId, topics: fetchGroup(offsets, g.groupId, g.topics), errorCode: KafkaError.NONE })),
+    groups: req.groups.map((g) => {
+      const errorCode = kafka.groups.checkFetch(g.groupId, g.memberId, g.memberEpoch);
+      return { groupId: g.groupId, topics: errorCode === KafkaError.NONE ? fetchGroup(offsets, g.groupId, g.topics) : [], errorCode };
+    }),
   };
 });

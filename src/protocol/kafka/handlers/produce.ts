@@ -22,6 +22,7 @@ import type { Topic } from '../../../core/topic/topic.js';
 import type { Alarms } from '../../../core/broker/alarms.js';
 import type { Session } from '../../../core/broker/session.js';
 import { transactions, type TxnService } from '../txn/service.js';
+import { checkAcks, checkTimestamps, prepareBatch, producePolicy } from '../configs/produce-policy.js';
 
 interface PartitionAnswer {
   index: number;
@@ -50,7 +51,7 @@ export function splitBatches(records: Buffer, maxBatchBytes: number): Buffer[] {
   return out;
 }
 
-async function producePartition(kafka: KafkaContext, topic: Topic, index: number, records: Buffer | null, txn: TxnService | null): Promise<PartitionAnswer> {
+async function producePartition(kafka: KafkaContext, topic: Topic, index: number, records: Buffer | null, txn: TxnService | null, acks: number): Promise<PartitionAnswer> {
   const answer: PartitionAnswer = { index, errorCode: KafkaError.NONE, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [], errorMessage: null };
   if (index < 0 || index >= topic.partitionCount) {
     answer.errorCode = KafkaError.UNKNOWN_TOPIC_OR_PARTITION;
@@ -66,9 +67,21 @@ async function producePartition(kafka: KafkaContext, topic: Topic, index: number
       answer.errorMessage = 'clients may not write control batches';
       return answer;
     }
+    // The topic's configs: min.insync.replicas, timestamp bounds, LogAppendTime, compression.type.
+    const policy = producePolicy(kafka, topic.name);
+    const now = kafka.broker.ctx.clock.now();
+    const refused = checkAcks(policy, acks, topic.name, index, kafka.node.nodeId) ?? checkTimestamps(policy, batches, now);
+    if (refused) {
+      answer.errorCode = refused.errorCode;
+      answer.errorMessage = refused.errorMessage;
+      return answer;
+    }
+    if (policy.timestampType === 'LogAppendTime') answer.logAppendTimeMs = now;
     const offsets: Promise<number>[] = [];
-    for (const b of batches) {
-      const h = readBatchHeader(b, 0);
+    for (const original of batches) {
+      const first = readBatchHeader(original, 0);
+      const b = prepareBatch(policy, original, first, now);
+      const h = b === original ? first : readBatchHeader(b, 0);
       if (h.producerId < 0) {
         offsets.push(topic.appendBatch(index, b, CRC_CHECKED).then((r) => r.baseOffset));
         continue;
@@ -184,7 +197,7 @@ export const produceHandler = defineHandler(Produce, async (req, { kafka, conn }
     const partitionResponses = await Promise.all(t.partitionData.map((p) =>
       typeof topic === 'number'
         ? { index: p.index, errorCode: topic, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [], errorMessage: null }
-        : producePartition(kafka, topic, p.index, p.records, txn)));
+        : producePartition(kafka, topic, p.index, p.records, txn, acks)));
     return { name: t.name, partitionResponses };
   }));
   if (acks === 0) return null;

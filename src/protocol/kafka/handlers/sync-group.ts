@@ -10,6 +10,7 @@ export const syncGroupHandler = defineHandler(SyncGroup, async (req, { kafka }) 
   }
   const r = await kafka.groups.sync({
     groupId: req.groupId, memberId: req.memberId, generationId: req.generationId, groupInstanceId: req.groupInstanceId, assignments: req.assignments,
+    protocolType: req.protocolType, protocolName: req.protocolName,
   });
   return { throttleTimeMs: 0, ...r };
 });

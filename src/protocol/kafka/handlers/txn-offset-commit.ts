@@ -18,7 +18,7 @@ export const txnOffsetCommitHandler = defineHandler(TxnOffsetCommit, async (req,
   const where: [number, number][] = [];
   let groupCheck: number = KafkaError.NONE;
   if (req.groupId === '') groupCheck = KafkaError.INVALID_GROUP_ID;
-  else if (req.memberId !== '' && req.generationId >= 0) groupCheck = kafka.groups.checkCommit(req.groupId, req.memberId, req.generationId, req.groupInstanceId);
+  else if (req.memberId !== '' && req.generationId >= 0) groupCheck = kafka.groups.checkCommit(req.groupId, req.memberId, req.generationId, req.groupInstanceId, version, true);
   req.topics.forEach((t, ti) => {
     const topic = kafka.topic(t.name);
     const denied = conn.session?.mayAccessTopic(t.name, 'read') === false;

@@ -50,6 +50,9 @@ export class KafkaConnection {
    */
   private inFlightBytes = 0;
   private closed = false;
+  /** Set while a client quota throttles this connection: no request is started before then (KIP-219). */
+  private mutedUntilMs = 0;
+  private muteTimer: NodeJS.Timeout | null = null;
   readonly state: ConnectionState;
   /** For the log: set at the first request (null: none yet), the user SASL tried, why it ended. */
   private client: KafkaClientInfo | null = null;
@@ -86,6 +89,7 @@ export class KafkaConnection {
     socket.on('close', () => {
       this.closed = true;
       this.framer.discard();
+      if (this.muteTimer !== null) clearTimeout(this.muteTimer);
       this.logClosed();
     });
   }
@@ -153,6 +157,7 @@ export class KafkaConnection {
 
   /** Starts backlog frames while in-flight slots are free; pauses reading otherwise. */
   private pump(): void {
+    if (this.muteTimer !== null) return;
     while (this.backlog.length > 0 && this.hasRoom() && !this.closed) {
       const frame = this.backlog.shift()!;
       if (frame === null) {
@@ -165,6 +170,19 @@ export class KafkaConnection {
     if (this.closed) return;
     if (this.backlog.length > 0 || !this.hasRoom()) this.socket.pause();
     else this.socket.resume();
+  }
+
+  /** A quota throttled this client: stop reading requests for throttleMs, then go on. */
+  private mute(throttleMs: number): void {
+    if (throttleMs <= 0 || this.closed) return;
+    this.mutedUntilMs = Math.max(this.mutedUntilMs, Date.now() + throttleMs);
+    if (this.muteTimer !== null) clearTimeout(this.muteTimer);
+    this.socket.pause();
+    this.muteTimer = setTimeout(() => {
+      this.muteTimer = null;
+      this.pump();
+    }, this.mutedUntilMs - Date.now());
+    this.muteTimer.unref();
   }
 
   /**
@@ -204,6 +222,7 @@ export class KafkaConnection {
       return;
     }
     let req: unknown;
+    const started = this.kafka.quotas.active ? process.hrtime.bigint() : 0n;
     try {
       req = decodeRequestBody(frame.api, frame.apiVersion, frame.body);
     } catch (e) {
@@ -220,14 +239,18 @@ export class KafkaConnection {
     this.inFlightBytes += bytes;
     this.logger.debug(`kafka connection ${this.state.id}: ${frame.api.name} v${frame.apiVersion} #${frame.correlationId}`);
     const rc = { kafka: this.kafka, conn: this.state, version: frame.apiVersion, clientId: frame.clientId };
+    const quota = this.kafka.quotas.begin(this.state.session?.user.name ?? null, frame.clientId, frame.apiKey, req, frame.body.length);
     let result: Promise<unknown>;
     try {
       result = Promise.resolve(handler.handle(req, rc));
     } catch (e) {
       result = Promise.reject(e);
     }
+    // Kafka counts the time a request holds a handler thread: here decoding and the handler's synchronous part.
+    const handlingNs = quota ? Number(process.hrtime.bigint() - started) : 0;
     result.then(
       (body) => {
+        if (quota) this.mute(this.kafka.quotas.finish(quota, (body ?? null) as Record<string, unknown> | null, handlingNs));
         if (body !== null && body !== undefined) {
           if (frame.apiKey === SASL_AUTHENTICATE_KEY) this.logSasl(req, body);
           slot.chunks = encodeResponse(frame.api, frame.apiVersion, frame.correlationId, body as never);
@@ -290,6 +313,7 @@ export class KafkaConnection {
   destroy(reason?: string): void {
     if (reason !== undefined) this.closeReason ??= reason;
     this.closed = true;
+    if (this.muteTimer !== null) clearTimeout(this.muteTimer);
     this.socket.destroy();
   }
 }

@@ -13,6 +13,8 @@ import type { Topic } from '../../../core/topic/topic.js';
 import type { ApiRegistry } from '../api/registry.js';
 import { FramePool } from '../codec/frame-pool.js';
 import { GroupCoordinator } from '../groups/coordinator.js';
+import type { TopicsView } from '../groups/consumer/regex-subscriptions.js';
+import { QuotaManager } from '../quotas/manager.js';
 import type { KafkaEndpointOptions } from './options.js';
 import { topicIdOf } from './topic-ids.js';
 import { silentLogger, type Logger } from '../../../server/logger.js';
@@ -29,6 +31,8 @@ export class KafkaContext {
   /** The wake-ups of fetches waiting now, so that closing the endpoint answers them at once. */
   private readonly fetchWakes = new Set<() => void>();
   readonly groups: GroupCoordinator;
+  /** Client quotas (AlterClientQuotas), enforced per request by the connections. */
+  readonly quotas: QuotaManager;
   readonly node: AdvertisedNode;
   /** Per-topic id cache, keyed by catalogue id so a re-created topic gets a new one. */
   private readonly ids = new Map<string, { catalogueId: string; id: string }>();
@@ -44,11 +48,17 @@ export class KafkaContext {
     const host = options.advertisedHost ?? (options.host === '0.0.0.0' || options.host === '::' || options.host === LOOPBACK ? '127.0.0.1' : options.host);
     this.node = { nodeId: options.nodeId, host, port: options.port };
     this.clusterId = topicIdOf('cluster', broker.dataDir, '');
+    this.quotas = new QuotaManager(broker.catalogue, broker.ctx.clock);
     this.groups = new GroupCoordinator({
       clock: broker.ctx.clock,
       minSessionTimeoutMs: options.groupMinSessionTimeoutMs,
       maxSessionTimeoutMs: options.groupMaxSessionTimeoutMs,
       initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs,
+      consumer: {
+        sessionTimeoutMs: options.groupConsumerSessionTimeoutMs, heartbeatIntervalMs: options.groupConsumerHeartbeatIntervalMs,
+        maxSize: options.groupConsumerMaxSize, migrationPolicy: options.groupConsumerMigrationPolicy,
+      },
+      topics: this.topicsView(),
       // A group member dropped by the coordinator is a consumer the broker cancelled.
       onMemberExpired: (groupId, m, reason) =>
         logger.info(`kafka group '${groupId}': member ${m.memberId} removed: ${reason}`, {
@@ -89,6 +99,22 @@ export class KafkaContext {
 
   get vhost(): Vhost {
     return this.broker.vhost(this.options.vhost);
+  }
+
+  /** The vhost's topics as KIP-848 groups see them (ids, sizes, and a version that moves on any change). */
+  private topicsView(): TopicsView {
+    const ctx = this;
+    return {
+      get version() {
+        return ctx.vhost.topicsVersion;
+      },
+      names: () => ctx.vhost.topicNames(),
+      describe: (name) => {
+        const t = ctx.topic(name);
+        return t ? { id: ctx.topicId(name), partitions: t.partitionCount } : undefined;
+      },
+      nameOf: (id) => ctx.topicNameById(id),
+    };
   }
 
   /** Hopper's cluster id: stable per data directory (derived from its path, 22 chars like Kafka's). */

@@ -47,6 +47,14 @@ export interface KafkaEndpointOptions {
    * before anything of the frame is kept.
    */
   saslMaxRequestBytes: number;
+  /** KIP-848 groups: a member silent this long is fenced (Kafka's group.consumer.session.timeout.ms). */
+  groupConsumerSessionTimeoutMs: number;
+  /** KIP-848 groups: how often members are told to heartbeat (group.consumer.heartbeat.interval.ms). */
+  groupConsumerHeartbeatIntervalMs: number;
+  /** KIP-848 groups: most members of one group (group.consumer.max.size; Kafka's default is unbounded). */
+  groupConsumerMaxSize: number;
+  /** Which non-empty groups convert between the classic and KIP-848 protocols (group.consumer.migration.policy). */
+  groupConsumerMigrationPolicy: 'bidirectional' | 'upgrade' | 'downgrade' | 'disabled';
 }
 
 export const defaultKafkaEndpointOptions: KafkaEndpointOptions = {
@@ -69,4 +77,8 @@ export const defaultKafkaEndpointOptions: KafkaEndpointOptions = {
   maxConnections: 10_000,
   maxConnectionsPerAddress: 1_000,
   saslMaxRequestBytes: 512 * 1024,
+  groupConsumerSessionTimeoutMs: 45_000,
+  groupConsumerHeartbeatIntervalMs: 5_000,
+  groupConsumerMaxSize: 10_000,
+  groupConsumerMigrationPolicy: 'bidirectional',
 };

@@ -23,6 +23,7 @@ import {
 } from '../../../../src/protocol/amqp/codec/index.js';
 import { defs } from './amqplib.js';
 import { everyLetterInput, sampleArgs } from './samples.js';
+import { splitAt } from '../../../fuzz/mutate.js';
 import { rawFrame, watchAllocations } from './util.js';
 
 const FRAME_MAX = 8192;
@@ -63,17 +64,6 @@ function run(chunks: Buffer[]): { frames: AmqpFrame[]; errors: AmqpCodecError[] 
   return { frames, errors };
 }
 
-function splitAt(buf: Buffer, cuts: number[]): Buffer[] {
-  const points = [...new Set(cuts.map((c) => c % (buf.length + 1)))].sort((a, b) => a - b);
-  const out: Buffer[] = [];
-  let prev = 0;
-  for (const p of points) {
-    out.push(buf.subarray(prev, p));
-    prev = p;
-  }
-  out.push(buf.subarray(prev));
-  return out;
-}
 
 const reference = run([stream]);
 

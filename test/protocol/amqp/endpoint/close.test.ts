@@ -1,9 +1,10 @@
 /**
  * Closing after publishing without confirms (what amqp-publish does): once the client has
  * channel.close-ok or connection.close-ok, every message it published on that channel is in its
- * queue, so a basic.get on another connection finds it (RabbitMQ's guarantee). The wait is per
- * channel and bounded: other channels go on meanwhile, and a stalled or failed store still gets
- * its close-ok.
+ * queue, so a basic.get on another connection finds it (RabbitMQ's guarantee). A queue takes a
+ * message in when its log accepts the append, so the close does not wait for the fsync; a
+ * stream's records are readable only once fsynced, so a close after stream publishes waits,
+ * bounded, and a stalled or failed store still gets its close-ok.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -90,31 +91,36 @@ test('connection.close-ok is sent once every channel\'s publishes are enqueued',
   assert.deepEqual(await look('close-conn2'), { count: N, got: true });
 });
 
-test('a close waiting on storage holds only its own channel', async () => {
+test('close-ok does not wait for the fsync: the messages are in the queue while it runs, and only confirms wait for it', async () => {
   const gate = gatedFs();
   const gb = await startBroker({ broker: { fs: gate.fs } });
   try {
     const c = await gb.connect();
-    const other = await c.createChannel();
-    await other.assertQueue('held', { durable: true });
-    await other.assertQueue('free', { durable: false });
+    const setup = await c.createChannel();
+    await setup.assertQueue('held', { durable: true });
     const look = await observer(gb);
-    const ch = await c.createChannel();
     gate.hold((path) => path.includes('held') && path.includes('/messages/'));
+    const ch = await c.createChannel();
     publishAll(ch, 'held', 10);
-    let closed = false;
-    const closing = ch.close().then(() => (closed = true));
+    await ch.close();
     await waitFor(() => gate.waiting > 0, 2000, 'the held fsync');
-    await sleep(100);
-    assert.equal(closed, false, 'no close-ok while the publishes are not stored');
-    // The same connection's other channels, and other connections, are not held.
-    other.sendToQueue('free', Buffer.from('m'));
-    await waitFor(async () => (await other.checkQueue('free')).messageCount === 1, 2000, 'the other channel\'s publish');
-    assert.deepEqual(await look('free'), { count: 1, got: true });
-    assert.equal(closed, false);
-    gate.release();
-    await closing;
+    // Found by another connection while none of them is fsynced, as in RabbitMQ's classic queues.
     assert.deepEqual(await look('held'), { count: 10, got: true });
+    // A consumer gets a persistent message before its publisher's confirm, which waits for the fsync.
+    const consumer = await c.createChannel();
+    const delivered: string[] = [];
+    await consumer.consume('held', (m) => m && delivered.push(m.content.toString()), { noAck: true });
+    const cc = await c.createConfirmChannel();
+    let confirmed = false;
+    const confirm = new Promise<void>((resolve, reject) =>
+      cc.sendToQueue('held', Buffer.from('rpc'), { persistent: true }, (err) => (err ? reject(err) : ((confirmed = true), resolve()))),
+    );
+    await waitFor(() => delivered.includes('rpc'), 2000, 'the delivery before the fsync');
+    await sleep(50);
+    assert.equal(confirmed, false, 'no confirm while the fsync is held');
+    assert.ok(gate.waiting > 0);
+    gate.release();
+    await confirm;
     await c.close();
   } finally {
     gate.release();
@@ -122,14 +128,14 @@ test('a close waiting on storage holds only its own channel', async () => {
   }
 });
 
-test('the wait is bounded: a stalled store still gets channel.close-ok and connection.close-ok', async () => {
+test('the wait is bounded: a close waiting for a stream append (readable once fsynced) still gets close-ok', async () => {
   const gate = gatedFs();
   const gb = await startBroker({ broker: { fs: gate.fs }, listener: { closeDrainTimeoutMs: 200 } });
   try {
     const c = await gb.connect();
     const setup = await c.createChannel();
-    await setup.assertQueue('stalled', { durable: true });
-    gate.hold((path) => path.includes('stalled') && path.includes('/messages/'));
+    await setup.assertQueue('stalled', { durable: true, arguments: { 'x-queue-type': 'stream' } });
+    gate.hold((path) => path.includes('stalled'));
     const ch = await c.createChannel();
     publishAll(ch, 'stalled', 10);
     await waitFor(() => gate.waiting > 0, 2000, 'the held fsync');

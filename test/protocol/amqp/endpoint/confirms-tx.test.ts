@@ -139,3 +139,32 @@ test('tx.commit without tx.select is 406', async () => {
   assert.equal((await closed).code, 406);
   await c.close();
 });
+
+test('a transient queue confirms a publish before any reply its consumer makes to it (RPC clients wait for the confirm, then for the reply)', async () => {
+  // rabbitmq-client's RPCClient publishes with confirms and listens for the reply only once the
+  // request is confirmed: a reply that came first was dropped and the call timed out. RabbitMQ
+  // confirms a message to a non-durable queue as soon as the queue has it, before delivering it.
+  const c = await b.connect();
+  const server = await c.createChannel();
+  const { queue } = await server.assertQueue('', { exclusive: true });
+  await server.consume(queue, (m) => {
+    if (m === null) return;
+    server.sendToQueue(m.properties.replyTo, Buffer.from('pong'), { correlationId: m.properties.correlationId });
+    server.ack(m);
+  });
+  const client = await c.createConfirmChannel();
+  const confirmed = new Set<string>();
+  const replies: { id: string; afterConfirm: boolean }[] = [];
+  await client.consume('amq.rabbitmq.reply-to', (m) => {
+    if (m) replies.push({ id: m.properties.correlationId, afterConfirm: confirmed.has(m.properties.correlationId) });
+  }, { noAck: true });
+  for (let i = 0; i < 20; i++) {
+    const id = String(i);
+    await new Promise<void>((resolve, reject) =>
+      client.sendToQueue(queue, Buffer.from('ping'), { replyTo: 'amq.rabbitmq.reply-to', correlationId: id, expiration: '5000' }, (err) => (err ? reject(err) : (confirmed.add(id), resolve()))),
+    );
+    await waitFor(() => replies.some((r) => r.id === id), 5000, `reply ${id}`);
+  }
+  assert.deepEqual(replies.filter((r) => !r.afterConfirm).map((r) => r.id), [], 'replies that came before their confirm');
+  await c.close();
+});

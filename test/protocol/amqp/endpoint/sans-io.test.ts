@@ -143,3 +143,49 @@ test("an unroutable message's return and its confirm are written together, while
   assert.deepEqual(t.methods().slice(-2).map((m) => m.method), ['basic.return', 'basic.ack']);
   conn.finish(true);
 });
+
+test('a confirm is written before any socket read that may hold a consumer reply to the same message', async () => {
+  // An RPC server's reply arrives over the network, at the earliest in the event-loop turn after
+  // its request was delivered, and a direct reply-to answer is written on at once. A confirm
+  // flushed at setImmediate came after it; rabbitmq-client's RPCClient, which listens for the
+  // reply once the request is confirmed, dropped the reply and timed out. Here the reply is fed
+  // in the next turn's timers phase, ahead of its I/O and setImmediate phases.
+  const out: { channel: number; method: string }[] = [];
+  let conn: AmqpConnection | null = null;
+  const decoder = new FrameDecoder({ preTuneFrameMaxBytes: 1 << 20 });
+  const transport = {
+    remoteAddress: '127.0.0.1',
+    bufferedBytes: 0,
+    write: (x: Buffer) => {
+      decoder.push(Buffer.from(x));
+      for (let f = decoder.next(); f !== null; f = decoder.next()) {
+        if (f.kind === 'method') out.push({ channel: f.channel, method: f.method.method });
+        if (f.kind === 'header' && f.channel === 1) {
+          const replyTo = f.header.properties.replyTo!;
+          setTimeout(() => conn!.receive(encodeMessage(1, { method: 'basic.publish', exchange: '', routingKey: replyTo }, {}, Buffer.from('pong'), 4096)), 0);
+        }
+      }
+    },
+    setReading: () => undefined,
+    end: () => undefined,
+    destroy: () => undefined,
+  } satisfies Transport;
+  conn = new AmqpConnection(new EndpointContext(b.broker, silentLogger), transport);
+  conn.receive(
+    Buffer.concat([
+      ...handshake,
+      encodeMethodFrame(2, { method: 'channel.open' }),
+      encodeMethodFrame(1, { method: 'queue.declare', queue: 'sansio.req', exclusive: true }),
+      encodeMethodFrame(1, { method: 'basic.consume', queue: 'sansio.req', consumerTag: 'server', noAck: true }),
+      encodeMethodFrame(2, { method: 'basic.consume', queue: 'amq.rabbitmq.reply-to', consumerTag: 'client', noAck: true }),
+      encodeMethodFrame(2, { method: 'confirm.select', nowait: false }),
+    ]),
+  );
+  await waitFor(() => out.some((m) => m.channel === 2 && m.method === 'confirm.select-ok') && out.some((m) => m.channel === 1 && m.method === 'basic.consume-ok'));
+  const request = encodeMessage(2, { method: 'basic.publish', exchange: '', routingKey: 'sansio.req' }, { replyTo: 'amq.rabbitmq.reply-to' }, Buffer.from('ping'), 4096);
+  conn.receive(request);
+  await waitFor(() => out.some((m) => m.channel === 2 && m.method === 'basic.deliver'));
+  const onClient = out.filter((m) => m.channel === 2 && (m.method === 'basic.ack' || m.method === 'basic.deliver')).map((m) => m.method);
+  assert.deepEqual(onClient, ['basic.ack', 'basic.deliver']);
+  conn.finish(true);
+});

@@ -1,16 +1,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { ConsumerGroupHeartbeat } from '../../../../src/protocol/kafka/api/consumer-group-heartbeat.js';
 import { loadConfig } from '../../../../src/server/config.js';
 import { silentLogger } from '../../../../src/server/logger.js';
 import { startServer } from '../../../../src/server/server.js';
 import { tempDir } from '../../../helpers/tmp.js';
+import { RawClient } from './raw-client.js';
 
 test('config: kafka listener defaults, env and flags', () => {
   const d = loadConfig({});
   assert.deepEqual(d.kafka, {
     host: 'localhost', port: 9092, autoCreateTopics: true, numPartitions: 1, saslRequired: false, logRetentionMs: 604_800_000, logRetentionBytes: -1,
     groupInitialRebalanceDelayMs: 3000, nodeId: 0, maxConnections: 10_000, maxConnectionsPerAddress: 1_000, saslMaxRequestBytes: 524_288,
+    groupConsumer: { heartbeatIntervalMs: 5000, sessionTimeoutMs: 45_000, maxSize: 10_000, migrationPolicy: 'bidirectional' },
   });
   const c = loadConfig({ env: { HOPPER_KAFKA_PORT: '19092', HOPPER_KAFKA_AUTO_CREATE_TOPICS: 'false', HOPPER_KAFKA_NUM_PARTITIONS: '3' }, flags: { 'kafka.port': '29092' } });
   assert.equal(c.kafka.port, 29092);
@@ -19,9 +22,12 @@ test('config: kafka listener defaults, env and flags', () => {
   assert.throws(() => loadConfig({ env: { HOPPER_KAFKA_AUTO_CREATE_TOPICS: 'maybe' } }), /true or false/);
 });
 
-test('startServer opens the Kafka listener and honours num.partitions, log.retention.ms and the node id', async () => {
+test('startServer opens the Kafka listener and honours num.partitions, log.retention.ms, the node id and group.consumer.heartbeat.interval.ms', async () => {
   const tmp = await tempDir();
-  const config = loadConfig({ flags: { dataDir: tmp.dir, 'http.port': '-1', 'amqp.port': '-1', 'kafka.port': '0' }, env: { HOPPER_KAFKA_NUM_PARTITIONS: '2', HOPPER_KAFKA_LOG_RETENTION_MS: '3600000', HOPPER_KAFKA_NODE_ID: '3' } });
+  const config = loadConfig({
+    flags: { dataDir: tmp.dir, 'http.port': '-1', 'amqp.port': '-1', 'kafka.port': '0' },
+    env: { HOPPER_KAFKA_NUM_PARTITIONS: '2', HOPPER_KAFKA_LOG_RETENTION_MS: '3600000', HOPPER_KAFKA_GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS: '1234', HOPPER_KAFKA_NODE_ID: '3' },
+  });
   const server = await startServer(config, silentLogger);
   try {
     assert.ok(server.kafkaPort !== null && server.kafkaPort > 0);
@@ -37,6 +43,13 @@ test('startServer opens the Kafka listener and honours num.partitions, log.reten
     await admin.connect();
     assert.deepEqual((await admin.describeCluster()).brokers.map((b) => b.nodeId), [3], 'kafka.nodeId reaches the listener');
     await admin.disconnect();
+    const raw = await RawClient.open(server.kafkaPort!);
+    raw.send(ConsumerGroupHeartbeat, 1, {
+      groupId: 'wired-g', memberId: 'm', memberEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: 1000, subscribedTopicNames: ['wired'],
+      subscribedTopicRegex: null, serverAssignor: null, topicPartitions: [],
+    });
+    assert.equal((await raw.receive(ConsumerGroupHeartbeat, 1)).body.heartbeatIntervalMs, 1234, 'kafka.groupConsumer settings reach the coordinator');
+    raw.close();
   } finally {
     await server.close();
     await tmp.cleanup();
