@@ -11,11 +11,14 @@ import { normalizeTopicConfigs, type TopicConfigs } from '../../../core/topic/co
 import { describeTopic } from '../configs/describe.js';
 import { maxPartitions } from '../../../core/topic/topic.js';
 import { defineHandler } from '../server/handler.js';
+import { Slices } from '../server/slices.js';
 import { errorMessage, kafkaCode } from '../server/context.js';
 
 export const createTopicsHandler = defineHandler(CreateTopics, async (req, { kafka, conn }) => {
   const topics = [];
+  const slices = new Slices();
   for (const t of req.topics) {
+    if (slices.due()) await slices.turn();
     const result = {
       name: t.name, topicId: ZERO_UUID, errorCode: KafkaError.NONE as number, errorMessage: null as string | null, numPartitions: -1, replicationFactor: -1,
       configs: null as { name: string; value: string | null; readOnly: boolean; configSource: number; isSensitive: boolean }[] | null,

@@ -9,6 +9,7 @@ import { validateTopicName } from '../../../core/names.js';
 import { RESOURCE_BROKER, RESOURCE_TOPIC } from '../configs/alter.js';
 import { type DescribedConfig, describeBroker, describeTopic } from '../configs/describe.js';
 import { defineHandler } from '../server/handler.js';
+import { Slices } from '../server/slices.js';
 import { errorMessage, type KafkaContext } from '../server/context.js';
 
 function describe(kafka: KafkaContext, type: number, name: string, opts: { includeSynonyms: boolean; includeDocumentation: boolean }): DescribedConfig[] | { errorCode: number; errorMessage: string } {
@@ -32,14 +33,21 @@ function describe(kafka: KafkaContext, type: number, name: string, opts: { inclu
   return { errorCode: KafkaError.INVALID_REQUEST, errorMessage: `Unsupported resource type: ${type}` };
 }
 
-export const describeConfigsHandler = defineHandler(DescribeConfigs, (req, { kafka }) => ({
-  throttleTimeMs: 0,
-  results: req.resources.map((r) => {
+export const describeConfigsHandler = defineHandler(DescribeConfigs, async (req, { kafka }) => {
+  const results = [];
+  // Tens of configs per resource: other connections get their turn between slices of a long request.
+  const slices = new Slices();
+  for (const r of req.resources) {
+    if (slices.due()) await slices.turn();
     const head = { resourceType: r.resourceType, resourceName: r.resourceName };
     const found = describe(kafka, r.resourceType, r.resourceName, req);
-    if (!Array.isArray(found)) return { ...head, ...found, configs: [] };
+    if (!Array.isArray(found)) {
+      results.push({ ...head, ...found, configs: [] });
+      continue;
+    }
     const keys = r.configurationKeys;
     const configs = keys === null || keys.length === 0 ? found : found.filter((c) => keys.includes(c.name));
-    return { ...head, errorCode: KafkaError.NONE, errorMessage: null, configs };
-  }),
-}));
+    results.push({ ...head, errorCode: KafkaError.NONE, errorMessage: null, configs });
+  }
+  return { throttleTimeMs: 0, results };
+});

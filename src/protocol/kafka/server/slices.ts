@@ -6,9 +6,10 @@
  * CHECK_EVERY elements it reads the clock, and once SLICE_MS have passed since the last turn the
  * handler waits one turn of the event loop.
  *
- * Only where the connection's later requests may run in between without harm (reads, creating
- * a missing topic): a pipelined request starts while an earlier one waits, so Produce and
- * OffsetCommit, whose effects must follow request order, are not sliced.
+ * Only where the connection's later requests may run in between without harm: reads, and
+ * handlers that already wait for I/O between elements (creating or deleting topics). A pipelined
+ * request starts while an earlier one waits, so Produce and OffsetCommit, whose effects must
+ * follow request order, are not sliced.
  */
 export const SLICE_MS = 10;
 const CHECK_EVERY = 64;
