@@ -40,4 +40,7 @@ if (stale()) {
   const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', root], { stdio: 'inherit' });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 }
+// npm runs a script in the package's root, but relative paths on the command line (`--config
+// hopper.json`, `--data ./data`) are the user's: resolve them where `npm start` was typed.
+if (process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
 await import('../dist/src/cli/main.js');

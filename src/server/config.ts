@@ -88,6 +88,7 @@ export interface ServerConfig {
   maxMessageBytes: number;
   /** Segment size for queue and topic logs. */
   segmentMaxBytes: number;
+  queueStateFsyncIntervalMs: number;
   http: ListenerConfig;
   /** AMQP 0-9-1 listener (RabbitMQ clients) and its limits. */
   amqp: AmqpListenerConfig;
@@ -111,6 +112,7 @@ export const defaultConfig: ServerConfig = {
   fsync: { kind: 'always' },
   maxMessageBytes: 16 * 1024 * 1024,
   segmentMaxBytes: 128 * 1024 * 1024,
+  queueStateFsyncIntervalMs: 100,
   http: { host: LOOPBACK, port: 8080 },
   amqp: { host: LOOPBACK, port: 5672, frameMaxBytes: 131_072, channelMax: 2047, heartbeatSec: 60, handshakeTimeoutMs: 10_000, maxConnections: 10_000, maxConnectionsPerAddress: 1_000, warmUpMessages: 0 },
   kafka: {
@@ -132,6 +134,7 @@ export const envVars = {
   HOPPER_FSYNC: 'fsync',
   HOPPER_MAX_MESSAGE_BYTES: 'maxMessageBytes',
   HOPPER_SEGMENT_MAX_BYTES: 'segmentMaxBytes',
+  HOPPER_QUEUE_STATE_FSYNC_INTERVAL_MS: 'queueStateFsyncIntervalMs',
   HOPPER_HTTP_HOST: 'http.host',
   HOPPER_HTTP_PORT: 'http.port',
   HOPPER_AMQP_HOST: 'amqp.host',
@@ -176,6 +179,7 @@ function applySetting(cfg: ServerConfig, path: string, raw: unknown, source: str
       break;
     case 'maxMessageBytes': cfg.maxMessageBytes = int(1); break;
     case 'segmentMaxBytes': cfg.segmentMaxBytes = int(1024); break;
+    case 'queueStateFsyncIntervalMs': cfg.queueStateFsyncIntervalMs = int(0); break;
     case 'http.host': cfg.http.host = str(); break;
     case 'http.port': cfg.http.port = int(-1); break;
     case 'amqp.host': cfg.amqp.host = str(); break;

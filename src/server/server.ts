@@ -70,6 +70,7 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
       fsync: config.fsync,
       maxMessageBytes: config.maxMessageBytes,
       segmentMaxBytes: config.segmentMaxBytes,
+      queueStateFsyncIntervalMs: config.queueStateFsyncIntervalMs,
       logRetentionMs: config.kafka.logRetentionMs,
       logRetentionBytes: config.kafka.logRetentionBytes,
       logger: log,

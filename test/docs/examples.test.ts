@@ -109,6 +109,10 @@ for (const doc of docs) {
       const skip = ex.skip ?? (absent === null ? null : `${absent} is not installed`);
       const name = `${doc}:${ex.line} (${ex.lang || 'text'})${skip === null ? '' : ` skipped: ${skip}`}`;
       it(name, { skip: skip ?? false }, async () => {
+        // From a checkout, `npx hopper-broker` installs the checkout into npm's cache as a `file:`
+        // dependency, and that install runs `prepare` (tsc) here: dist/ is rewritten under the
+        // tests running from it (a CI run failed so). Examples run from the checkout use `npm start`.
+        assert.ok(!/\bnpx\s+hopper/.test(ex.code), `${doc}:${ex.line}: use \`npm start --\`, not npx, in a runnable example`);
         const r = await runExample(ex, withPorts(ex.code, ports), n, ctx);
         assert.equal(r.code, 0, `${doc}:${ex.line} failed:\n${r.output}`);
         if (ex.expect !== null) assert.ok(r.output.includes(ex.expect), `${doc}:${ex.line} did not print ${JSON.stringify(ex.expect)}:\n${r.output}`);

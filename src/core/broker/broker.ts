@@ -100,6 +100,7 @@ export class Broker {
       options.segmentMaxBytes ?? 128 * 1024 * 1024,
       topicRetention(options),
       options.deadLetterLogIntervalMs,
+      options.queueStateFsyncIntervalMs,
     );
     const catalogue = await Catalogue.open(paths.catalogue(dataDir), options.defaultUser === undefined ? { fs } : { fs, defaultUser: options.defaultUser });
     const broker = new Broker(ctx, catalogue, new AccessControl(catalogue, options.auth ?? {}), lock);

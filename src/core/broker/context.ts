@@ -19,6 +19,9 @@ export interface TopicRetention {
 /** Kafka's defaults: 7 days, no size limit. */
 export const defaultTopicRetention: Readonly<TopicRetention> = Object.freeze({ logRetentionMs: 7 * 24 * 3600 * 1000, logRetentionBytes: -1 });
 
+/** How often, under fsync=always, queues' state logs are fsynced (BrokerOptions.queueStateFsyncIntervalMs). */
+export const QUEUE_STATE_FSYNC_INTERVAL_MS = 100;
+
 export class BrokerContext {
   constructor(
     readonly dataDir: string,
@@ -32,6 +35,8 @@ export class BrokerContext {
     readonly topicRetention: TopicRetention = defaultTopicRetention,
     /** Dead-lettering is logged once per queue per this interval (dead-letter-log.ts). */
     readonly deadLetterLogIntervalMs = DEAD_LETTER_LOG_INTERVAL_MS,
+    /** See BrokerOptions.queueStateFsyncIntervalMs. */
+    readonly queueStateFsyncIntervalMs = QUEUE_STATE_FSYNC_INTERVAL_MS,
   ) {}
 
   /** Broker-wide log settings; topic and queue settings are layered over these. */
@@ -46,11 +51,21 @@ export class BrokerContext {
       ...base,
       ...suggested,
       segmentMaxBytes: Math.min(suggested.segmentMaxBytes ?? base.segmentMaxBytes, base.segmentMaxBytes),
-      fsync: durable ? this.fsync : { kind: 'never' },
+      fsync: durable ? (kind === 'state' ? this.stateFsync() : this.fsync) : { kind: 'never' },
     };
     // Only the message log's offsets are referred to (by the journal and checkpoints).
     return this.reported(openLog({ fs: this.fs, dir: join(queueDir, kind), config, clock: this.clock, highWater: kind === 'messages' }));
   };
+
+  /**
+   * A queue's state log (acks, deliveries) holds nothing a client is told is durable unless it
+   * waits for it (ackDurable, purge), which forces an fsync: under `always` it is fsynced on a
+   * timer, so an ack costs no fsync of its own (docs/queues.md, "Acks and the state log").
+   */
+  private stateFsync(): FsyncPolicy {
+    const ms = this.queueStateFsyncIntervalMs;
+    return this.fsync.kind === 'always' && ms > 0 ? { kind: 'interval', intervalMs: ms } : this.fsync;
+  }
 
   /** Logs what recovery found damaged in a log as it opens (Broker.damage() keeps it for /health). */
   private async reported(opening: Promise<SegmentLog>): Promise<Log> {

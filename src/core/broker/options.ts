@@ -11,6 +11,14 @@ export interface BrokerOptions {
   dataDir: string;
   /** Durability of every durable queue and topic log. Default: always (ack after fsync). */
   fsync?: FsyncPolicy;
+  /**
+   * Under fsync=always, queues' state logs (consumer acks, delivery counts) are fsynced at most
+   * this often rather than once per append, or at once when a caller waits for a settle to be
+   * durable (ackDurable, purge). An ack is never awaited by AMQP clients, so this only bounds
+   * how many acks a power failure can undo (the messages come back, redelivered); a killed
+   * process loses none that were written. Default 100 ms; 0 fsyncs every append.
+   */
+  queueStateFsyncIntervalMs?: number;
   /** Largest message (key + value) any protocol may publish. Default 16 MiB. */
   maxMessageBytes?: number;
   /** Segment size of queue and topic logs. Default 128 MiB (queues use at most 64 MiB). */

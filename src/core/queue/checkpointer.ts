@@ -103,6 +103,10 @@ export class Checkpointer {
     if (this.host.deduplicate()) upTo = Math.min(upTo, this.logEnd);
     if (upTo <= this.trimmedTo) return;
     this.trimmedTo = upTo;
-    if (upTo > this.host.messages.logStartOffset) await this.host.messages.deleteRecordsBefore(upTo);
+    if (upTo <= this.host.messages.logStartOffset) return;
+    // The settles that free these records must be on disk first: else a crash could leave
+    // unsettled messages whose records are gone (reported as lost).
+    await this.host.journal.whenDurable();
+    await this.host.messages.deleteRecordsBefore(upTo);
   }
 }

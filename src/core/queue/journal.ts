@@ -48,7 +48,10 @@ export class Journal {
   private count = 0;
   /** Last assigned event number. */
   seq: number;
-  /** Every event numbered <= durableSeq is in the log (durable per its fsync policy). */
+  /**
+   * Every event numbered <= durableSeq is in the log: written, and fsynced where the state log's
+   * policy says so or someone waited for it (whenDurable).
+   */
   durableSeq: number;
   private waiters: Waiter[] = [];
   private jobs: CheckpointJob[] = [];
@@ -64,6 +67,11 @@ export class Journal {
   ) {
     this.seq = lastSeq;
     this.durableSeq = lastSeq;
+  }
+
+  /** The state log does not fsync each append (a queue's, under fsync=always: docs/queues.md). */
+  private get lazy(): boolean {
+    return this.log.config.fsync.kind !== 'always';
   }
 
   private reserve(n: number): number {
@@ -106,10 +114,10 @@ export class Journal {
     this.buf[p] = EventType.opened;
   }
 
-  /** Resolves once every event numbered <= seq (default: all so far) is durable. */
+  /** Resolves once every event numbered <= seq (default: all so far) is durable: fsynced. */
   whenDurable(seq = this.seq): Promise<void> {
     if (this.failure) return Promise.reject(this.failed());
-    if (seq <= this.durableSeq) return Promise.resolve();
+    if (seq <= this.durableSeq) return this.synced();
     return new Promise((resolve, reject) => this.waiters.push({ seq, resolve, reject }));
   }
 
@@ -180,6 +188,9 @@ export class Journal {
     if (this.buf.length > 16 * INITIAL_BUFFER_BYTES) this.buf = Buffer.allocUnsafe(INITIAL_BUFFER_BYTES);
     await this.log.append(this.encode(value), CRC_CHECKED);
     this.bytesSinceCheckpoint += value.length;
+    // Under a state log that does not fsync each append, a caller that waits for durability
+    // (ackDurable, purge, a trim of the message log) gets an fsync now rather than at the timer.
+    if (this.waiters.length > 0 && this.waiters[0]!.seq <= lastSeq) await this.synced();
     this.durableSeq = lastSeq;
     while (this.waiters.length > 0 && this.waiters[0]!.seq <= lastSeq) this.waiters.shift()!.resolve();
   }
@@ -199,8 +210,15 @@ export class Journal {
       if (i === 0) first = r.baseOffset;
     }
     this.bytesSinceCheckpoint = 0;
+    // The records before the checkpoint go only once it is on disk.
+    await this.synced();
     await this.log.deleteRecordsBefore(first);
     return first;
+  }
+
+  /** Resolves once what was appended is fsynced: at once where every append already is. */
+  private synced(): Promise<void> {
+    return this.lazy ? this.log.flush() : Promise.resolve();
   }
 
   private failed(): HopperError {

@@ -74,7 +74,6 @@ export const kafkaApis: ApiRegistry = createRegistry([
   DeleteRecords, InitProducerId, OffsetForLeaderEpoch, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn,
   TxnOffsetCommit, DescribeConfigs, AlterConfigs, SaslAuthenticate, CreatePartitions, DeleteGroups,
   IncrementalAlterConfigs, DescribeCluster, ConsumerGroupHeartbeat, ConsumerGroupDescribe,
-  IncrementalAlterConfigs, DescribeCluster,
   OffsetDelete, DescribeLogDirs, AlterReplicaLogDirs, DescribeClientQuotas, AlterClientQuotas, ElectLeaders, AlterPartitionReassignments,
   ListPartitionReassignments, DescribeTopicPartitions, DescribeQuorum, ListConfigResources, DescribeUserScramCredentials, AlterUserScramCredentials,
 ]);
