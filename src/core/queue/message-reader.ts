@@ -20,7 +20,7 @@ import { takeQueueMeta } from './queue-header.js';
 import type { QueueTuning } from './tuning.js';
 
 const LOAD_BYTES = 64 * 1024;
-const NO_RECORD = 'the message log has no record at this offset';
+export const NO_RECORD = 'the message log has no record at this offset';
 
 export class MessageReader {
   private readonly recent: MessageCache;

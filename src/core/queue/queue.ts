@@ -22,8 +22,8 @@ import { Journal } from './journal.js';
 import { SettleReason, type SettleReasonCode } from './journal-format.js';
 import { Lease, LeaseTable } from './lease.js';
 import { LeaseIdGenerator } from './lease-id.js';
-import { MessageReader } from './message-reader.js';
-import { describeMessage, needsQueueMeta, type MessageInfo } from './message-info.js';
+import { MessageReader, NO_RECORD } from './message-reader.js';
+import { describeMessage, emptyInfo, followedInfo, needsQueueMeta, type MessageInfo } from './message-info.js';
 import { validateQueueOptions, type QueueOptions } from './options.js';
 import { HeldEvents, HeldKind, type HeldKindCode } from './held-events.js';
 import { PublishPipeline, type PendingPublish } from './publisher.js';
@@ -75,6 +75,13 @@ export interface QueueParts {
    * the reply only once the request is confirmed, and dropped replies that came first).
    */
   transient: boolean;
+  /**
+   * The message log is another's (a topic partition, for a Kafka share group): the queue takes
+   * in what its owner appends through follow(), never publishes to it nor trims it (the owner's
+   * retention does), and an offset without a record (a transaction marker, a record compacted
+   * away) is skipped as an ordinary gap, not reported as damage.
+   */
+  follower?: boolean;
 }
 
 /** What recovery found at open, for the broker's startup log line. */
@@ -110,6 +117,8 @@ export class Queue implements ConsumerHost {
   private readonly onDamage: ((d: QueueDamage) => void) | null;
   /** See QueueParts.transient. */
   private readonly transient: boolean;
+  /** See QueueParts.follower. */
+  private readonly follower: boolean;
   private readonly losses: QueueDamage[] = [];
 
   private readonly ready: ReadySet;
@@ -175,6 +184,7 @@ export class Queue implements ConsumerHost {
     this.onDeleted = p.onDeleted;
     this.onDamage = p.onDamage;
     this.transient = p.transient;
+    this.follower = p.follower ?? false;
     const rec = p.recovered;
     this.recovery = { unclean: rec.unclean, messagesScanned: rec.messagesScanned, eventsReplayed: rec.eventsReplayed, lostMessages: rec.lost?.count ?? 0 };
     const now = this.clock.now();
@@ -234,6 +244,7 @@ export class Queue implements ConsumerHost {
         deduplicate: () => this.o.deduplicate,
         snapshot: (clean) => this.snapshot(clean),
         afterCheckpoint: () => this.rearm(),
+        trims: !this.follower,
       },
       { logEnd: rec.checkpointLogEnd, seq: rec.lastSeq },
     );
@@ -269,6 +280,7 @@ export class Queue implements ConsumerHost {
    */
   publish(message: Message, opts: PublishOptions = {}, visible: (() => void) | null = null): Promise<PublishOutcome> {
     if (this.closed) return refused(visible, Promise.reject(closedError(this.name)));
+    if (this.follower) return refused(visible, Promise.reject(new HopperError('INVALID_ARGUMENT', `queue ${JSON.stringify(this.name)} follows a log: nothing is published to it`)));
     const o = this.o;
     const now = this.clock.now();
     const info: MessageInfo = { size: 0, level: 0, groupId: null, expiresAt: Infinity, dueAt: 0, dedupId: null };
@@ -479,6 +491,45 @@ export class Queue implements ConsumerHost {
       if (!r.peekAny()) break;
       this.removeHead('maxlen');
     }
+  }
+
+  /**
+   * A follower queue (QueueParts.follower): the log's owner has appended records below `end`,
+   * durably. They are ready now, in offset order, each as one message (an offset the log turns
+   * out to have no record at is skipped when dispatch reaches it).
+   */
+  follow(end: number): void {
+    if (!this.follower) throw new HopperError('INVALID_ARGUMENT', `queue ${JSON.stringify(this.name)} does not follow a log`);
+    if (this.closed || end <= this.knownEnd) return;
+    const start = this.knownEnd;
+    const info = followedInfo(emptyInfo());
+    this.knownEnd = end;
+    this.counters.published += end - start;
+    this.publisher.adopt(end);
+    this.ready.pushRun(start, end - start, info.size, info.expiresAt, info.level, null);
+    this.dispatch();
+    this.checkpointer.maybe();
+    this.rearm();
+  }
+
+  /** Offsets below are settled (Kafka's share-partition start offset for a follower queue). */
+  get settledFloor(): number {
+    return this.settled.floor;
+  }
+
+  /** Offsets below are known to the queue (the end of what follow() has taken in). */
+  get end(): number {
+    return this.knownEnd;
+  }
+
+  /** Whether the lease is still held (not settled, released or expired). */
+  holds(leaseId: string): boolean {
+    return this.leases.has(leaseId);
+  }
+
+  /** The delivery count of an unsettled message that is not leased (0 when never delivered). */
+  deliveryCountOf(offset: number): number {
+    return this.deliveryCounts.get(offset) ?? 0;
   }
 
   // ---------------------------------------------------------------- consume
@@ -826,6 +877,7 @@ export class Queue implements ConsumerHost {
    * as missing. Consecutive offsets share one report (a damaged batch holds many messages).
    */
   private noteLost(offset: number, why: string): void {
+    if (this.follower && why === NO_RECORD) return; // a gap in a topic partition: not damage
     const last = this.losses[this.losses.length - 1];
     if (last !== undefined && last.toOffset === offset && last.reason.startsWith(UNREADABLE)) {
       last.messages++;
