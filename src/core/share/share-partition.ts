@@ -15,7 +15,7 @@ import type { Queue } from '../queue/queue.js';
 import type { FollowedLog } from './followed-log.js';
 
 /** Kafka's acknowledge types (ShareFetch/ShareAcknowledge AcknowledgeTypes). */
-export const AckType = { gap: 0, accept: 1, release: 2, reject: 3 } as const;
+export const AckType = { gap: 0, accept: 1, release: 2, reject: 3, renew: 4 } as const;
 export type AckTypeCode = (typeof AckType)[keyof typeof AckType];
 
 export interface AcquiredRecord {
@@ -84,7 +84,7 @@ export class SharePartition {
    * acquired by this member now (Kafka INVALID_RECORD_STATE); the others are still applied.
    * Work is bounded by what the member holds, not by the range a client names.
    */
-  acknowledge(memberId: string, first: number, last: number, type: number): boolean {
+  acknowledge(memberId: string, first: number, last: number, type: number, lockMs = 0): boolean {
     if (type === AckType.gap) return true;
     const mine = this.byMember.get(memberId);
     if (mine === undefined) return false;
@@ -99,6 +99,12 @@ export class SharePartition {
     for (const o of offsets) {
       count++;
       const h = this.held.get(o)!;
+      if (type === AckType.renew) {
+        // KIP-1222: the member keeps the record for another lock duration.
+        if (this.queue.holds(h.leaseId)) this.queue.changeVisibility(h.leaseId, lockMs);
+        else ok = false;
+        continue;
+      }
       this.held.delete(o);
       mine.delete(o);
       if (!this.queue.holds(h.leaseId)) {
