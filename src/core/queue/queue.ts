@@ -443,9 +443,16 @@ export class Queue implements ConsumerHost {
     else if (pub.failure === null) this.held.hold(HeldKind.delivered, 0, offset, 1);
   }
 
+  private journalUndelivered(offset: number): void {
+    const pub = this.publisher;
+    if (offset < pub.durableEnd) this.journal.undelivered(offset);
+    else if (pub.failure === null) this.held.hold(HeldKind.undelivered, 0, offset, 1);
+  }
+
   private readonly emitHeld = (kind: HeldKindCode, reason: number, start: number, count: number): void => {
     if (kind === HeldKind.settle) this.journal.settle(start, reason as SettleReasonCode);
     else if (kind === HeldKind.delivered) this.journal.delivered(start);
+    else if (kind === HeldKind.undelivered) this.journal.undelivered(start);
     else this.journal.settleRange(start, count, reason as SettleReasonCode);
   };
 
@@ -646,6 +653,27 @@ export class Queue implements ConsumerHost {
       if (lease.group !== null) this.ready.release(lease.group);
       this.deadLetterOrDrop(lease.offset, lease.size, lease.expiresAt, lease.level, lease.group?.id ?? null, lease.deliveryCount, 'rejected');
     }
+    this.dispatch();
+    this.rearm();
+  }
+
+  /**
+   * Gives back a delivery its consumer never saw (Kafka: the records a share group member held
+   * when it left or its share session ended): the lease ends, the message goes back to the
+   * front of its lane, and its delivery count is what it was before this delivery, so no
+   * delivery limit applies. Throws UNKNOWN_DELIVERY, LEASE_EXPIRED, CLOSED.
+   */
+  giveBack(leaseId: string): void {
+    this.checkOpen();
+    const lease = this.leases.get(leaseId);
+    this.leases.remove(lease);
+    const count = lease.deliveryCount - 1;
+    this.journalUndelivered(lease.offset);
+    if (count > 0) this.deliveryCounts.set(lease.offset, count);
+    else this.deliveryCounts.delete(lease.offset);
+    const g = lease.group;
+    this.ready.push(true, lease.offset, lease.size, lease.expiresAt, lease.level, g?.id ?? null);
+    if (g !== null) this.ready.release(g);
     this.dispatch();
     this.rearm();
   }

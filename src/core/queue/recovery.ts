@@ -123,6 +123,12 @@ export async function recoverQueueState(messages: Log, state: Log, describe: Des
     settleRange: (s, c) => (settledByEvent.addRange(s, s + c), replayed++),
     delivered: (o) => (deliveryCounts.set(o, (deliveryCounts.get(o) ?? 0) + 1), replayed++),
     opened: () => ((opened = true), replayed++),
+    undelivered: (o) => {
+      const n = (deliveryCounts.get(o) ?? 0) - 1;
+      if (n > 0) deliveryCounts.set(o, n);
+      else deliveryCounts.delete(o);
+      replayed++;
+    },
   };
   for (const v of events) replayEvents(v, afterSeq, sink);
 

@@ -45,6 +45,15 @@ export class SharePartition {
     return this.queue.settledFloor;
   }
 
+  /**
+   * Records from the start offset on that are neither acknowledged nor archived (Kafka's share
+   * lag): those the queue holds unsettled, and those appended since it last looked.
+   */
+  get lag(): number {
+    const s = this.queue.stats();
+    return Math.max(0, this.view.nextOffset - this.queue.end) + s.ready + s.inFlight + s.delayed + this.queue.internals().deadLettering;
+  }
+
   get inFlight(): number {
     return this.queue.stats().inFlight;
   }
@@ -119,7 +128,11 @@ export class SharePartition {
     return ok && count === span;
   }
 
-  /** The member left or its share session ended: its acquired records become available. */
+  /**
+   * The member left or its share session ended: its acquired records become available with
+   * their delivery counts as before they were acquired (as Kafka: they never reached the
+   * application), never archived for it.
+   */
   releaseMember(memberId: string): void {
     const mine = this.byMember.get(memberId);
     if (mine === undefined) return;
@@ -128,7 +141,7 @@ export class SharePartition {
     for (const o of offsets) {
       const h = this.held.get(o);
       this.held.delete(o);
-      if (h !== undefined && this.queue.holds(h.leaseId)) this.queue.nack(h.leaseId, true);
+      if (h !== undefined && this.queue.holds(h.leaseId)) this.queue.giveBack(h.leaseId);
     }
   }
 

@@ -69,6 +69,13 @@ export class ShareStates {
     return p;
   }
 
+  /** Whether the share partition has state (it is open, or has files). */
+  async has(group: string, topic: string, partition: number): Promise<boolean> {
+    if (this.open.has(ShareStates.key(group, topic, partition))) return true;
+    if (!this.vhost.hasTopic(topic)) return false;
+    return this.ctx.fs.exists(join(this.dir(group, this.vhost.topic(topic).dir, partition), FLOOR_FILE));
+  }
+
   /** The open partition if it is open (no I/O). */
   async ifOpen(group: string, topic: string, partition: number): Promise<SharePartition | undefined> {
     return this.open.get(ShareStates.key(group, topic, partition));

@@ -55,6 +55,9 @@ import { ShareGroupHeartbeat } from './share-group-heartbeat.js';
 import { ShareGroupDescribe } from './share-group-describe.js';
 import { ShareFetch } from './share-fetch.js';
 import { ShareAcknowledge } from './share-acknowledge.js';
+import { DescribeShareGroupOffsets } from './describe-share-group-offsets.js';
+import { AlterShareGroupOffsets } from './alter-share-group-offsets.js';
+import { DeleteShareGroupOffsets } from './delete-share-group-offsets.js';
 
 export interface ApiRegistry {
   /** In api key order. */
@@ -81,4 +84,5 @@ export const kafkaApis: ApiRegistry = createRegistry([
   OffsetDelete, DescribeLogDirs, AlterReplicaLogDirs, DescribeClientQuotas, AlterClientQuotas, ElectLeaders, AlterPartitionReassignments,
   ListPartitionReassignments, DescribeTopicPartitions, DescribeQuorum, ListConfigResources, DescribeUserScramCredentials, AlterUserScramCredentials,
   ShareGroupHeartbeat, ShareGroupDescribe, ShareFetch, ShareAcknowledge,
+  DescribeShareGroupOffsets, AlterShareGroupOffsets, DeleteShareGroupOffsets,
 ]);

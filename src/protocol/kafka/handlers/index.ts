@@ -52,6 +52,9 @@ import { shareGroupHeartbeatHandler } from './share-group-heartbeat.js';
 import { shareGroupDescribeHandler } from './share-group-describe.js';
 import { shareFetchHandler } from './share-fetch.js';
 import { shareAcknowledgeHandler } from './share-acknowledge.js';
+import { describeShareGroupOffsetsHandler } from './describe-share-group-offsets.js';
+import { alterShareGroupOffsetsHandler } from './alter-share-group-offsets.js';
+import { deleteShareGroupOffsetsHandler } from './delete-share-group-offsets.js';
 
 const all: HandlerEntry[] = [
   produceHandler, fetchHandler, listOffsetsHandler, metadataHandler, offsetCommitHandler, offsetFetchHandler,
@@ -65,6 +68,7 @@ const all: HandlerEntry[] = [
   listPartitionReassignmentsHandler, describeTopicPartitionsHandler, describeQuorumHandler, listConfigResourcesHandler,
   describeUserScramCredentialsHandler, alterUserScramCredentialsHandler, describeClientQuotasHandler, alterClientQuotasHandler,
   shareGroupHeartbeatHandler, shareGroupDescribeHandler, shareFetchHandler, shareAcknowledgeHandler,
+  describeShareGroupOffsetsHandler, alterShareGroupOffsetsHandler, deleteShareGroupOffsetsHandler,
 ];
 
 export const kafkaHandlers: ReadonlyMap<number, HandlerEntry> = new Map(all.map((h) => [h.api.apiKey, h]));
