@@ -192,7 +192,7 @@ export class Queue implements ConsumerHost {
     this.ready = new ReadySet(this.o.maxPriority);
     this.leases = new LeaseTable(this.tuning.expiredLeaseMemory);
     this.consumers = new ConsumerSet(this.o.singleActiveConsumer);
-    this.reader = new MessageReader(this.messages, this.tuning, (offset, why) => this.noteLost(offset, why));
+    this.reader = new MessageReader(this.messages, this.tuning, (offset, why) => this.noteLost(offset, why), this.follower);
     this.timer = new WakeTimer(this.clock, this.scheduler, () => this.tick());
     this.deadLetterer = new DeadLetterer(
       {
@@ -794,7 +794,7 @@ export class Queue implements ConsumerHost {
       }
       const msg = this.reader.cached(h.offset);
       if (msg === undefined) {
-        if (this.reader.missing === h.offset) {
+        if (this.reader.isMissing(h.offset)) {
           this.removeHead(null);
           continue;
         }
@@ -893,7 +893,7 @@ export class Queue implements ConsumerHost {
     if (reason === null) {
       this.settle(offset, SettleReason.missing);
       this.counters.dropped++;
-      this.reader.missing = -1;
+      if (offset + 1 >= this.reader.missingEnd) this.reader.missing = this.reader.missingEnd = -1;
       return;
     }
     if (reason === 'expired') this.counters.expired++;
