@@ -68,11 +68,11 @@ test('records the owner deleted (retention) are skipped as gaps, not reported as
   const time = new ManualTime();
   const owner = disk.open('topic');
   await append(owner, ...Array.from({ length: 5000 }, (_, i) => `r${i}`), 'c');
-  let reads = 0;
-  const read = owner.read.bind(owner);
-  owner.read = (...args) => (reads++, read(...args));
   // The share partition's view of the log (core/share/followed-log.ts): reads below the log start are empty.
   const view = new FollowedLog(owner, 0, false);
+  let reads = 0;
+  const read = view.read.bind(view);
+  view.read = (...args) => (reads++, read(...args));
   const q = await openQueue({
     name: 'f', follower: true, clock: time, scheduler: time,
     storage: { openLog: async (kind, suggested) => (kind === 'messages' ? view : disk.open('f/state', suggested)) },
