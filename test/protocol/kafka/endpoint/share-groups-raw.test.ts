@@ -293,3 +293,34 @@ test('share-group offset APIs, ListGroups, ShareGroupDescribe, DeleteGroups and 
     await tmp.cleanup();
   }
 });
+
+test('read_committed share groups skip aborted transactions and acquire nothing past the last stable offset', async () => {
+  const tmp = await tempDir();
+  const n = await start(tmp.dir, { isolationLevel: 'read_committed' });
+  try {
+    await produce(n, 't', 1); // offset 0
+    const kafka = new Kafka({ brokers: [`127.0.0.1:${n.listener.port}`], logLevel: logLevel.NOTHING });
+    const p = kafka.producer({ transactionalId: 'share-tx', idempotent: true, maxInFlightRequests: 1 });
+    await p.connect();
+    let tx = await p.transaction();
+    await tx.send({ topic: 't', messages: [{ value: 'aborted-1' }, { value: 'aborted-2' }] });
+    await tx.abort();
+    tx = await p.transaction();
+    await tx.send({ topic: 't', messages: [{ value: 'committed' }] });
+    await tx.commit();
+    tx = await p.transaction();
+    await tx.send({ topic: 't', messages: [{ value: 'open' }] });
+    await join(n, 'm1');
+    const r = await fetch(n, 'm1', 0, [], { maxWaitMs: 300 });
+    const offsets = r.acquired.map(([o]) => o);
+    // 0: plain; 1-2 aborted; 3: abort marker; 4: committed; 5: commit marker; 6: still open.
+    assert.deepEqual(offsets, [0, 4]);
+    await tx.commit();
+    const after = await fetch(n, 'm1', 1, [], { maxWaitMs: 1000 });
+    assert.deepEqual(after.acquired.map(([o]) => o), [6]);
+    await p.disconnect();
+  } finally {
+    await stop(n);
+    await tmp.cleanup();
+  }
+});
