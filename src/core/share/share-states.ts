@@ -38,11 +38,32 @@ const FLOOR_FILE = 'floor';
 export class ShareStates {
   private readonly open = new Map<string, Promise<SharePartition>>();
   private closed = false;
+  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly vhost: Vhost,
     private readonly ctx: BrokerContext,
-  ) {}
+  ) {
+    // A deleted topic takes its share partitions with it (their queues stop reading its logs at once).
+    this.unsubscribe = vhost.onTopicDeleted((t) => {
+      void this.topicDeleted(t.name, t.dir).catch((e: unknown) => ctx.logger.error(`share state of deleted topic '${t.name}': ${(e as Error).message}`));
+    });
+  }
+
+  private async topicDeleted(topic: string, topicDir: string): Promise<void> {
+    const gone: Promise<SharePartition>[] = [];
+    for (const [key, p] of [...this.open]) {
+      if (key.split('\u0000')[1] !== topic) continue;
+      this.open.delete(key);
+      gone.push(p);
+    }
+    await Promise.all(gone.map(async (p) => (await p).queue.delete()));
+    for (const group of await this.groupsOnDiskEscaped()) await this.ctx.fs.rmrf(join(this.root, group, basename(topicDir)));
+  }
+
+  private async groupsOnDiskEscaped(): Promise<string[]> {
+    return (await this.ctx.fs.exists(this.root)) ? this.ctx.fs.readdir(this.root) : [];
+  }
 
   private get root(): string {
     return join(paths.vhost(this.ctx.dataDir, this.vhost.name), 'share-groups');
@@ -192,6 +213,7 @@ export class ShareStates {
   /** Closes every open share partition with a clean checkpoint. */
   async close(): Promise<void> {
     this.closed = true;
+    this.unsubscribe();
     const all = [...this.open.values()];
     this.open.clear();
     await Promise.allSettled(all.map(async (p) => (await p).queue.close()));

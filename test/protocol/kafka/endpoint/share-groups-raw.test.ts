@@ -324,3 +324,25 @@ test('read_committed share groups skip aborted transactions and acquire nothing 
     await tmp.cleanup();
   }
 });
+
+test('deleting a topic deletes its share partitions; a topic re-created under the name starts afresh', async () => {
+  const tmp = await tempDir();
+  const n = await start(tmp.dir);
+  try {
+    await produce(n, 't', 2);
+    await join(n, 'm1');
+    assert.equal((await fetch(n, 'm1', 0)).acquired.length, 2);
+    const admin = new Kafka({ brokers: [`127.0.0.1:${n.listener.port}`], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: ['t'] });
+    await admin.disconnect();
+    await new Promise((r) => setTimeout(r, 100));
+    await produce(n, 't', 1);
+    await join(n, 'm2');
+    assert.deepEqual((await fetch(n, 'm2', 0)).acquired, [[0, 1]]);
+    assert.equal((await describeOffsets(n)).topics[0]!.partitions[0]!.startOffset, 0);
+  } finally {
+    await stop(n);
+    await tmp.cleanup();
+  }
+});
