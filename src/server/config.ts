@@ -241,6 +241,7 @@ function applySetting(cfg: ServerConfig, path: string, raw: unknown, source: str
     case 'kafka.groupShare.sessionTimeoutMs': cfg.kafka.groupShare.sessionTimeoutMs = int(1); break;
     case 'kafka.groupShare.heartbeatIntervalMs': cfg.kafka.groupShare.heartbeatIntervalMs = int(1); break;
     case 'kafka.groupShare.maxSize': cfg.kafka.groupShare.maxSize = int(1); break;
+    case 'kafka.groupShare.maxGroups': cfg.kafka.groupShare.maxGroups = int(1); break;
     case 'kafka.groupShare.autoOffsetReset': {
       const v = str().toLowerCase();
       if (v !== 'latest' && v !== 'earliest') fail('must be latest or earliest');

@@ -73,6 +73,8 @@ export interface ShareGroupOptions {
   heartbeatIntervalMs: number;
   /** group.share.max.size: most members of one share group. */
   maxSize: number;
+  /** group.share.max.groups: most share groups (each holds members, sessions and open share partitions). */
+  maxGroups: number;
   /** share.auto.offset.reset: where a new share partition starts. */
   autoOffsetReset: 'latest' | 'earliest';
   /** share.isolation.level. */
@@ -92,6 +94,7 @@ export const defaultShareGroupOptions: ShareGroupOptions = {
   sessionTimeoutMs: 45_000,
   heartbeatIntervalMs: 5_000,
   maxSize: 200,
+  maxGroups: 10,
   autoOffsetReset: 'latest',
   isolationLevel: 'read_uncommitted',
   deadLetterTopic: null,

@@ -346,3 +346,24 @@ test('deleting a topic deletes its share partitions; a topic re-created under th
     await tmp.cleanup();
   }
 });
+
+test('bounded: share groups (group.share.max.groups), members per group, and sessions only for members', async () => {
+  const tmp = await tempDir();
+  const n = await start(tmp.dir, { maxGroups: 2, maxSize: 2 });
+  try {
+    await produce(n, 't', 1);
+    assert.equal((await join(n, 'a', 'g1')).errorCode, KafkaError.NONE);
+    assert.equal((await join(n, 'b', 'g1')).errorCode, KafkaError.NONE);
+    assert.equal((await join(n, 'c', 'g1')).errorCode, KafkaError.GROUP_MAX_SIZE_REACHED);
+    assert.equal((await join(n, 'a', 'g2')).errorCode, KafkaError.NONE);
+    assert.equal((await join(n, 'a', 'g3')).errorCode, KafkaError.GROUP_MAX_SIZE_REACHED);
+    // No share session (nor share-partition state) for a group or member that does not exist.
+    assert.equal((await fetch(n, 'x', 0, [], { group: 'g9' })).body.errorCode, KafkaError.INVALID_REQUEST);
+    assert.equal((await fetch(n, 'c', 0, [], { group: 'g1' })).body.errorCode, KafkaError.INVALID_REQUEST);
+    n.c.send(ListGroups, 5, { statesFilter: [], typesFilter: ['share'] });
+    assert.deepEqual((await n.c.receive(ListGroups, 5)).body.groups.map((g) => g.groupId).sort(), ['g1', 'g2']);
+  } finally {
+    await stop(n);
+    await tmp.cleanup();
+  }
+});

@@ -97,7 +97,10 @@ export class ShareCoordinator {
     let m = g?.members.get(req.memberId);
     if (m === undefined) {
       if (req.memberEpoch !== 0) return fail(KafkaError.UNKNOWN_MEMBER_ID, `Member ${req.memberId} is not a member of group ${req.groupId}.`);
-      if (g === undefined) this.groups.set(req.groupId, (g = new ShareGroup(req.groupId)));
+      if (g === undefined) {
+        if (this.groups.size >= this.options.maxGroups) return fail(KafkaError.GROUP_MAX_SIZE_REACHED, `The share group limit (${this.options.maxGroups}) is reached.`);
+        this.groups.set(req.groupId, (g = new ShareGroup(req.groupId)));
+      }
       if (g.members.size >= this.options.maxSize) return fail(KafkaError.GROUP_MAX_SIZE_REACHED, `The share group has reached its maximum capacity of ${this.options.maxSize} members.`);
       m = { memberId: req.memberId, memberEpoch: 0, rackId: req.rackId, clientId: req.clientId, clientHost: req.clientHost, subscribed: [], assignment: new Map(), expiresAt: 0 };
       g.members.set(m.memberId, m);
@@ -176,6 +179,11 @@ export class ShareCoordinator {
 
   async exists(groupId: string): Promise<boolean> {
     return this.groups.has(groupId) || (await this.states.groupsOnDisk()).includes(groupId);
+  }
+
+  /** Whether the member is in the group now (share sessions are opened by members only). */
+  isMember(groupId: string, memberId: string): boolean {
+    return this.groups.get(groupId)?.members.has(memberId) === true;
   }
 
   /** DeleteGroups: only an empty group (NON_EMPTY_GROUP otherwise). */

@@ -33,6 +33,8 @@ export function sessionFor(kafka: KafkaContext, groupId: string, memberId: strin
   const share = kafka.share;
   if (epoch === INITIAL_EPOCH) {
     if (!opens) return { errorCode: KafkaError.INVALID_SHARE_SESSION_EPOCH, errorMessage: 'ShareAcknowledge cannot open a share session.' };
+    // Only members open sessions: share-partition state is created for groups that exist.
+    if (!share.isMember(groupId, memberId)) return { errorCode: KafkaError.INVALID_REQUEST, errorMessage: `Member ${memberId} is not a member of share group ${groupId}.` };
     const { session, ended } = share.sessions.open(groupId, memberId, Date.now());
     for (const s of ended) share.endSession(s);
     return session;
