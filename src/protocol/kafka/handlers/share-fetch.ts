@@ -22,6 +22,8 @@ type PartitionData = Mutable<ShareFetchResponse['responses'][number]['partitions
 /** Most bytes of records one answer carries (whatever maxBytes asks), and how often a waiting fetch looks again for released records. */
 export const SHARE_FETCH_MAX_BYTES = 64 * 1024 * 1024;
 const RECHECK_MS = 250;
+/** Longest a ShareFetch waits, whatever maxWaitMs asks (as Fetch). */
+const MAX_WAIT_CAP_MS = 30_000;
 let rotation = 0;
 
 export const shareFetchHandler = defineHandler(ShareFetch, async (req, { kafka, conn, version }) => {
@@ -88,7 +90,7 @@ export const shareFetchHandler = defineHandler(ShareFetch, async (req, { kafka, 
   if (maxRecords > 0 && parts.length > 0 && !req.isRenewAck) {
     const start = rotation++ % parts.length;
     const ordered = [...parts.slice(start), ...parts.slice(0, start)];
-    const deadline = Date.now() + Math.max(0, req.maxWaitMs);
+    const deadline = Date.now() + Math.min(Math.max(0, req.maxWaitMs), MAX_WAIT_CAP_MS);
     const got = new Map<string, { topic: string; partition: number; records: AcquiredRecord[] }>();
     for (;;) {
       let remaining = maxRecords;
