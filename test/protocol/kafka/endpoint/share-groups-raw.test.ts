@@ -367,3 +367,52 @@ test('bounded: share groups (group.share.max.groups), members per group, and ses
     await tmp.cleanup();
   }
 });
+
+test('random ShareFetch and ShareAcknowledge requests are answered, and the broker stays consistent', async () => {
+  const tmp = await tempDir();
+  const n = await start(tmp.dir, { recordLockDurationMs: 1000 });
+  try {
+    await produce(n, 't', 20);
+    await join(n, 'm1');
+    let seed = 42;
+    const rnd = (k: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % k);
+    const pick = <T>(xs: T[]): T => xs[rnd(xs.length)]!;
+    const offsets = [-1, 0, 1, 5, 19, 20, 2 ** 31, 2 ** 53 - 1];
+    const topicId = n.listener.context.topicId('t');
+    for (let i = 0; i < 200; i++) {
+      const acks = Array.from({ length: rnd(3) }, () => {
+        const first = pick(offsets);
+        return { firstOffset: first, lastOffset: rnd(2) === 0 ? first : pick(offsets), acknowledgeTypes: Array.from({ length: rnd(3) + 1 }, () => rnd(6) - 1) };
+      });
+      const epoch = pick([-1, 0, 1, 2, 3, 2 ** 31 - 1]);
+      const member = pick(['m1', 'm2', '']);
+      if (rnd(2) === 0) {
+        n.c.send(ShareFetch, 2, {
+          groupId: pick(['g', 'other', null]), memberId: member, shareSessionEpoch: epoch, maxWaitMs: pick([-5, 0, 10]), minBytes: 1, maxBytes: pick([-1, 0, 1, 1 << 20]),
+          maxRecords: pick([-1, 0, 1, 7, 2 ** 31 - 1]), batchSize: 1, shareAcquireMode: pick([0, 1, -1]), isRenewAck: rnd(4) === 0,
+          topics: [{ topicId: pick([topicId, 'AAAAAAAAAAAAAAAAAAAAAA']), partitions: [{ partitionIndex: pick([0, -1, 7]), partitionMaxBytes: 0, acknowledgementBatches: acks }] }],
+          forgottenTopicsData: rnd(5) === 0 ? [{ topicId, partitions: [0, 3] }] : [],
+        });
+        const b = (await n.c.receive(ShareFetch, 2)).body;
+        assert.equal(typeof b.errorCode, 'number');
+      } else {
+        n.c.send(ShareAcknowledge, 2, {
+          groupId: 'g', memberId: member, shareSessionEpoch: epoch, isRenewAck: rnd(4) === 0,
+          topics: [{ topicId, partitions: [{ partitionIndex: pick([0, -1]), acknowledgementBatches: acks }] }],
+        });
+        assert.equal(typeof (await n.c.receive(ShareAcknowledge, 2)).body.errorCode, 'number');
+      }
+    }
+    // Still serving: a fresh member gets the records nobody accepted, each once.
+    await join(n, 'm9');
+    await new Promise((r) => setTimeout(r, 1100)); // locks of whatever the random requests acquired expire
+    const r = await fetch(n, 'm9', 0, [], { maxWaitMs: 500 });
+    const got = r.acquired.map(([o]) => o);
+    assert.equal(new Set(got).size, got.length);
+    const start = (await describeOffsets(n)).topics[0]!.partitions[0]!.startOffset;
+    assert.ok(got.every((o) => o >= start && o < 20));
+  } finally {
+    await stop(n);
+    await tmp.cleanup();
+  }
+});
