@@ -10,7 +10,7 @@ import { FINAL_EPOCH } from '../groups/share/sessions.js';
 import { defineHandler } from '../server/handler.js';
 
 export const shareAcknowledgeHandler = defineHandler(ShareAcknowledge, async (req, { kafka, version }) => {
-  const lockMs = kafka.share.options.recordLockDurationMs;
+  const lockMs = kafka.share.optionsFor(req.groupId ?? '').recordLockDurationMs;
   const answer = (errorCode: number, errorMessage: string | null, responses: { topicId: string; partitions: { partitionIndex: number; errorCode: number; errorMessage: string | null; currentLeader: { leaderId: number; leaderEpoch: number } }[] }[] = []) => ({
     throttleTimeMs: 0, errorCode, errorMessage, acquisitionLockTimeoutMs: lockMs, responses, nodeEndpoints: [],
   });

@@ -27,7 +27,7 @@ const MAX_WAIT_CAP_MS = 30_000;
 let rotation = 0;
 
 export const shareFetchHandler = defineHandler(ShareFetch, async (req, { kafka, conn, version }) => {
-  const lockMs = kafka.share.options.recordLockDurationMs;
+  const lockMs = kafka.share.optionsFor(req.groupId ?? '').recordLockDurationMs;
   const answer = (errorCode: number, errorMessage: string | null, responses: ShareFetchResponse['responses'] = []) => ({
     throttleTimeMs: 0, errorCode, errorMessage, acquisitionLockTimeoutMs: lockMs, responses, nodeEndpoints: [],
   });

@@ -77,7 +77,7 @@ export class KafkaContext {
     return new ShareCoordinator(this.options.share, new ShareStates(this.vhost, this.broker.ctx), this.broker.ctx.clock, {
       partitions: (t) => this.topic(t)?.partitionCount,
       id: (t) => this.topicId(t),
-    }, (groupId) => this.groups.kind(groupId));
+    }, (groupId) => this.groups.kind(groupId), (groupId) => this.broker.catalogue.groupConfigs(this.options.vhost, groupId));
   }
 
   /**

@@ -24,6 +24,7 @@ import { tempDir } from '../../../helpers/tmp.js';
 import { readStored } from './harness.js';
 import { RawClient } from './raw-client.js';
 import { Kafka, logLevel } from 'kafkajs';
+import { Admin, ConfigResourceTypes } from '@platformatic/kafka';
 
 interface Node {
   broker: Broker;
@@ -411,6 +412,51 @@ test('random ShareFetch and ShareAcknowledge requests are answered, and the brok
     assert.equal(new Set(got).size, got.length);
     const start = (await describeOffsets(n)).topics[0]!.partitions[0]!.startOffset;
     assert.ok(got.every((o) => o >= start && o < 20));
+  } finally {
+    await stop(n);
+    await tmp.cleanup();
+  }
+});
+
+test('group configs (@platformatic/kafka IncrementalAlterConfigs/DescribeConfigs on a GROUP resource) set one share group\'s settings, durably', async () => {
+  const tmp = await tempDir();
+  // The broker's settings: latest, 30 s locks (Kafka's defaults).
+  let n = await start(tmp.dir, { autoOffsetReset: 'latest' });
+  const admin = (node: Node) => new Admin({ clientId: 'share-cfg', bootstrapBrokers: [`127.0.0.1:${node.listener.port}`] });
+  try {
+    await produce(n, 't', 3);
+    let a = admin(n);
+    await a.incrementalAlterConfigs({
+      resources: [{ resourceType: ConfigResourceTypes.GROUP, resourceName: 'early', configs: [
+        { name: 'share.auto.offset.reset', configOperation: 0, value: 'earliest' },
+        { name: 'share.record.lock.duration.ms', configOperation: 0, value: '15000' },
+      ] }],
+      validateOnly: false,
+    });
+    const [described] = await a.describeConfigs({ resources: [{ resourceType: ConfigResourceTypes.GROUP, resourceName: 'early', configurationKeys: ['share.auto.offset.reset', 'share.delivery.count.limit'] }], includeSynonyms: false, includeDocumentation: false });
+    assert.deepEqual(described!.configs.map((c) => [c.name, c.value, c.configSource]), [['share.auto.offset.reset', 'earliest', 8], ['share.delivery.count.limit', '5', 5]]);
+    const bad = await a.incrementalAlterConfigs({
+      resources: [{ resourceType: ConfigResourceTypes.GROUP, resourceName: 'early', configs: [{ name: 'share.delivery.count.limit', configOperation: 0, value: '99' }] }], validateOnly: false,
+    }).catch((e: { errors?: unknown[] }) => e);
+    assert.ok(bad instanceof Error, 'an out-of-range value is refused');
+    await a.close();
+
+    await join(n, 'm1', 'early');
+    let r = await fetch(n, 'm1', 0, [], { group: 'early' });
+    assert.equal(r.body.acquisitionLockTimeoutMs, 15000);
+    assert.equal(r.acquired.length, 3, 'earliest for this group');
+    await join(n, 'm1', 'late');
+    assert.equal((await fetch(n, 'm1', 0, [], { group: 'late' })).acquired.length, 0, 'latest for the others');
+
+    await stop(n);
+    n = await start(tmp.dir, { autoOffsetReset: 'latest' });
+    a = admin(n);
+    const [again] = await a.describeConfigs({ resources: [{ resourceType: ConfigResourceTypes.GROUP, resourceName: 'early', configurationKeys: ['share.record.lock.duration.ms'] }], includeSynonyms: false, includeDocumentation: false });
+    assert.equal(again!.configs[0]!.value, '15000');
+    await a.close();
+    await join(n, 'm2', 'early');
+    r = await fetch(n, 'm2', 0, [], { group: 'early' });
+    assert.equal(r.body.acquisitionLockTimeoutMs, 15000);
   } finally {
     await stop(n);
     await tmp.cleanup();

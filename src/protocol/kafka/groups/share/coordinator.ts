@@ -10,6 +10,7 @@ import type { SharePartition } from '../../../../core/share/share-partition.js';
 import { KafkaError } from '../../codec/error-codes.js';
 import type { ShareGroupOptions } from '../../server/options.js';
 import { assignAll, sameAssignment, ShareGroup, type ShareMember } from './group.js';
+import { shareOptionsFor } from '../../configs/group-defs.js';
 import { ShareSessions, type ShareSession } from './sessions.js';
 
 export const SHARE_LEAVE_EPOCH = -1;
@@ -51,7 +52,15 @@ export class ShareCoordinator {
     private readonly topics: ShareTopics,
     /** The other coordinator's kind of a group id (classic/consumer), for the shared namespace. */
     private readonly otherKind: (groupId: string) => string | undefined,
+    /** A group's dynamic configs (IncrementalAlterConfigs on its GROUP resource). */
+    private readonly groupConfigs: (groupId: string) => Readonly<Record<string, string>> = () => ({}),
   ) {}
+
+  /** The share settings of one group: its group configs over the broker's settings. */
+  optionsFor(groupId: string): ShareGroupOptions {
+    const own = this.groupConfigs(groupId);
+    return Object.keys(own).length === 0 ? this.options : shareOptionsFor(this.options, own);
+  }
 
   group(groupId: string): ShareGroup | undefined {
     return this.groups.get(groupId);
@@ -59,7 +68,7 @@ export class ShareCoordinator {
 
   /** The partition settings of a group (broker-wide here; `{group}` in the dead-letter topic is the group id). */
   settings(groupId: string): SharePartitionSettings {
-    const o = this.options;
+    const o = this.optionsFor(groupId);
     return {
       autoOffsetReset: o.autoOffsetReset,
       readCommitted: o.isolationLevel === 'read_committed',

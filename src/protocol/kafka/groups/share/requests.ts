@@ -53,7 +53,7 @@ export function sessionFor(kafka: KafkaContext, groupId: string, memberId: strin
 export async function acknowledge(kafka: KafkaContext, groupId: string, memberId: string, parts: readonly AckPartition[], renewAllowed: boolean): Promise<PartitionOutcome[]> {
   const out: PartitionOutcome[] = [];
   const touched = new Set<SharePartition>();
-  const lockMs = kafka.share.options.recordLockDurationMs;
+  const lockMs = kafka.share.optionsFor(groupId).recordLockDurationMs;
   for (const p of parts) {
     const o: PartitionOutcome = { topicId: p.topicId, partitionIndex: p.partitionIndex, errorCode: KafkaError.NONE, errorMessage: null };
     out.push(o);
