@@ -12,6 +12,9 @@ import { DeleteGroups } from '../../../../src/protocol/kafka/api/delete-groups.j
 import { DeleteShareGroupOffsets } from '../../../../src/protocol/kafka/api/delete-share-group-offsets.js';
 import { DescribeShareGroupOffsets } from '../../../../src/protocol/kafka/api/describe-share-group-offsets.js';
 import { JoinGroup } from '../../../../src/protocol/kafka/api/join-group.js';
+import { ConsumerGroupHeartbeat } from '../../../../src/protocol/kafka/api/consumer-group-heartbeat.js';
+import { ConsumerGroupDescribe } from '../../../../src/protocol/kafka/api/consumer-group-describe.js';
+import { FindCoordinator } from '../../../../src/protocol/kafka/api/find-coordinator.js';
 import { ListGroups } from '../../../../src/protocol/kafka/api/list-groups.js';
 import { ShareAcknowledge } from '../../../../src/protocol/kafka/api/share-acknowledge.js';
 import { ShareFetch } from '../../../../src/protocol/kafka/api/share-fetch.js';
@@ -457,6 +460,36 @@ test('group configs (@platformatic/kafka IncrementalAlterConfigs/DescribeConfigs
     await join(n, 'm2', 'early');
     r = await fetch(n, 'm2', 0, [], { group: 'early' });
     assert.equal(r.body.acquisitionLockTimeoutMs, 15000);
+  } finally {
+    await stop(n);
+    await tmp.cleanup();
+  }
+});
+
+test('one group id namespace: share, classic and consumer groups refuse each other as Kafka does; FindCoordinator serves key type 2', async () => {
+  const tmp = await tempDir();
+  const n = await start(tmp.dir);
+  try {
+    await produce(n, 't', 1);
+    await join(n, 'm1', 'shared');
+    n.c.send(ConsumerGroupHeartbeat, 1, {
+      groupId: 'shared', memberId: 'c1', memberEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: 30_000, subscribedTopicNames: ['t'],
+      subscribedTopicRegex: null, serverAssignor: null, topicPartitions: [],
+    });
+    assert.equal((await n.c.receive(ConsumerGroupHeartbeat, 1)).body.errorCode, KafkaError.GROUP_ID_NOT_FOUND);
+    n.c.send(ConsumerGroupDescribe, 1, { groupIds: ['shared'], includeAuthorizedOperations: false });
+    const cd = (await n.c.receive(ConsumerGroupDescribe, 1)).body.groups[0]!;
+    assert.deepEqual([cd.errorCode, cd.errorMessage], [KafkaError.GROUP_ID_NOT_FOUND, 'Group shared is not a consumer group.']);
+    n.c.send(ConsumerGroupHeartbeat, 1, {
+      groupId: 'kip848', memberId: 'c1', memberEpoch: 0, instanceId: null, rackId: null, rebalanceTimeoutMs: 30_000, subscribedTopicNames: ['t'],
+      subscribedTopicRegex: null, serverAssignor: null, topicPartitions: [],
+    });
+    assert.equal((await n.c.receive(ConsumerGroupHeartbeat, 1)).body.errorCode, KafkaError.NONE);
+    const sh = await join(n, 'm2', 'kip848');
+    assert.deepEqual([sh.errorCode, sh.errorMessage], [KafkaError.GROUP_ID_NOT_FOUND, 'Group kip848 is not a share group.']);
+    n.c.send(FindCoordinator, 4, { key: '', keyType: 2, coordinatorKeys: ['shared:' + n.listener.context.topicId('t') + ':0'] });
+    const fc = (await n.c.receive(FindCoordinator, 4)).body.coordinators[0]!;
+    assert.deepEqual([fc.errorCode, fc.nodeId], [KafkaError.NONE, 0]);
   } finally {
     await stop(n);
     await tmp.cleanup();
