@@ -6,7 +6,7 @@
 import type { Clock, Log, LogConfig } from '../../storage/types.js';
 import { systemClock } from '../../storage/types.js';
 import type { Message } from '../message.js';
-import { describeMessage, followedInfo, type MessageInfo } from './message-info.js';
+import { describeMessage, emptyInfo, followedInfo, type MessageInfo } from './message-info.js';
 import { validateQueueOptions, type QueueOptions } from './options.js';
 import type { QueueMeta } from './queue-header.js';
 import { Queue } from './queue.js';
@@ -71,7 +71,7 @@ export async function openQueue(init: OpenQueueInit): Promise<Queue> {
       const enqueuedAt = meta?.enqueuedAt ?? m.timestamp;
       return { info: describeMessage(options, m, enqueuedAt, meta?.dueAt ?? 0, out), dedupExpiresAt: enqueuedAt + options.dedupWindowMs };
     };
-    const recovered = await recoverQueueState(messages, state, describe, clock.now());
+    const recovered = await recoverQueueState(messages, state, describe, clock.now(), follower ? followedInfo(emptyInfo()) : null);
     const destroy = init.storage.destroy?.bind(init.storage);
     const q = new Queue({
       name: init.name,

@@ -534,11 +534,6 @@ export class Queue implements ConsumerHost {
     return this.leases.has(leaseId);
   }
 
-  /** The delivery count of an unsettled message that is not leased (0 when never delivered). */
-  deliveryCountOf(offset: number): number {
-    return this.deliveryCounts.get(offset) ?? 0;
-  }
-
   // ---------------------------------------------------------------- consume
 
   /** Adds a push consumer. Throws ACCESS_REFUSED (exclusive), INVALID_ARGUMENT, CLOSED. */

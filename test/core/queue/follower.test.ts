@@ -85,3 +85,27 @@ test('records the owner deleted (retention) are skipped as gaps, not reported as
   assert.deepEqual(q.damage(), []);
   await q.close();
 });
+
+test('reopening a follower takes the log tail appended since its checkpoint without reading it', async () => {
+  const disk = new MemoryDisk();
+  const time = new ManualTime();
+  const owner = disk.open('topic');
+  const view = new FollowedLog(owner, 0, false);
+  let reads = 0;
+  const read = view.read.bind(view);
+  view.read = (...args) => (reads++, read(...args));
+  const open = () => openQueue({
+    name: 'f', follower: true, clock: time, scheduler: time,
+    storage: { openLog: async (kind, suggested) => (kind === 'messages' ? view : disk.open('f/state', suggested)) },
+  });
+  let q = await open();
+  await q.close();
+  await append(owner, ...Array.from({ length: 1000 }, (_, i) => `r${i}`));
+  reads = 0;
+  q = await open();
+  assert.equal(reads, 0);
+  assert.equal(q.stats().ready, 1000);
+  const got = await q.receive({ max: 2 });
+  assert.deepEqual(got.map(text), ['r0', 'r1']);
+  await q.close();
+});
