@@ -4,6 +4,7 @@
  * the two in step.
  */
 import { LOOPBACK } from './listen.js';
+import { defaultShareGroupOptions, type ShareGroupOptions } from '../protocol/kafka/server/options.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type FsyncPolicy, formatFsyncPolicy, parseFsyncPolicy } from '../storage/types.js';
@@ -46,6 +47,8 @@ export interface KafkaListenerConfig extends ListenerConfig {
     /** Which non-empty groups convert between protocols (group.consumer.migration.policy). */
     migrationPolicy: 'bidirectional' | 'upgrade' | 'downgrade' | 'disabled';
   };
+  /** Share groups, KIP-932 (Kafka's group.share.* and share.* group configs, broker-wide here). */
+  groupShare: ShareGroupOptions;
 }
 
 export interface AmqpListenerConfig extends ListenerConfig {
@@ -119,6 +122,7 @@ export const defaultConfig: ServerConfig = {
     host: LOOPBACK, port: 9092, autoCreateTopics: true, numPartitions: 1, saslRequired: false, logRetentionMs: 7 * 24 * 3600 * 1000, logRetentionBytes: -1,
     groupInitialRebalanceDelayMs: 3_000, nodeId: 0, maxConnections: 10_000, maxConnectionsPerAddress: 1_000, saslMaxRequestBytes: 512 * 1024,
     groupConsumer: { heartbeatIntervalMs: 5_000, sessionTimeoutMs: 45_000, maxSize: 10_000, migrationPolicy: 'bidirectional' },
+    groupShare: { ...defaultShareGroupOptions },
   },
   auth: { failureDelayMs: 100, failureDelayMaxMs: 5_000, failureResetMs: 60_000, failureAddressesMax: 10_000, waitingLoginsPerAddressMax: 1_000, concurrentHashesMax: 1 },
   memoryHighWatermarkBytes: 0,
@@ -152,6 +156,10 @@ export const envVars = {
   HOPPER_KAFKA_GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS: 'kafka.groupConsumer.heartbeatIntervalMs',
   HOPPER_KAFKA_GROUP_CONSUMER_SESSION_TIMEOUT_MS: 'kafka.groupConsumer.sessionTimeoutMs',
   HOPPER_KAFKA_GROUP_CONSUMER_MIGRATION_POLICY: 'kafka.groupConsumer.migrationPolicy',
+  HOPPER_KAFKA_GROUP_SHARE_RECORD_LOCK_DURATION_MS: 'kafka.groupShare.recordLockDurationMs',
+  HOPPER_KAFKA_GROUP_SHARE_DELIVERY_COUNT_LIMIT: 'kafka.groupShare.deliveryCountLimit',
+  HOPPER_KAFKA_GROUP_SHARE_AUTO_OFFSET_RESET: 'kafka.groupShare.autoOffsetReset',
+  HOPPER_KAFKA_GROUP_SHARE_DEAD_LETTER_TOPIC: 'kafka.groupShare.deadLetterTopic',
   HOPPER_MEMORY_HIGH_WATERMARK_BYTES: 'memoryHighWatermarkBytes',
   HOPPER_DISK_FREE_LIMIT_BYTES: 'diskFreeLimitBytes',
   HOPPER_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
@@ -227,6 +235,26 @@ function applySetting(cfg: ServerConfig, path: string, raw: unknown, source: str
       cfg.kafka.groupConsumer.migrationPolicy = v as KafkaListenerConfig['groupConsumer']['migrationPolicy'];
       break;
     }
+    case 'kafka.groupShare.recordLockDurationMs': cfg.kafka.groupShare.recordLockDurationMs = int(1000); break;
+    case 'kafka.groupShare.deliveryCountLimit': cfg.kafka.groupShare.deliveryCountLimit = int(2); break;
+    case 'kafka.groupShare.partitionMaxRecordLocks': cfg.kafka.groupShare.partitionMaxRecordLocks = int(100); break;
+    case 'kafka.groupShare.sessionTimeoutMs': cfg.kafka.groupShare.sessionTimeoutMs = int(1); break;
+    case 'kafka.groupShare.heartbeatIntervalMs': cfg.kafka.groupShare.heartbeatIntervalMs = int(1); break;
+    case 'kafka.groupShare.maxSize': cfg.kafka.groupShare.maxSize = int(1); break;
+    case 'kafka.groupShare.maxGroups': cfg.kafka.groupShare.maxGroups = int(1); break;
+    case 'kafka.groupShare.autoOffsetReset': {
+      const v = str().toLowerCase();
+      if (v !== 'latest' && v !== 'earliest') fail('must be latest or earliest');
+      cfg.kafka.groupShare.autoOffsetReset = v as ShareGroupOptions['autoOffsetReset'];
+      break;
+    }
+    case 'kafka.groupShare.isolationLevel': {
+      const v = str().toLowerCase();
+      if (v !== 'read_uncommitted' && v !== 'read_committed') fail('must be read_uncommitted or read_committed');
+      cfg.kafka.groupShare.isolationLevel = v as ShareGroupOptions['isolationLevel'];
+      break;
+    }
+    case 'kafka.groupShare.deadLetterTopic': cfg.kafka.groupShare.deadLetterTopic = raw === null ? null : str(); break;
     case 'memoryHighWatermarkBytes': cfg.memoryHighWatermarkBytes = int(0); break;
     case 'diskFreeLimitBytes': cfg.diskFreeLimitBytes = int(0); break;
     case 'shutdownTimeoutMs': cfg.shutdownTimeoutMs = int(0); break;
@@ -286,6 +314,10 @@ export function loadConfig(sources: ConfigSources = {}): ServerConfig {
   // Kafka refuses these too: a member told to heartbeat less often than its session lasts would expire.
   if (gc.heartbeatIntervalMs >= gc.sessionTimeoutMs) {
     throw new Error(`kafka.groupConsumer.heartbeatIntervalMs (${gc.heartbeatIntervalMs}) must be less than kafka.groupConsumer.sessionTimeoutMs (${gc.sessionTimeoutMs})`);
+  }
+  const gs = cfg.kafka.groupShare;
+  if (gs.heartbeatIntervalMs >= gs.sessionTimeoutMs) {
+    throw new Error(`kafka.groupShare.heartbeatIntervalMs (${gs.heartbeatIntervalMs}) must be less than kafka.groupShare.sessionTimeoutMs (${gs.sessionTimeoutMs})`);
   }
   cfg.dataDir = resolve(cfg.dataDir);
   return cfg;

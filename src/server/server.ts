@@ -103,7 +103,7 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
         groupInitialRebalanceDelayMs: k.groupInitialRebalanceDelayMs, nodeId: k.nodeId, maxConnections: k.maxConnections,
         maxConnectionsPerAddress: k.maxConnectionsPerAddress, saslMaxRequestBytes: k.saslMaxRequestBytes,
         groupConsumerHeartbeatIntervalMs: gc.heartbeatIntervalMs, groupConsumerSessionTimeoutMs: gc.sessionTimeoutMs,
-        groupConsumerMaxSize: gc.maxSize, groupConsumerMigrationPolicy: gc.migrationPolicy,
+        groupConsumerMaxSize: gc.maxSize, groupConsumerMigrationPolicy: gc.migrationPolicy, share: k.groupShare,
       }, log);
       log.info(`kafka listening on ${shown(k.host)}:${kafka.port}`);
     }

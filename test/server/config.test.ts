@@ -98,3 +98,20 @@ test("KIP-848 consumer groups: Kafka's defaults (5 s heartbeats, 45 s sessions, 
     await cleanup();
   }
 });
+
+test("share groups: Kafka's defaults (30 s locks, 5 deliveries, 2000 locks, latest), set by file or environment; the dead-letter topic is Hopper's", async () => {
+  const d = loadConfig().kafka.groupShare;
+  assert.deepEqual([d.recordLockDurationMs, d.deliveryCountLimit, d.partitionMaxRecordLocks, d.autoOffsetReset, d.isolationLevel, d.deadLetterTopic], [30_000, 5, 2_000, 'latest', 'read_uncommitted', null]);
+  const { dir, cleanup } = await tempDir();
+  try {
+    const file = join(dir, 'hopper.json');
+    writeFileSync(file, JSON.stringify({ kafka: { groupShare: { deliveryCountLimit: 3, isolationLevel: 'read_committed', deadLetterTopic: 'dlq-{group}' } } }));
+    const cfg = loadConfig({ file, env: { HOPPER_KAFKA_GROUP_SHARE_AUTO_OFFSET_RESET: 'Earliest', HOPPER_KAFKA_GROUP_SHARE_RECORD_LOCK_DURATION_MS: '15000' } });
+    const s = cfg.kafka.groupShare;
+    assert.deepEqual([s.recordLockDurationMs, s.deliveryCountLimit, s.autoOffsetReset, s.isolationLevel, s.deadLetterTopic], [15_000, 3, 'earliest', 'read_committed', 'dlq-{group}']);
+    assert.throws(() => loadConfig({ env: { HOPPER_KAFKA_GROUP_SHARE_AUTO_OFFSET_RESET: 'none' } }), /must be latest or earliest/);
+    assert.throws(() => loadConfig({ env: { HOPPER_KAFKA_GROUP_SHARE_DELIVERY_COUNT_LIMIT: '1' } }), /deliveryCountLimit/);
+  } finally {
+    await cleanup();
+  }
+});

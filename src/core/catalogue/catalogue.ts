@@ -26,7 +26,7 @@ import { decodeCatalogue, encodeCatalogue } from './codec.js';
 import { backupPath, readForRecovery, writeAtomically } from './file.js';
 import { effectivePolicy, validatePolicy, type PolicyTarget } from './policies.js';
 import { SaveQueue } from './save-queue.js';
-import { bindingKey, CatalogueState, clientQuotaKey, permissionKey, VhostEntry } from './state.js';
+import { bindingKey, CatalogueState, clientQuotaKey, groupConfigsKey, permissionKey, VhostEntry } from './state.js';
 import type { BindingDef, BrokerConfigsDef, ClientQuotaDef, ExchangeDef, PolicyDef, QueueDef, QueueInput, TopicDef, TopicInput, VhostDef } from './types.js';
 
 export interface DefaultUser {
@@ -174,6 +174,7 @@ export class Catalogue implements UserStore {
     this.writable();
     if (!this.st.vhosts.delete(name)) throw new HopperError('VHOST_NOT_FOUND', `no vhost ${JSON.stringify(name)}`);
     for (const [k, p] of this.st.permissions) if (p.vhost === name) this.st.permissions.delete(k);
+    for (const [k, g] of this.st.groupConfigs) if (g.vhost === name) this.st.groupConfigs.delete(k);
     return this.commit();
   }
 
@@ -392,6 +393,28 @@ export class Catalogue implements UserStore {
     const key = clientQuotaKey(def.entity);
     if (Object.keys(def.values).length === 0) this.st.clientQuotas.delete(key);
     else this.st.clientQuotas.set(key, freeze({ entity: freeze({ ...def.entity }), values: freeze({ ...def.values }) }));
+    return this.commit();
+  }
+
+  // ---- Kafka's group configs (per vhost) ----
+
+  /** A group's dynamic configs (empty when none are set). */
+  groupConfigs(vhost: string, group: string): Readonly<Record<string, string>> {
+    return this.st.groupConfigs.get(groupConfigsKey(vhost, group))?.configs ?? {};
+  }
+
+  /** Groups of the vhost with configs set. */
+  configuredGroups(vhost: string): string[] {
+    return [...this.st.groupConfigs.values()].filter((g) => g.vhost === vhost).map((g) => g.group);
+  }
+
+  /** Replaces a group's configs (the caller has validated them); an empty set removes them. */
+  async putGroupConfigs(vhost: string, group: string, configs: Readonly<Record<string, string>>): Promise<void> {
+    this.writable();
+    this.mustGetVhost(vhost);
+    const key = groupConfigsKey(vhost, group);
+    if (Object.keys(configs).length === 0) this.st.groupConfigs.delete(key);
+    else this.st.groupConfigs.set(key, freeze({ vhost, group, configs: freeze({ ...configs }) }));
     return this.commit();
   }
 

@@ -15,7 +15,7 @@ import { scramMechanisms, type ScramCredential, type ScramCredentials } from '..
 import type { PermissionRecord, UserRecord } from '../auth/types.js';
 import type { Destination } from '../exchange/destination.js';
 import { decodeArguments, encodeArguments, ShapeError, type JsonValue } from './typed-json.js';
-import { policyApplyTos, type BindingDef, type BrokerConfigsDef, type ClientQuotaDef, type ExchangeDef, type PolicyApplyTo, type PolicyDef, type QueueDef, type TopicDef, type VhostDef } from './types.js';
+import { policyApplyTos, type BindingDef, type BrokerConfigsDef, type ClientQuotaDef, type ExchangeDef, type GroupConfigsDef, type PolicyApplyTo, type PolicyDef, type QueueDef, type TopicDef, type VhostDef } from './types.js';
 
 export const catalogueFormat = 'hopper-catalogue';
 export const catalogueVersion = 1;
@@ -32,6 +32,8 @@ export interface CatalogueSnapshot {
   /** Absent in files written before Kafka's dynamic broker configs and client quotas were kept. */
   brokerConfigs?: BrokerConfigsDef;
   clientQuotas?: ClientQuotaDef[];
+  /** Absent in files written before Kafka's group configs were kept. */
+  groupConfigs?: GroupConfigsDef[];
 }
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -53,6 +55,7 @@ export function encodeCatalogue(s: CatalogueSnapshot, generation: number): Buffe
       permissions: s.permissions,
       brokerConfigs: s.brokerConfigs,
       clientQuotas: s.clientQuotas,
+      groupConfigs: s.groupConfigs,
     }),
     'utf8',
   );
@@ -152,6 +155,9 @@ function decodeBody(body: Obj): CatalogueSnapshot {
       },
     }),
     ...(body.clientQuotas === undefined ? {} : { clientQuotas: list(body, 'clientQuotas', clientQuota) }),
+    ...(body.groupConfigs === undefined ? {} : {
+      groupConfigs: list(body, 'groupConfigs', (o, p) => ({ vhost: str(o, 'vhost', p), group: str(o, 'group', p), configs: stringRecord(o.configs, `${p}.configs`) })),
+    }),
     vhosts: list(body, 'vhosts', (o, p) => ({ name: str(o, 'name', p), description: str(o, 'description', p), tags: strings(o, 'tags', p) })),
     exchanges: list(body, 'exchanges', (o, p) => ({
       vhost: str(o, 'vhost', p),

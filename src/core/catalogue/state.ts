@@ -7,7 +7,7 @@ import type { PermissionRecord, UserRecord } from '../auth/types.js';
 import type { Destination } from '../exchange/destination.js';
 import { encodeArguments } from './typed-json.js';
 import type { CatalogueSnapshot } from './codec.js';
-import type { BindingDef, BrokerConfigsDef, ClientQuotaDef, ExchangeDef, PolicyDef, QueueDef, TopicDef, VhostDef } from './types.js';
+import type { BindingDef, BrokerConfigsDef, ClientQuotaDef, ExchangeDef, GroupConfigsDef, PolicyDef, QueueDef, TopicDef, VhostDef } from './types.js';
 
 export class VhostEntry {
   readonly exchanges = new Map<string, ExchangeDef>();
@@ -50,6 +50,10 @@ export function clientQuotaKey(entity: Readonly<Record<string, string | null>>):
   return JSON.stringify(Object.keys(entity).sort().map((t) => [t, entity[t]]));
 }
 
+export function groupConfigsKey(vhost: string, group: string): string {
+  return JSON.stringify([vhost, group]);
+}
+
 export class CatalogueState {
   readonly vhosts = new Map<string, VhostEntry>();
   readonly users = new Map<string, UserRecord>();
@@ -57,11 +61,13 @@ export class CatalogueState {
   brokerConfigs: BrokerConfigsDef = { perBroker: {}, clusterDefault: {} };
   /** By clientQuotaKey(entity), in the order entities were first given a quota. */
   readonly clientQuotas = new Map<string, ClientQuotaDef>();
+  /** By groupConfigsKey(vhost, group). */
+  readonly groupConfigs = new Map<string, GroupConfigsDef>();
 
   snapshot(): CatalogueSnapshot {
     const s: CatalogueSnapshot = {
       vhosts: [], exchanges: [], queues: [], topics: [], bindings: [], policies: [], users: [...this.users.values()], permissions: [...this.permissions.values()],
-      brokerConfigs: this.brokerConfigs, clientQuotas: [...this.clientQuotas.values()],
+      brokerConfigs: this.brokerConfigs, clientQuotas: [...this.clientQuotas.values()], groupConfigs: [...this.groupConfigs.values()],
     };
     for (const v of this.vhosts.values()) {
       s.vhosts.push(v.def);
@@ -106,6 +112,10 @@ export class CatalogueState {
     }
     if (s.brokerConfigs) st.brokerConfigs = s.brokerConfigs;
     for (const q of s.clientQuotas ?? []) unique(st.clientQuotas, clientQuotaKey(q.entity), q, 'client quota entity');
+    for (const g of s.groupConfigs ?? []) {
+      vhostOf(g.vhost, `configs of group ${JSON.stringify(g.group)}`);
+      unique(st.groupConfigs, groupConfigsKey(g.vhost, g.group), g, 'group configs');
+    }
     return st;
   }
 }

@@ -90,6 +90,17 @@ export interface BrokerConfigsDef {
 }
 
 /**
+ * Kafka's dynamic group configs (IncrementalAlterConfigs on a GROUP resource) of one group of a
+ * vhost, in their text form (share.auto.offset.reset and the like), kept so they survive a
+ * restart as Kafka keeps them in its metadata log.
+ */
+export interface GroupConfigsDef {
+  readonly vhost: string;
+  readonly group: string;
+  readonly configs: Readonly<Record<string, string>>;
+}
+
+/**
  * One Kafka client quota entity and its quotas. The entity maps entity types (user, client-id,
  * ip) to a name, or to null for that type's default entity; values map quota keys
  * (producer_byte_rate, consumer_byte_rate, request_percentage, ...) to numbers.

@@ -27,6 +27,8 @@ export interface CheckpointerHost {
   snapshot(clean: boolean): CheckpointSnapshot & { logEnd: number };
   /** After a checkpoint finished (its timer may need re-arming). */
   afterCheckpoint(): void;
+  /** False for a follower queue: the message log is its owner's to trim. */
+  readonly trims: boolean;
 }
 
 export class Checkpointer {
@@ -96,6 +98,7 @@ export class Checkpointer {
   }
 
   private async trim(): Promise<void> {
+    if (!this.host.trims) return;
     // Never past the log's durable end: settled offsets the log does not have (lost records, or
     // records still being fsynced) free nothing, and the log start must not pass a record a
     // crash could still take back.

@@ -13,7 +13,7 @@
  * delivered and acked roughly in publish order), and an insertion walks back over the few
  * that do not. Typed arrays: no allocation per event.
  */
-export const HeldKind = { settle: 1, settleRange: 2, delivered: 3 } as const;
+export const HeldKind = { settle: 1, settleRange: 2, delivered: 3, undelivered: 4 } as const;
 export type HeldKindCode = (typeof HeldKind)[keyof typeof HeldKind];
 
 export type EmitHeld = (kind: HeldKindCode, reason: number, start: number, count: number) => void;

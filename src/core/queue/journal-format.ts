@@ -13,6 +13,7 @@
  *   2 SETTLE_RANGE  reason u8 | start float64 | count u32
  *   3 DELIVERED     offset float64              (delivery count + 1)
  *   4 OPENED                                    (the queue opened: a later crash is unclean)
+ *   5 UNDELIVERED   offset float64              (delivery count - 1: a delivery given back unseen)
  *
  * Recovery takes the last checkpoint whose parts are all present and applies the events with
  * seq > its seq (events before the checkpoint's parts all have seq <= it; some after it may
@@ -21,7 +22,7 @@
 
 export const RecordKind = { events: 1, checkpoint: 2 } as const;
 
-export const EventType = { settle: 1, settleRange: 2, delivered: 3, opened: 4 } as const;
+export const EventType = { settle: 1, settleRange: 2, delivered: 3, opened: 4, undelivered: 5 } as const;
 
 /** Why a message left the queue; kept in SETTLE events for stats and debugging. */
 export const SettleReason = {
@@ -44,6 +45,7 @@ export const EVENT_BYTES = {
   [EventType.settleRange]: 1 + 1 + 8 + 4,
   [EventType.delivered]: 1 + 8,
   [EventType.opened]: 1,
+  [EventType.undelivered]: 1 + 8,
 } as const;
 
 /** What a replay does with each event; offsets are the message log's. */
@@ -52,6 +54,7 @@ export interface EventSink {
   settleRange(start: number, count: number, reason: number): void;
   delivered(offset: number): void;
   opened(): void;
+  undelivered(offset: number): void;
 }
 
 /**
@@ -77,6 +80,10 @@ export function replayEvents(value: Buffer, afterSeq: number, sink: EventSink): 
       case EventType.delivered:
         if (apply) sink.delivered(value.readDoubleBE(p + 1));
         p += EVENT_BYTES[EventType.delivered];
+        break;
+      case EventType.undelivered:
+        if (apply) sink.undelivered(value.readDoubleBE(p + 1));
+        p += EVENT_BYTES[EventType.undelivered];
         break;
       case EventType.opened:
         if (apply) sink.opened();

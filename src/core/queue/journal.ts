@@ -109,6 +109,12 @@ export class Journal {
     this.buf.writeDoubleBE(offset, p + 1);
   }
 
+  undelivered(offset: number): void {
+    const p = this.reserve(EVENT_BYTES[EventType.undelivered]);
+    this.buf[p] = EventType.undelivered;
+    this.buf.writeDoubleBE(offset, p + 1);
+  }
+
   opened(): void {
     const p = this.reserve(EVENT_BYTES[EventType.opened]);
     this.buf[p] = EventType.opened;

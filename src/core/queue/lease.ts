@@ -67,6 +67,10 @@ export class LeaseTable {
     if (lease.deadline !== Infinity) this.deadlines.push(lease.deadline, lease);
   }
 
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
   /** The active lease with this id; throws UNKNOWN_DELIVERY or LEASE_EXPIRED. */
   get(id: string): Lease {
     const lease = this.byId.get(id);

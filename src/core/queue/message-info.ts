@@ -52,3 +52,19 @@ export function describeMessage(opts: QueueOptions, m: Message, enqueuedAt: numb
 export function emptyInfo(): MessageInfo {
   return { size: 0, level: 0, groupId: null, expiresAt: Infinity, dueAt: 0, dedupId: null };
 }
+
+/**
+ * What a follower queue (Queue.follow) indexes for every record of the log it follows: all
+ * alike, so a backlog of any length is one run of its ready lane. The records are another
+ * protocol's (Kafka's), with no priority, group, TTL or delay of the queue's; the size (1) only
+ * counts records.
+ */
+export function followedInfo(out: MessageInfo): MessageInfo {
+  out.size = 1;
+  out.level = 0;
+  out.groupId = null;
+  out.expiresAt = Infinity;
+  out.dueAt = 0;
+  out.dedupId = null;
+  return out;
+}

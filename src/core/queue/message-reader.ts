@@ -20,7 +20,7 @@ import { takeQueueMeta } from './queue-header.js';
 import type { QueueTuning } from './tuning.js';
 
 const LOAD_BYTES = 64 * 1024;
-const NO_RECORD = 'the message log has no record at this offset';
+export const NO_RECORD = 'the message log has no record at this offset';
 
 export class MessageReader {
   private readonly recent: MessageCache;
@@ -29,6 +29,14 @@ export class MessageReader {
   fetching = false;
   /** An offset the last read-ahead did not find (lost from the log): settled as missing. */
   missing = -1;
+  /**
+   * With `gapRanges`, the end of the run of offsets from `missing` on that the read showed to
+   * have no record (the log's next record, or its start): all are settled as missing, without a
+   * read each. A follower's log has such gaps by design (transaction markers, retention).
+   */
+  missingEnd = -1;
+  /** Where the last read found its first record past the offset asked for (or the log start). */
+  private gapEnd = -1;
 
   constructor(
     private readonly log: Log,
@@ -38,6 +46,7 @@ export class MessageReader {
      * batch fails its check (CORRUPT_MESSAGE). The caller drops it.
      */
     private readonly onLost: (offset: number, why: string) => void,
+    private readonly gapRanges = false,
   ) {
     this.recent = new MessageCache(tuning.cacheSlotsLog2, tuning.cacheBytes);
     // Reads return whole batches: room for the chunk plus a publish batch overhanging it.
@@ -72,6 +81,7 @@ export class MessageReader {
         if (found === null) {
           this.onLost(offset, NO_RECORD);
           this.missing = offset;
+          this.missingEnd = this.gapRanges ? Math.max(offset + 1, this.gapEnd) : offset + 1;
         }
         done(true);
       },
@@ -80,6 +90,7 @@ export class MessageReader {
         if (!isCorrupt(err)) return done(false);
         this.onLost(offset, err.message);
         this.missing = offset;
+        this.missingEnd = offset + 1;
         done(true);
       },
     );
@@ -101,11 +112,17 @@ export class MessageReader {
     return found;
   }
 
+  /** Whether `offset` is in the run the last read showed to have no record. */
+  isMissing(offset: number): boolean {
+    return offset >= this.missing && offset < this.missingEnd;
+  }
+
   private async read(offset: number, maxBytes: number): Promise<Message | null> {
     const r = await this.log.read(offset, maxBytes);
     const decoded = decodeMessages(r.bytes, offset);
     this.readAhead.clear();
     const first = decoded[0];
+    this.gapEnd = first !== undefined ? first.offset : r.bytes.length === 0 && offset < r.logStartOffset ? r.logStartOffset : offset + 1;
     if (first === undefined || first.offset !== offset) return null;
     // Keep from offset on, as far as the budget goes (the low end is needed first).
     for (const { offset: o, message } of decoded) {

@@ -6,7 +6,7 @@
 import type { Clock, Log, LogConfig } from '../../storage/types.js';
 import { systemClock } from '../../storage/types.js';
 import type { Message } from '../message.js';
-import { describeMessage, type MessageInfo } from './message-info.js';
+import { describeMessage, emptyInfo, followedInfo, type MessageInfo } from './message-info.js';
 import { validateQueueOptions, type QueueOptions } from './options.js';
 import type { QueueMeta } from './queue-header.js';
 import { Queue } from './queue.js';
@@ -42,6 +42,12 @@ export interface OpenQueueInit {
   onDamage?: (d: QueueDamage) => void;
   /** The queue does not outlive the broker (not durable, or exclusive): see QueueParts.transient. */
   transient?: boolean;
+  /**
+   * The message log is someone else's (a topic partition a Kafka share group reads, see
+   * QueueParts.follower): the queue never appends to it nor deletes from it, and takes in what
+   * others append through Queue.follow().
+   */
+  follower?: boolean;
 }
 
 /** Suggested settings of the queue's logs: segments small enough that acks free disk soon. */
@@ -59,11 +65,13 @@ export async function openQueue(init: OpenQueueInit): Promise<Queue> {
   let state: Log | null = null;
   try {
     state = await init.storage.openLog('state', QUEUE_LOG_SUGGESTIONS.state);
+    const follower = init.follower ?? false;
     const describe = (m: Message, meta: QueueMeta | null, out: MessageInfo) => {
+      if (follower) return { info: followedInfo(out), dedupExpiresAt: 0 };
       const enqueuedAt = meta?.enqueuedAt ?? m.timestamp;
       return { info: describeMessage(options, m, enqueuedAt, meta?.dueAt ?? 0, out), dedupExpiresAt: enqueuedAt + options.dedupWindowMs };
     };
-    const recovered = await recoverQueueState(messages, state, describe, clock.now());
+    const recovered = await recoverQueueState(messages, state, describe, clock.now(), follower ? followedInfo(emptyInfo()) : null);
     const destroy = init.storage.destroy?.bind(init.storage);
     const q = new Queue({
       name: init.name,
@@ -79,6 +87,7 @@ export async function openQueue(init: OpenQueueInit): Promise<Queue> {
       onDeleted: destroy ?? null,
       onDamage: init.onDamage ?? null,
       transient: init.transient ?? false,
+      follower,
     });
     await q.start();
     return q;

@@ -184,6 +184,16 @@ export class PublishPipeline {
     return new Promise((resolve, reject) => this.waiters.push({ end, resolve, reject }));
   }
 
+  /**
+   * Offsets below `end` were appended, durably, by the log's owner (a follower queue's log, see
+   * Queue.follow): state may name them from now on.
+   */
+  adopt(end: number): void {
+    if (end <= this.durableEnd) return;
+    this.durableEnd = end;
+    this.wakeWaiters();
+  }
+
   /** Resolves when every publish accepted so far is durable (or failed). */
   async drain(): Promise<void> {
     this.flush(true);

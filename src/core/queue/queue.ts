@@ -22,8 +22,8 @@ import { Journal } from './journal.js';
 import { SettleReason, type SettleReasonCode } from './journal-format.js';
 import { Lease, LeaseTable } from './lease.js';
 import { LeaseIdGenerator } from './lease-id.js';
-import { MessageReader } from './message-reader.js';
-import { describeMessage, needsQueueMeta, type MessageInfo } from './message-info.js';
+import { MessageReader, NO_RECORD } from './message-reader.js';
+import { describeMessage, emptyInfo, followedInfo, needsQueueMeta, type MessageInfo } from './message-info.js';
 import { validateQueueOptions, type QueueOptions } from './options.js';
 import { HeldEvents, HeldKind, type HeldKindCode } from './held-events.js';
 import { PublishPipeline, type PendingPublish } from './publisher.js';
@@ -75,6 +75,13 @@ export interface QueueParts {
    * the reply only once the request is confirmed, and dropped replies that came first).
    */
   transient: boolean;
+  /**
+   * The message log is another's (a topic partition, for a Kafka share group): the queue takes
+   * in what its owner appends through follow(), never publishes to it nor trims it (the owner's
+   * retention does), and an offset without a record (a transaction marker, a record compacted
+   * away) is skipped as an ordinary gap, not reported as damage.
+   */
+  follower?: boolean;
 }
 
 /** What recovery found at open, for the broker's startup log line. */
@@ -110,6 +117,8 @@ export class Queue implements ConsumerHost {
   private readonly onDamage: ((d: QueueDamage) => void) | null;
   /** See QueueParts.transient. */
   private readonly transient: boolean;
+  /** See QueueParts.follower. */
+  private readonly follower: boolean;
   private readonly losses: QueueDamage[] = [];
 
   private readonly ready: ReadySet;
@@ -175,6 +184,7 @@ export class Queue implements ConsumerHost {
     this.onDeleted = p.onDeleted;
     this.onDamage = p.onDamage;
     this.transient = p.transient;
+    this.follower = p.follower ?? false;
     const rec = p.recovered;
     this.recovery = { unclean: rec.unclean, messagesScanned: rec.messagesScanned, eventsReplayed: rec.eventsReplayed, lostMessages: rec.lost?.count ?? 0 };
     const now = this.clock.now();
@@ -182,7 +192,7 @@ export class Queue implements ConsumerHost {
     this.ready = new ReadySet(this.o.maxPriority);
     this.leases = new LeaseTable(this.tuning.expiredLeaseMemory);
     this.consumers = new ConsumerSet(this.o.singleActiveConsumer);
-    this.reader = new MessageReader(this.messages, this.tuning, (offset, why) => this.noteLost(offset, why));
+    this.reader = new MessageReader(this.messages, this.tuning, (offset, why) => this.noteLost(offset, why), this.follower);
     this.timer = new WakeTimer(this.clock, this.scheduler, () => this.tick());
     this.deadLetterer = new DeadLetterer(
       {
@@ -234,6 +244,7 @@ export class Queue implements ConsumerHost {
         deduplicate: () => this.o.deduplicate,
         snapshot: (clean) => this.snapshot(clean),
         afterCheckpoint: () => this.rearm(),
+        trims: !this.follower,
       },
       { logEnd: rec.checkpointLogEnd, seq: rec.lastSeq },
     );
@@ -269,6 +280,7 @@ export class Queue implements ConsumerHost {
    */
   publish(message: Message, opts: PublishOptions = {}, visible: (() => void) | null = null): Promise<PublishOutcome> {
     if (this.closed) return refused(visible, Promise.reject(closedError(this.name)));
+    if (this.follower) return refused(visible, Promise.reject(new HopperError('INVALID_ARGUMENT', `queue ${JSON.stringify(this.name)} follows a log: nothing is published to it`)));
     const o = this.o;
     const now = this.clock.now();
     const info: MessageInfo = { size: 0, level: 0, groupId: null, expiresAt: Infinity, dueAt: 0, dedupId: null };
@@ -431,9 +443,16 @@ export class Queue implements ConsumerHost {
     else if (pub.failure === null) this.held.hold(HeldKind.delivered, 0, offset, 1);
   }
 
+  private journalUndelivered(offset: number): void {
+    const pub = this.publisher;
+    if (offset < pub.durableEnd) this.journal.undelivered(offset);
+    else if (pub.failure === null) this.held.hold(HeldKind.undelivered, 0, offset, 1);
+  }
+
   private readonly emitHeld = (kind: HeldKindCode, reason: number, start: number, count: number): void => {
     if (kind === HeldKind.settle) this.journal.settle(start, reason as SettleReasonCode);
     else if (kind === HeldKind.delivered) this.journal.delivered(start);
+    else if (kind === HeldKind.undelivered) this.journal.undelivered(start);
     else this.journal.settleRange(start, count, reason as SettleReasonCode);
   };
 
@@ -479,6 +498,40 @@ export class Queue implements ConsumerHost {
       if (!r.peekAny()) break;
       this.removeHead('maxlen');
     }
+  }
+
+  /**
+   * A follower queue (QueueParts.follower): the log's owner has appended records below `end`,
+   * durably. They are ready now, in offset order, each as one message (an offset the log turns
+   * out to have no record at is skipped when dispatch reaches it).
+   */
+  follow(end: number): void {
+    if (!this.follower) throw new HopperError('INVALID_ARGUMENT', `queue ${JSON.stringify(this.name)} does not follow a log`);
+    if (this.closed || end <= this.knownEnd) return;
+    const start = this.knownEnd;
+    const info = followedInfo(emptyInfo());
+    this.knownEnd = end;
+    this.counters.published += end - start;
+    this.publisher.adopt(end);
+    this.ready.pushRun(start, end - start, info.size, info.expiresAt, info.level, null);
+    this.dispatch();
+    this.checkpointer.maybe();
+    this.rearm();
+  }
+
+  /** Offsets below are settled (Kafka's share-partition start offset for a follower queue). */
+  get settledFloor(): number {
+    return this.settled.floor;
+  }
+
+  /** Offsets below are known to the queue (the end of what follow() has taken in). */
+  get end(): number {
+    return this.knownEnd;
+  }
+
+  /** Whether the lease is still held (not settled, released or expired). */
+  holds(leaseId: string): boolean {
+    return this.leases.has(leaseId);
   }
 
   // ---------------------------------------------------------------- consume
@@ -600,6 +653,27 @@ export class Queue implements ConsumerHost {
   }
 
   /**
+   * Gives back a delivery its consumer never saw (Kafka: the records a share group member held
+   * when it left or its share session ended): the lease ends, the message goes back to the
+   * front of its lane, and its delivery count is what it was before this delivery, so no
+   * delivery limit applies. Throws UNKNOWN_DELIVERY, LEASE_EXPIRED, CLOSED.
+   */
+  giveBack(leaseId: string): void {
+    this.checkOpen();
+    const lease = this.leases.get(leaseId);
+    this.leases.remove(lease);
+    const count = lease.deliveryCount - 1;
+    this.journalUndelivered(lease.offset);
+    if (count > 0) this.deliveryCounts.set(lease.offset, count);
+    else this.deliveryCounts.delete(lease.offset);
+    const g = lease.group;
+    this.ready.push(true, lease.offset, lease.size, lease.expiresAt, lease.level, g?.id ?? null);
+    if (g !== null) this.ready.release(g);
+    this.dispatch();
+    this.rearm();
+  }
+
+  /**
    * Moves a lease's visibility deadline to now + ms (SQS ChangeMessageVisibility); 0 makes the
    * message ready now. Throws UNKNOWN_DELIVERY, LEASE_EXPIRED, INVALID_ARGUMENT.
    */
@@ -715,7 +789,7 @@ export class Queue implements ConsumerHost {
       }
       const msg = this.reader.cached(h.offset);
       if (msg === undefined) {
-        if (this.reader.missing === h.offset) {
+        if (this.reader.isMissing(h.offset)) {
           this.removeHead(null);
           continue;
         }
@@ -814,7 +888,7 @@ export class Queue implements ConsumerHost {
     if (reason === null) {
       this.settle(offset, SettleReason.missing);
       this.counters.dropped++;
-      this.reader.missing = -1;
+      if (offset + 1 >= this.reader.missingEnd) this.reader.missing = this.reader.missingEnd = -1;
       return;
     }
     if (reason === 'expired') this.counters.expired++;
@@ -826,6 +900,7 @@ export class Queue implements ConsumerHost {
    * as missing. Consecutive offsets share one report (a damaged batch holds many messages).
    */
   private noteLost(offset: number, why: string): void {
+    if (this.follower && why === NO_RECORD) return; // a gap in a topic partition: not damage
     const last = this.losses[this.losses.length - 1];
     if (last !== undefined && last.toOffset === offset && last.reason.startsWith(UNREADABLE)) {
       last.messages++;

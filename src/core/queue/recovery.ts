@@ -84,7 +84,12 @@ async function readState(state: Log): Promise<{ cp: DecodedSnapshot | null; even
   return { cp, events, maxSeq };
 }
 
-export async function recoverQueueState(messages: Log, state: Log, describe: Describe, now: number): Promise<Recovered> {
+/**
+ * `uniform`: every message is described alike whatever it holds (a follower queue's), so the
+ * message-log tail after the checkpoint is one run, taken without reading it: a share
+ * partition's topic may have grown by gigabytes since.
+ */
+export async function recoverQueueState(messages: Log, state: Log, describe: Describe, now: number, uniform: MessageInfo | null = null): Promise<Recovered> {
   const { cp, events, maxSeq } = await readState(state);
   const afterSeq = cp?.seq ?? 0;
   const all = cp?.entries ?? new EntryList();
@@ -99,6 +104,10 @@ export async function recoverQueueState(messages: Log, state: Log, describe: Des
   let pos = Math.max(cp?.logEnd ?? 0, logStart);
   let scanned = 0;
   const info = emptyInfo();
+  if (uniform !== null && pos < logEnd) {
+    all.add(pos, logEnd - pos, uniform.size, uniform.expiresAt, uniform.dueAt, uniform.level, uniform.groupId);
+    pos = logEnd;
+  }
   while (pos < logEnd) {
     const r = await messages.read(pos, READ_CHUNK_BYTES);
     const records = decodeMessages(r.bytes, pos);
@@ -123,6 +132,12 @@ export async function recoverQueueState(messages: Log, state: Log, describe: Des
     settleRange: (s, c) => (settledByEvent.addRange(s, s + c), replayed++),
     delivered: (o) => (deliveryCounts.set(o, (deliveryCounts.get(o) ?? 0) + 1), replayed++),
     opened: () => ((opened = true), replayed++),
+    undelivered: (o) => {
+      const n = (deliveryCounts.get(o) ?? 0) - 1;
+      if (n > 0) deliveryCounts.set(o, n);
+      else deliveryCounts.delete(o);
+      replayed++;
+    },
   };
   for (const v of events) replayEvents(v, afterSeq, sink);
 

@@ -51,6 +51,13 @@ import { DescribeQuorum } from './describe-quorum.js';
 import { ListConfigResources } from './list-config-resources.js';
 import { DescribeUserScramCredentials } from './describe-user-scram-credentials.js';
 import { AlterUserScramCredentials } from './alter-user-scram-credentials.js';
+import { ShareGroupHeartbeat } from './share-group-heartbeat.js';
+import { ShareGroupDescribe } from './share-group-describe.js';
+import { ShareFetch } from './share-fetch.js';
+import { ShareAcknowledge } from './share-acknowledge.js';
+import { DescribeShareGroupOffsets } from './describe-share-group-offsets.js';
+import { AlterShareGroupOffsets } from './alter-share-group-offsets.js';
+import { DeleteShareGroupOffsets } from './delete-share-group-offsets.js';
 
 export interface ApiRegistry {
   /** In api key order. */
@@ -76,4 +83,6 @@ export const kafkaApis: ApiRegistry = createRegistry([
   IncrementalAlterConfigs, DescribeCluster, ConsumerGroupHeartbeat, ConsumerGroupDescribe,
   OffsetDelete, DescribeLogDirs, AlterReplicaLogDirs, DescribeClientQuotas, AlterClientQuotas, ElectLeaders, AlterPartitionReassignments,
   ListPartitionReassignments, DescribeTopicPartitions, DescribeQuorum, ListConfigResources, DescribeUserScramCredentials, AlterUserScramCredentials,
+  ShareGroupHeartbeat, ShareGroupDescribe, ShareFetch, ShareAcknowledge,
+  DescribeShareGroupOffsets, AlterShareGroupOffsets, DeleteShareGroupOffsets,
 ]);

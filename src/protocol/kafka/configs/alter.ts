@@ -14,9 +14,12 @@ import { KafkaError } from '../codec/error-codes.js';
 import type { ConnectionState } from '../server/handler.js';
 import { errorMessage, kafkaCode, type KafkaContext } from '../server/context.js';
 import { brokerConfigDefsByName } from './broker-defs.js';
+import { groupConfigDefsByName } from './group-defs.js';
 
 export const RESOURCE_TOPIC = 2;
 export const RESOURCE_BROKER = 4;
+/** A group's configs (KIP-848, KIP-932), set with IncrementalAlterConfigs only, as in Kafka. */
+export const RESOURCE_GROUP = 32;
 
 export interface AlterOutcome {
   errorCode: number;
@@ -198,6 +201,32 @@ export async function alterBrokerConfigs(
     }
     const validated = validateBrokerConfigs(kafka, level, next, changed);
     if (!validateOnly) await kafka.broker.setBrokerConfigs(level, validated);
+    return ok;
+  } catch (e) {
+    return outcomeOf(e);
+  }
+}
+
+// ---- groups ----
+
+/**
+ * Changes a group's configs (IncrementalAlterConfigs; LIST operations do not apply to any).
+ * Kafka's group configs Hopper does not apply (consumer.*, streams.*) are refused, not stored.
+ * A user may change them when it may read the vhost's topics (Kafka: ALTER_CONFIGS on the group).
+ */
+export async function alterGroupConfigs(kafka: KafkaContext, groupId: string, ops: readonly ConfigOp[], validateOnly: boolean): Promise<AlterOutcome> {
+  try {
+    if (groupId === '') throw new Refused(KafkaError.INVALID_REQUEST, 'Group id must not be empty.');
+    for (const o of ops) {
+      const def = groupConfigDefsByName.get(o.name);
+      if (def === undefined) throw new Refused(KafkaError.INVALID_CONFIG, `Unknown group config name: ${o.name} (Hopper applies the share.* group configs and hopper.share.dead.letter.topic)`);
+      if (o.op === 2 || o.op === 3) throw new Refused(KafkaError.INVALID_CONFIG, `Config value ${o.op === 2 ? 'append' : 'subtract'} is not allowed for config key: ${o.name}`);
+      const why = o.op === 0 ? def.check(o.value!) : null;
+      if (why !== null) throw new Refused(KafkaError.INVALID_CONFIG, `Invalid value ${o.value} for configuration ${o.name}: ${why}`);
+    }
+    const vhost = kafka.options.vhost;
+    const next = applyOps(kafka.broker.catalogue.groupConfigs(vhost, groupId), ops, () => false, () => null);
+    if (!validateOnly) await kafka.broker.catalogue.putGroupConfigs(vhost, groupId, next);
     return ok;
   } catch (e) {
     return outcomeOf(e);

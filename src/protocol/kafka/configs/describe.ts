@@ -9,6 +9,7 @@ import { configTypeIds, formatValue, parseValue } from '../../../core/config/def
 import { topicConfigDefs, type TopicConfigDef } from '../../../core/config/topic-defs.js';
 import type { KafkaContext } from '../server/context.js';
 import { type BrokerConfigDef, brokerConfigDefs, brokerConfigDefsByName, brokerSynonymNames } from './broker-defs.js';
+import { groupConfigDefs } from './group-defs.js';
 
 export const ConfigSource = {
   TOPIC_CONFIG: 1,
@@ -16,6 +17,7 @@ export const ConfigSource = {
   DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
   STATIC_BROKER_CONFIG: 4,
   DEFAULT_CONFIG: 5,
+  DYNAMIC_GROUP_CONFIG: 8,
 } as const;
 
 export interface ConfigSynonym {
@@ -134,6 +136,27 @@ export function describeBroker(kafka: KafkaContext, perBroker: boolean, opts: De
       configSource: all[0]?.source ?? ConfigSource.DEFAULT_CONFIG,
       isSensitive: sensitive,
       synonyms: opts.includeSynonyms ? all : [],
+      configType: configTypeIds[def.type],
+      documentation: opts.includeDocumentation ? def.doc : null,
+    };
+  });
+}
+
+/** A group's configs: its own settings (DYNAMIC_GROUP_CONFIG) over the broker's share group settings. */
+export function describeGroup(kafka: KafkaContext, set: Readonly<Record<string, string>>, opts: DescribeOptions): DescribedConfig[] {
+  return groupConfigDefs.map((def) => {
+    const own = set[def.name];
+    const fallback = def.defaultOf(kafka.options.share);
+    const synonyms: ConfigSynonym[] = [];
+    if (own !== undefined) synonyms.push({ name: def.name, value: own, source: ConfigSource.DYNAMIC_GROUP_CONFIG });
+    if (fallback !== null) synonyms.push({ name: def.name, value: fallback, source: ConfigSource.DEFAULT_CONFIG });
+    return {
+      name: def.name,
+      value: own ?? fallback,
+      readOnly: false,
+      configSource: own !== undefined ? ConfigSource.DYNAMIC_GROUP_CONFIG : ConfigSource.DEFAULT_CONFIG,
+      isSensitive: false,
+      synonyms: opts.includeSynonyms ? synonyms : [],
       configType: configTypeIds[def.type],
       documentation: opts.includeDocumentation ? def.doc : null,
     };

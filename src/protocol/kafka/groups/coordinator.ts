@@ -37,6 +37,8 @@ export interface CoordinatorOptions {
   topics?: TopicsView;
   /** Told when a member is dropped for letting its session or rebalance time out. */
   onMemberExpired?: MemberExpired;
+  /** Whether a share group (KIP-932, ./share/) holds the id: the namespace is shared. */
+  isShareGroup?: (groupId: string) => boolean;
 }
 
 export const defaultConsumerGroupSettings: ConsumerGroupSettings = {
@@ -115,6 +117,7 @@ export class GroupCoordinator {
     const fail = (errorCode: number): Promise<JoinResult> =>
       Promise.resolve({ errorCode, generationId: -1, protocolType: null, protocolName: null, leader: '', memberId: req.memberId, members: [] });
     if (req.groupId === '') return fail(GroupError.INVALID_GROUP_ID);
+    if (this.opts.isShareGroup?.(req.groupId) === true) return fail(KafkaError.INCONSISTENT_GROUP_PROTOCOL);
     if (req.sessionTimeoutMs < this.opts.minSessionTimeoutMs || req.sessionTimeoutMs > this.opts.maxSessionTimeoutMs) {
       return fail(GroupError.INVALID_SESSION_TIMEOUT);
     }
@@ -190,6 +193,7 @@ export class GroupCoordinator {
   consumerHeartbeat(req: ConsumerHeartbeatRequest, apiVersion: number): ConsumerHeartbeatResult {
     try {
       validateHeartbeat(req, apiVersion, this.consumerSettings.assignors.map((a) => a.name));
+      if (this.opts.isShareGroup?.(req.groupId) === true) throw new GroupFailure(KafkaError.GROUP_ID_NOT_FOUND, `Group ${req.groupId} is not a consumer group.`);
       const existing = this.groups.get(req.groupId);
       if (req.memberEpoch === LEAVE_GROUP_MEMBER_EPOCH || req.memberEpoch === LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
         if (!(existing instanceof ConsumerGroup)) throw this.notConsumerGroup(req.groupId, existing);

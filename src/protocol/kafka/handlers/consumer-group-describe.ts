@@ -10,7 +10,7 @@ export const consumerGroupDescribeHandler = defineHandler(ConsumerGroupDescribe,
     if (d) return { errorCode: KafkaError.NONE, errorMessage: null, groupId, groupState: d.state, groupEpoch: d.groupEpoch, assignmentEpoch: d.assignmentEpoch, assignorName: d.assignorName, members: d.members };
     const errorCode = groupId === '' ? KafkaError.INVALID_GROUP_ID : KafkaError.GROUP_ID_NOT_FOUND;
     const errorMessage = groupId === '' ? 'Group id must not be empty.'
-      : kafka.groups.kind(groupId) === 'classic' ? `Group ${groupId} is not a consumer group.` : `Group ${groupId} not found.`;
+      : kafka.groups.kind(groupId) === 'classic' || kafka.share.kind(groupId) !== undefined ? `Group ${groupId} is not a consumer group.` : `Group ${groupId} not found.`;
     return { errorCode, errorMessage, groupId, groupState: '', groupEpoch: 0, assignmentEpoch: 0, assignorName: '', members: [] };
   }),
 }), { releasesRequest: true });

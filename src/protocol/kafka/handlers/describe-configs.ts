@@ -1,13 +1,13 @@
 /**
  * DescribeConfigs: a topic's configs (its own settings over the broker's defaults), this node's
- * broker configs, or the cluster-wide dynamic defaults (an empty broker name), with sources,
+ * broker configs, the cluster-wide dynamic defaults (an empty broker name), or a group's configs, with sources,
  * synonyms, types and documentation as Kafka 3.9 gives them (../configs/describe.ts).
  */
 import { DescribeConfigs } from '../api/describe-configs.js';
 import { KafkaError } from '../codec/error-codes.js';
 import { validateTopicName } from '../../../core/names.js';
-import { RESOURCE_BROKER, RESOURCE_TOPIC } from '../configs/alter.js';
-import { type DescribedConfig, describeBroker, describeTopic } from '../configs/describe.js';
+import { RESOURCE_BROKER, RESOURCE_GROUP, RESOURCE_TOPIC } from '../configs/alter.js';
+import { type DescribedConfig, describeBroker, describeGroup, describeTopic } from '../configs/describe.js';
 import { defineHandler } from '../server/handler.js';
 import { Slices } from '../server/slices.js';
 import { errorMessage, type KafkaContext } from '../server/context.js';
@@ -29,6 +29,10 @@ function describe(kafka: KafkaContext, type: number, name: string, opts: { inclu
       return { errorCode: KafkaError.INVALID_REQUEST, errorMessage: `Unexpected broker id, expected ${kafka.node.nodeId} or empty string, but received ${name}` };
     }
     return describeBroker(kafka, true, opts);
+  }
+  if (type === RESOURCE_GROUP) {
+    if (name === '') return { errorCode: KafkaError.INVALID_REQUEST, errorMessage: 'Group id must not be empty.' };
+    return describeGroup(kafka, kafka.broker.catalogue.groupConfigs(kafka.options.vhost, name), opts);
   }
   return { errorCode: KafkaError.INVALID_REQUEST, errorMessage: `Unsupported resource type: ${type}` };
 }

@@ -1,7 +1,8 @@
 /**
  * DescribeGroups: live classic groups from the coordinator; groups with only committed offsets
  * are Empty. KIP-848 groups are Dead here, as in Kafka (clients describe them with
- * ConsumerGroupDescribe and fall back to this API for classic groups).
+ * ConsumerGroupDescribe and fall back to this API for classic groups); so are share groups
+ * (ShareGroupDescribe).
  */
 import { DescribeGroups } from '../api/describe-groups.js';
 import { KafkaError } from '../codec/error-codes.js';
@@ -10,11 +11,12 @@ import { defineHandler } from '../server/handler.js';
 export const describeGroupsHandler = defineHandler(DescribeGroups, async (req, { kafka }) => {
   const offsets = await kafka.vhost.groupOffsets();
   const known = new Set(offsets.groupNames());
+  const shares = new Set(await kafka.share.groupIds());
   return {
     throttleTimeMs: 0,
     groups: req.groups.map((groupId) => {
       const d = kafka.groups.describe(groupId);
-      if (kafka.groups.kind(groupId) === 'consumer') {
+      if (kafka.groups.kind(groupId) === 'consumer' || kafka.share.kind(groupId) !== undefined || shares.has(groupId)) {
         return { errorCode: KafkaError.NONE, groupId, groupState: 'Dead', protocolType: '', protocolData: '', members: [] };
       }
       if (!d) {

@@ -5,8 +5,8 @@ import { defineHandler } from '../server/handler.js';
 
 export const findCoordinatorHandler = defineHandler(FindCoordinator, (req, { kafka, version }) => {
   const { nodeId, host, port } = kafka.node;
-  // keyType 0: group, 1: transaction. Other types (share groups) are not served.
-  const errorCode = req.keyType === 0 || req.keyType === 1 ? KafkaError.NONE : KafkaError.INVALID_REQUEST;
+  // keyType 0: group, 1: transaction, 2: share (KIP-932; Kafka keys it "group:topicId:partition").
+  const errorCode = req.keyType === 0 || req.keyType === 1 || req.keyType === 2 ? KafkaError.NONE : KafkaError.INVALID_REQUEST;
   const ok = errorCode === KafkaError.NONE;
   const keys = version >= 4 ? req.coordinatorKeys : [req.key];
   return {

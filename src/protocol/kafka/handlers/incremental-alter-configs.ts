@@ -1,11 +1,12 @@
 /**
  * IncrementalAlterConfigs: SET (0), DELETE (1), APPEND (2) and SUBTRACT (3) on single configs
  * of a topic or of this broker's dynamic configs; APPEND and SUBTRACT only on LIST configs,
- * starting from Kafka's default when the config is not set.
+ * starting from Kafka's default when the config is not set. Group resources: the share group
+ * configs (../configs/group-defs.ts).
  */
 import { IncrementalAlterConfigs } from '../api/incremental-alter-configs.js';
 import { KafkaError } from '../codec/error-codes.js';
-import { alterBrokerConfigs, alterTopicConfigs, checkOps, RESOURCE_BROKER, RESOURCE_TOPIC } from '../configs/alter.js';
+import { alterBrokerConfigs, alterGroupConfigs, alterTopicConfigs, checkOps, RESOURCE_BROKER, RESOURCE_GROUP, RESOURCE_TOPIC } from '../configs/alter.js';
 import { defineHandler } from '../server/handler.js';
 
 export const incrementalAlterConfigsHandler = defineHandler(IncrementalAlterConfigs, async (req, { kafka, conn }) => {
@@ -19,6 +20,7 @@ export const incrementalAlterConfigsHandler = defineHandler(IncrementalAlterConf
     if (result === null) {
       if (r.resourceType === RESOURCE_TOPIC) result = await alterTopicConfigs(kafka, conn, r.resourceName, { ops }, req.validateOnly);
       else if (r.resourceType === RESOURCE_BROKER) result = await alterBrokerConfigs(kafka, conn, r.resourceName, { ops }, req.validateOnly);
+      else if (r.resourceType === RESOURCE_GROUP) result = await alterGroupConfigs(kafka, r.resourceName, ops, req.validateOnly);
       else result = { errorCode: KafkaError.INVALID_REQUEST, errorMessage: `Unknown resource type ${r.resourceType}` };
     }
     responses.push({ ...result, ...head });

@@ -47,6 +47,14 @@ import { describeUserScramCredentialsHandler } from './describe-user-scram-crede
 import { alterUserScramCredentialsHandler } from './alter-user-scram-credentials.js';
 import { describeClientQuotasHandler } from './describe-client-quotas.js';
 import { alterClientQuotasHandler } from './alter-client-quotas.js';
+// Share groups (issue 12 item 12).
+import { shareGroupHeartbeatHandler } from './share-group-heartbeat.js';
+import { shareGroupDescribeHandler } from './share-group-describe.js';
+import { shareFetchHandler } from './share-fetch.js';
+import { shareAcknowledgeHandler } from './share-acknowledge.js';
+import { describeShareGroupOffsetsHandler } from './describe-share-group-offsets.js';
+import { alterShareGroupOffsetsHandler } from './alter-share-group-offsets.js';
+import { deleteShareGroupOffsetsHandler } from './delete-share-group-offsets.js';
 
 const all: HandlerEntry[] = [
   produceHandler, fetchHandler, listOffsetsHandler, metadataHandler, offsetCommitHandler, offsetFetchHandler,
@@ -59,6 +67,8 @@ const all: HandlerEntry[] = [
   offsetDeleteHandler, describeLogDirsHandler, alterReplicaLogDirsHandler, electLeadersHandler, alterPartitionReassignmentsHandler,
   listPartitionReassignmentsHandler, describeTopicPartitionsHandler, describeQuorumHandler, listConfigResourcesHandler,
   describeUserScramCredentialsHandler, alterUserScramCredentialsHandler, describeClientQuotasHandler, alterClientQuotasHandler,
+  shareGroupHeartbeatHandler, shareGroupDescribeHandler, shareFetchHandler, shareAcknowledgeHandler,
+  describeShareGroupOffsetsHandler, alterShareGroupOffsetsHandler, deleteShareGroupOffsetsHandler,
 ];
 
 export const kafkaHandlers: ReadonlyMap<number, HandlerEntry> = new Map(all.map((h) => [h.api.apiKey, h]));

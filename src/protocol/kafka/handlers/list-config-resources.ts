@@ -1,7 +1,8 @@
 /**
  * ListConfigResources: v0 (ListClientMetricsResources) lists client-metrics subscriptions, of
  * which Hopper has none; v1 lists the resources of the types asked for (all when none):
- * topics (2), this broker (4), client-metrics subscriptions (16, none) and groups (32). Broker
+ * topics (2), this broker (4), client-metrics subscriptions (16, none) and groups (32: every
+ * kind, and those with only group configs). Broker
  * loggers (8) are a type Kafka knows and Hopper has none of (its log level is a start-up setting).
  */
 import { ListConfigResources } from '../api/list-config-resources.js';
@@ -21,7 +22,11 @@ async function names(kafka: KafkaContext, type: number): Promise<string[]> {
   switch (type) {
     case TOPIC: return kafka.vhost.topicNames().sort();
     case BROKER: return [String(kafka.node.nodeId)];
-    case GROUP: return [...new Set([...(await kafka.vhost.groupOffsets()).groupNames(), ...kafka.groups.list().map((g) => g.groupId)])].sort();
+    case GROUP:
+      return [...new Set([
+        ...(await kafka.vhost.groupOffsets()).groupNames(), ...kafka.groups.list().map((g) => g.groupId),
+        ...(await kafka.share.groupIds()), ...kafka.broker.catalogue.configuredGroups(kafka.options.vhost),
+      ])].sort();
     default: return [];
   }
 }

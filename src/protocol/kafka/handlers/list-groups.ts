@@ -1,4 +1,4 @@
-/** ListGroups: live groups of both types plus groups that have only committed offsets (Empty, classic). */
+/** ListGroups: live groups of every type, groups that have only committed offsets (Empty, classic), and share groups (type share, also those with only share state). */
 import { ListGroups } from '../api/list-groups.js';
 import { KafkaError } from '../codec/error-codes.js';
 import { defineHandler } from '../server/handler.js';
@@ -10,6 +10,9 @@ export const listGroupsHandler = defineHandler(ListGroups, async (req, { kafka }
   }
   for (const g of kafka.groups.listings()) {
     groups.set(g.groupId, { groupId: g.groupId, protocolType: g.protocolType || 'consumer', groupState: g.state, groupType: g.type });
+  }
+  for (const id of await kafka.share.groupIds()) {
+    groups.set(id, { groupId: id, protocolType: 'share', groupState: kafka.share.group(id)?.state ?? 'Empty', groupType: 'share' });
   }
   const states = req.statesFilter.map((s) => s.toLowerCase());
   const types = req.typesFilter.map((s) => s.toLowerCase());

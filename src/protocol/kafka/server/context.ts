@@ -13,6 +13,8 @@ import type { Topic } from '../../../core/topic/topic.js';
 import type { ApiRegistry } from '../api/registry.js';
 import { FramePool } from '../codec/frame-pool.js';
 import { GroupCoordinator } from '../groups/coordinator.js';
+import { ShareCoordinator } from '../groups/share/coordinator.js';
+import { ShareStates } from '../../../core/share/share-states.js';
 import type { TopicsView } from '../groups/consumer/regex-subscriptions.js';
 import { QuotaManager } from '../quotas/manager.js';
 import type { KafkaEndpointOptions } from './options.js';
@@ -31,6 +33,8 @@ export class KafkaContext {
   /** The wake-ups of fetches waiting now, so that closing the endpoint answers them at once. */
   private readonly fetchWakes = new Set<() => void>();
   readonly groups: GroupCoordinator;
+  /** Share groups (KIP-932). */
+  readonly share: ShareCoordinator;
   /** Client quotas (AlterClientQuotas), enforced per request by the connections. */
   readonly quotas: QuotaManager;
   readonly node: AdvertisedNode;
@@ -59,12 +63,21 @@ export class KafkaContext {
         maxSize: options.groupConsumerMaxSize, migrationPolicy: options.groupConsumerMigrationPolicy,
       },
       topics: this.topicsView(),
+      isShareGroup: (groupId) => this.share.kind(groupId) !== undefined,
       // A group member dropped by the coordinator is a consumer the broker cancelled.
       onMemberExpired: (groupId, m, reason) =>
         logger.info(`kafka group '${groupId}': member ${m.memberId} removed: ${reason}`, {
           event: 'consumer.cancelled', protocol: 'kafka', group: groupId, memberId: m.memberId, clientId: m.clientId, client: m.clientHost, reason,
         }),
     });
+    this.share = this.makeShare();
+  }
+
+  private makeShare(): ShareCoordinator {
+    return new ShareCoordinator(this.options.share, new ShareStates(this.vhost, this.broker.ctx), this.broker.ctx.clock, {
+      partitions: (t) => this.topic(t)?.partitionCount,
+      id: (t) => this.topicId(t),
+    }, (groupId) => this.groups.kind(groupId), (groupId) => this.broker.catalogue.groupConfigs(this.options.vhost, groupId));
   }
 
   /**

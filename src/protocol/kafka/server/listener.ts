@@ -13,7 +13,7 @@ import { kafkaHandlers } from '../handlers/index.js';
 import { closeTransactions } from '../txn/service.js';
 import { KafkaConnection } from './connection.js';
 import { KafkaContext } from './context.js';
-import { defaultKafkaEndpointOptions, type KafkaEndpointOptions } from './options.js';
+import { defaultKafkaEndpointOptions, defaultShareGroupOptions, type KafkaEndpointOptions } from './options.js';
 
 export interface KafkaListener {
   readonly port: number;
@@ -27,7 +27,7 @@ export interface KafkaListener {
 const GROUP_TICK_MS = 100;
 
 export async function listenKafka(broker: Broker, opts: Partial<KafkaEndpointOptions> = {}, logger: Logger = silentLogger): Promise<KafkaListener> {
-  const options: KafkaEndpointOptions = { ...defaultKafkaEndpointOptions, ...opts };
+  const options: KafkaEndpointOptions = { ...defaultKafkaEndpointOptions, ...opts, share: { ...defaultShareGroupOptions, ...opts.share } };
   // Only APIs with a handler are advertised, so the codec can define an API before it is
   // served; a request for any other one closes the connection, as Kafka does.
   const registry = createRegistry(kafkaApis.all.filter((a) => kafkaHandlers.has(a.apiKey)));
@@ -51,7 +51,10 @@ export async function listenKafka(broker: Broker, opts: Partial<KafkaEndpointOpt
   const { port, servers } = await listenOn(() => createServer(onSocket), options.host, options.port);
   // Advertise the bound port (an ephemeral port is known only now).
   context.node.port = port;
-  const tick = setInterval(() => context.groups.tick(), GROUP_TICK_MS);
+  const tick = setInterval(() => {
+    context.groups.tick();
+    context.share.tick();
+  }, GROUP_TICK_MS);
   tick.unref();
   return {
     port,
@@ -67,6 +70,7 @@ export async function listenKafka(broker: Broker, opts: Partial<KafkaEndpointOpt
       await stopped;
       // After the sockets: no new request can start a transaction operation now.
       await closeTransactions(context);
+      await context.share.close();
     },
   };
 }

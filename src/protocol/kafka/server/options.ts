@@ -55,7 +55,50 @@ export interface KafkaEndpointOptions {
   groupConsumerMaxSize: number;
   /** Which non-empty groups convert between the classic and KIP-848 protocols (group.consumer.migration.policy). */
   groupConsumerMigrationPolicy: 'bidirectional' | 'upgrade' | 'downgrade' | 'disabled';
+  /** Share groups (KIP-932): see docs and ../groups/share/. */
+  share: ShareGroupOptions;
 }
+
+/** Share groups' settings, under Kafka's names (they are group configs there, broker-wide here). */
+export interface ShareGroupOptions {
+  /** group.share.record.lock.duration.ms: how long an acquired record stays locked to its member. */
+  recordLockDurationMs: number;
+  /** group.share.delivery.count.limit: deliveries of a record before it is archived. */
+  deliveryCountLimit: number;
+  /** group.share.partition.max.record.locks: most records acquired at once per share partition. */
+  partitionMaxRecordLocks: number;
+  /** group.share.session.timeout.ms: a member silent this long is removed. */
+  sessionTimeoutMs: number;
+  /** group.share.heartbeat.interval.ms. */
+  heartbeatIntervalMs: number;
+  /** group.share.max.size: most members of one share group. */
+  maxSize: number;
+  /** group.share.max.groups: most share groups (each holds members, sessions and open share partitions). */
+  maxGroups: number;
+  /** share.auto.offset.reset: where a new share partition starts. */
+  autoOffsetReset: 'latest' | 'earliest';
+  /** share.isolation.level. */
+  isolationLevel: 'read_uncommitted' | 'read_committed';
+  /**
+   * Beyond Kafka (hopper.share.dead.letter.topic): the topic that records a share group rejects
+   * or that pass the delivery limit are appended to, instead of only being archived; `{group}`
+   * is replaced by the group id. null: none.
+   */
+  deadLetterTopic: string | null;
+}
+
+export const defaultShareGroupOptions: ShareGroupOptions = {
+  recordLockDurationMs: 30_000,
+  deliveryCountLimit: 5,
+  partitionMaxRecordLocks: 2_000,
+  sessionTimeoutMs: 45_000,
+  heartbeatIntervalMs: 5_000,
+  maxSize: 200,
+  maxGroups: 10,
+  autoOffsetReset: 'latest',
+  isolationLevel: 'read_uncommitted',
+  deadLetterTopic: null,
+};
 
 export const defaultKafkaEndpointOptions: KafkaEndpointOptions = {
   host: '127.0.0.1',
@@ -81,4 +124,5 @@ export const defaultKafkaEndpointOptions: KafkaEndpointOptions = {
   groupConsumerHeartbeatIntervalMs: 5_000,
   groupConsumerMaxSize: 10_000,
   groupConsumerMigrationPolicy: 'bidirectional',
+  share: defaultShareGroupOptions,
 };

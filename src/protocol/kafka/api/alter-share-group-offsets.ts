@@ -1,0 +1,41 @@
+/**
+ * AlterShareGroupOffsets (key 91): sets share partitions' start offsets of an empty share group
+ * (their in-flight state starts over there). Served: v0 (Kafka 4.1/4.2).
+ */
+import { defineApi, type RequestOf, type ResponseOf } from '../codec/api-def.js';
+import { array, field, struct } from '../codec/schema.js';
+
+export const AlterShareGroupOffsets = defineApi({
+  apiKey: 91,
+  name: 'AlterShareGroupOffsets',
+  minVersion: 0,
+  maxVersion: 0,
+  flexibleFrom: 0,
+  request: struct({
+    groupId: field('string', '0+'),
+    topics: field(array(struct({
+      topicName: field('string', '0+'),
+      partitions: field(array(struct({
+        partitionIndex: field('int32', '0+'),
+        startOffset: field('int64', '0+'),
+      })), '0+'),
+    })), '0+'),
+  }),
+  response: struct({
+    throttleTimeMs: field('int32', '0+'),
+    errorCode: field('int16', '0+'),
+    errorMessage: field('string', '0+', { nullable: '0+', default: null }),
+    responses: field(array(struct({
+      topicName: field('string', '0+'),
+      topicId: field('uuid', '0+'),
+      partitions: field(array(struct({
+        partitionIndex: field('int32', '0+'),
+        errorCode: field('int16', '0+'),
+        errorMessage: field('string', '0+', { nullable: '0+', default: null }),
+      })), '0+'),
+    })), '0+'),
+  }),
+});
+
+export type AlterShareGroupOffsetsRequest = RequestOf<typeof AlterShareGroupOffsets>;
+export type AlterShareGroupOffsetsResponse = ResponseOf<typeof AlterShareGroupOffsets>;
