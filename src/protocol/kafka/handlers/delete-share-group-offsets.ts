@@ -10,9 +10,8 @@ import { kafkaCode } from '../server/context.js';
 
 export const deleteShareGroupOffsetsHandler = defineHandler(DeleteShareGroupOffsets, async (req, { kafka, conn }) => {
   const share = kafka.share;
-  const fail = (errorCode: number, errorMessage: string) => ({ throttleTimeMs: 0, errorCode, errorMessage, responses: [] });
-  if (kafka.groups.kind(req.groupId) !== undefined || !(await share.exists(req.groupId))) return fail(KafkaError.GROUP_ID_NOT_FOUND, `Group ${req.groupId} is not a share group.`);
-  if ((share.group(req.groupId)?.members.size ?? 0) > 0) return fail(KafkaError.NON_EMPTY_GROUP, `Share group ${req.groupId} is not empty.`);
+  const refused = await share.refuseOffsetChange(req.groupId);
+  if (refused !== null) return { throttleTimeMs: 0, ...refused, responses: [] };
   const responses = [];
   for (const t of req.topics) {
     const topic = kafka.topic(t.topicName);

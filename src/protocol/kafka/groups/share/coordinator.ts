@@ -190,6 +190,16 @@ export class ShareCoordinator {
     return this.groups.has(groupId) || (await this.states.groupsOnDisk()).includes(groupId);
   }
 
+  /**
+   * Why the offsets of a group cannot be altered or deleted now, as Kafka answers it: it is not a
+   * share group (GROUP_ID_NOT_FOUND), or it has members (NON_EMPTY_GROUP); null when they can.
+   */
+  async refuseOffsetChange(groupId: string): Promise<{ errorCode: number; errorMessage: string } | null> {
+    if (this.otherKind(groupId) !== undefined || !(await this.exists(groupId))) return { errorCode: KafkaError.GROUP_ID_NOT_FOUND, errorMessage: `Group ${groupId} is not a share group.` };
+    if ((this.groups.get(groupId)?.members.size ?? 0) > 0) return { errorCode: KafkaError.NON_EMPTY_GROUP, errorMessage: `Share group ${groupId} is not empty.` };
+    return null;
+  }
+
   /** Whether the member is in the group now (share sessions are opened by members only). */
   isMember(groupId: string, memberId: string): boolean {
     return this.groups.get(groupId)?.members.has(memberId) === true;
