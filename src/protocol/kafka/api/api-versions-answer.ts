@@ -22,9 +22,23 @@ export function apiVersionRanges(registry: ApiRegistry = kafkaApis): ApiVersionR
   return registry.all.map((a) => ({ apiKey: a.apiKey, minVersion: a.advertisedMinVersion, maxVersion: a.maxVersion }));
 }
 
-/** The body of a successful ApiVersions answer (no features are advertised). */
+/**
+ * The features (v3+, KIP-584) whose protocols are served, at the level Kafka 4.1 finalizes when
+ * they are on: group.version 1 is KIP-848's consumer groups, share.version 1 KIP-932's share
+ * groups (clients may check it before starting a share consumer). Others are left out on purpose:
+ * transaction.version 2 would tell clients to use KIP-890's transaction protocol, which is not
+ * served, and metadata.version would describe a KRaft quorum Hopper does not have.
+ */
+const features = [
+  { name: 'group.version', minVersion: 0, maxVersion: 1 },
+  { name: 'share.version', minVersion: 0, maxVersion: 1 },
+] as const;
+const supportedFeatures = features.map((f) => ({ ...f }));
+const finalizedFeatures = features.map((f) => ({ name: f.name, minVersionLevel: f.maxVersion, maxVersionLevel: f.maxVersion }));
+
+/** The body of a successful ApiVersions answer. */
 export function apiVersionsResponse(registry: ApiRegistry = kafkaApis, throttleTimeMs = 0): ApiVersionsResponseInput {
-  return { errorCode: KafkaError.NONE, apiKeys: apiVersionRanges(registry), throttleTimeMs };
+  return { errorCode: KafkaError.NONE, apiKeys: apiVersionRanges(registry), throttleTimeMs, supportedFeatures, finalizedFeaturesEpoch: 0, finalizedFeatures };
 }
 
 /** The v0 UNSUPPORTED_VERSION answer to an ApiVersions request of an unknown version, as a frame. */

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { Partitioners } from 'kafkajs';
 import { Broker } from '../../../../src/core/broker/broker.js';
 import { AlterShareGroupOffsets } from '../../../../src/protocol/kafka/api/alter-share-group-offsets.js';
+import { ApiVersions } from '../../../../src/protocol/kafka/api/api-versions.js';
 import { DeleteGroups } from '../../../../src/protocol/kafka/api/delete-groups.js';
 import { DeleteShareGroupOffsets } from '../../../../src/protocol/kafka/api/delete-share-group-offsets.js';
 import { DescribeShareGroupOffsets } from '../../../../src/protocol/kafka/api/describe-share-group-offsets.js';
@@ -92,6 +93,22 @@ async function describeOffsets(n: Node, group = 'g') {
 const ACCEPT = 1;
 const RELEASE = 2;
 const REJECT = 3;
+
+test('ApiVersions v3 advertises group.version and share.version, finalized at level 1 (the share groups and KIP-848 groups served)', async () => {
+  const tmp = await tempDir();
+  const n = await start(tmp.dir);
+  try {
+    n.c.send(ApiVersions, 3, { clientSoftwareName: 'raw', clientSoftwareVersion: '1' });
+    const { body } = await n.c.receive(ApiVersions, 3);
+    assert.deepEqual(body.finalizedFeatures.map((f) => [f.name, f.minVersionLevel, f.maxVersionLevel]), [['group.version', 1, 1], ['share.version', 1, 1]]);
+    assert.deepEqual(body.supportedFeatures.map((f) => [f.name, f.minVersion, f.maxVersion]), [['group.version', 0, 1], ['share.version', 0, 1]]);
+    assert.equal(body.finalizedFeaturesEpoch, 0);
+    assert.ok(!body.finalizedFeatures.some((f) => f.name === 'transaction.version'), 'KIP-890 transactions are not served');
+  } finally {
+    await stop(n);
+    await tmp.cleanup();
+  }
+});
 
 test('an expired acquisition lock makes the records available again, to another member, with the delivery count + 1', async () => {
   const tmp = await tempDir();
