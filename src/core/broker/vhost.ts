@@ -593,9 +593,21 @@ export class Vhost {
     return out;
   }
 
+  private readonly damageSources = new Set<() => readonly DamageReport[]>();
+
+  /**
+   * Adds storage that is not one of the vhost's queues or topics (Kafka share partitions) to
+   * what damage() reports; returns the function that removes it.
+   */
+  addDamageSource(source: () => readonly DamageReport[]): () => void {
+    this.damageSources.add(source);
+    return () => this.damageSources.delete(source);
+  }
+
   /** Damaged storage found in this vhost's queues and topics (see damage.ts). */
   damage(): DamageReport[] {
     const out: DamageReport[] = [];
+    for (const source of this.damageSources) out.push(...source());
     for (const e of this.queues.values()) {
       for (const { log, damage } of e.queue.logDamage()) out.push(fromLogDamage({ vhost: this.name, kind: 'queue', name: e.name, log }, damage));
       for (const d of e.queue.damage()) out.push(fromQueueDamage(this.name, e.name, d));

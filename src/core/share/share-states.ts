@@ -10,6 +10,7 @@
  */
 import { basename, join } from 'node:path';
 import type { BrokerContext } from '../broker/context.js';
+import { type DamageReport, describeDamage, fromLogDamage, fromQueueDamage } from '../broker/damage.js';
 import type { Vhost } from '../broker/vhost.js';
 import { HopperError } from '../errors.js';
 import { escapeName, paths } from '../paths.js';
@@ -34,17 +35,23 @@ export interface SharePartitionSettings {
 }
 
 const FLOOR_FILE = 'floor';
+/** Damage reports kept for /health; the error log has every one. */
+const MAX_DAMAGE_REPORTS = 1000;
 
 export class ShareStates {
   private readonly open = new Map<string, Promise<SharePartition>>();
   private closed = false;
   private readonly unsubscribe: () => void;
+  /** Damage found in share partitions' state (Broker.damage, /health "degraded"); bounded. */
+  private readonly damages: DamageReport[] = [];
+  private readonly removeDamageSource: () => void;
 
   constructor(
     private readonly vhost: Vhost,
     private readonly ctx: BrokerContext,
   ) {
     // A deleted topic takes its share partitions with it (their queues stop reading its logs at once).
+    this.removeDamageSource = vhost.addDamageSource(() => this.damages);
     this.unsubscribe = vhost.onTopicDeleted((t) => {
       void this.topicDeleted(t.name, t.dir).catch((e: unknown) => ctx.logger.error(`share state of deleted topic '${t.name}': ${(e as Error).message}`));
     });
@@ -131,8 +138,9 @@ export class ShareStates {
       maxInFlight: s.maxRecordLocks,
       deadLetterTarget: s.deadLetterTopic === null ? null : { exchange: s.deadLetterTopic, routingKey: null },
     };
+    const name = `share-group ${group} ${topicName}-${partition}`;
     const q: Queue = await openQueue({
-      name: `share-group ${group} ${topicName}-${partition}`,
+      name,
       options,
       follower: true,
       clock: this.ctx.clock,
@@ -141,9 +149,15 @@ export class ShareStates {
         destroy: () => fs.rmrf(dir),
       },
       deadLetter: (m, info) => this.deadLetter(m, info),
-      onDamage: (d) => this.ctx.logger.error(`share partition ${dir}: ${d.reason}`),
+      onDamage: (d) => this.noteDamage(fromQueueDamage(this.vhost.name, name, d)),
     });
+    for (const { log, damage } of q.logDamage()) this.noteDamage(fromLogDamage({ vhost: this.vhost.name, kind: 'queue', name, log }, damage));
     return new SharePartition(q, view, s.maxRecordLocks);
+  }
+
+  private noteDamage(r: DamageReport): void {
+    this.ctx.logger.error(describeDamage(r));
+    if (this.damages.length < MAX_DAMAGE_REPORTS) this.damages.push(r);
   }
 
   /** Beyond Kafka: a dead letter of a share group goes to its dead-letter topic, keyed as it was. */
@@ -214,6 +228,7 @@ export class ShareStates {
   async close(): Promise<void> {
     this.closed = true;
     this.unsubscribe();
+    this.removeDamageSource();
     const all = [...this.open.values()];
     this.open.clear();
     await Promise.allSettled(all.map(async (p) => (await p).queue.close()));

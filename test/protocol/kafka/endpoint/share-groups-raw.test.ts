@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { appendFile, readdir } from 'node:fs/promises';
+import { join as joinPath, sep } from 'node:path';
 import { Partitioners } from 'kafkajs';
 import { Broker } from '../../../../src/core/broker/broker.js';
 import { AlterShareGroupOffsets } from '../../../../src/protocol/kafka/api/alter-share-group-offsets.js';
@@ -185,6 +187,32 @@ test('a restart keeps share-partition state: acknowledged records stay acknowled
     const again = await fetch(n, 'm2', 0);
     assert.deepEqual(again.acquired, [[2, 2], [4, 2]]);
     assert.equal((await describeOffsets(n)).topics[0]!.partitions[0]!.startOffset, 2);
+  } finally {
+    await stop(n);
+    await tmp.cleanup();
+  }
+});
+
+test('a damaged share-partition state log is reported as the broker reports damaged queues (Broker.damage, health degraded)', async () => {
+  const tmp = await tempDir();
+  let n = await start(tmp.dir);
+  try {
+    await produce(n, 't', 5);
+    await join(n, 'm1');
+    assert.equal((await fetch(n, 'm1', 0)).acquired.length, 5);
+    await acknowledge(n, 'm1', 1, [{ firstOffset: 0, lastOffset: 1, acknowledgeTypes: [ACCEPT] }]);
+    await stop(n);
+    // A torn tail: garbage after the last whole batch of the state log.
+    const root = joinPath(tmp.dir, 'vhosts');
+    const logs = (await readdir(root, { recursive: true })).filter((f) => f.includes('share-groups') && f.includes(`${sep}state${sep}`) && f.endsWith('.log')).sort();
+    assert.ok(logs.length > 0, 'the share partition has a state log');
+    await appendFile(joinPath(root, logs[logs.length - 1]!), Buffer.alloc(37, 0x5a));
+    n = await start(tmp.dir);
+    await join(n, 'm2');
+    await fetch(n, 'm2', 0);
+    const reports = n.broker.damage().filter((r) => r.name.startsWith('share-group g t-0'));
+    assert.ok(reports.some((r) => r.log === 'state' && r.kind === 'queue'), `reported: ${JSON.stringify(n.broker.damage())}`);
+    assert.ok(n.broker.health().degraded.some((d) => d.includes('share-group g t-0')), 'health is degraded, naming the share partition');
   } finally {
     await stop(n);
     await tmp.cleanup();
