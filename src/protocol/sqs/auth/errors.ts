@@ -12,8 +12,8 @@
  *   it ("Signature expired: … is now earlier than … (… - 15 min.)"). The AWS SDK for
  *   JavaScript v3 corrects its clock from the `Date` header of any error response whose time is
  *   5 minutes or more from its own, then retries (AwsSdkSigV4Signer.errorHandler): the endpoint
- *   must keep Node's Date header on error responses. Botocore's retry handler lists
- *   SignatureDoesNotMatch among its clock-skew codes too.
+ *   must keep Node's Date header on error responses. SignatureDoesNotMatch is also among the
+ *   SDK's CLOCK_SKEW_ERROR_CODES (@smithy/service-error-classification).
  * - RequestExpired 400: a presigned URL past X-Amz-Date + X-Amz-Expires.
  * - AccessDenied 403: authenticated, but the user lacks the Hopper permission (permissions.ts).
  */
