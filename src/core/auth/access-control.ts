@@ -15,7 +15,8 @@ import { defaultExchangeName, defaultExchangeResourceName } from '../exchange/de
 import { defaultScryptParams, hashPassword, needsRehash, passwordMaxBytes, verifyPassword, type PasswordHash, type ScryptParams } from './password.js';
 import { defaultScramIterations, deriveScramCredentials, ScramError, ScramServer, type ScramCredential, type ScramCredentials, type ScramMechanism } from './scram.js';
 import { compilePattern, validatePattern, type NameMatcher } from './permission-pattern.js';
-import type { Permission, PermissionRecord, UserRecord, UserStore } from './types.js';
+import { accessKeyInfo, accessKeysPerUserMax, defaultAccountId, generateAccessKey, validateAccessKeyId, validateAccountId, validateSecretAccessKey, type AccessKeyInfo } from './access-keys.js';
+import type { AccessKeyRecord, Permission, PermissionRecord, UserRecord, UserStore } from './types.js';
 
 export interface AuthenticatedUser {
   readonly name: string;
@@ -235,6 +236,58 @@ export class AccessControl {
     const user = this.store.getUser(name);
     if (user === undefined) throw authFailed(name);
     return loginResult(user);
+  }
+
+  // ---- SQS access keys ----
+
+  /**
+   * Makes an SQS access key for `user`, durably, and returns its secret: the only time the
+   * secret is handed out (AWS's CreateAccessKey likewise). By default the id and secret are
+   * random (generateAccessKey) and the account is 000000000000; an explicit id and secret are
+   * for importing existing keys (e.g. LocalStack's test/test). NOT_FOUND for an unknown user,
+   * ALREADY_EXISTS for a taken id, RESOURCE_LIMIT past accessKeysPerUserMax keys.
+   */
+  async addAccessKey(
+    user: string,
+    opts: { accessKeyId?: string; secretAccessKey?: string; accountId?: string } = {},
+  ): Promise<{ accessKeyId: string; secretAccessKey: string; accountId: string }> {
+    this.mustGetUser(user);
+    const generated = generateAccessKey();
+    const accessKeyId = opts.accessKeyId ?? generated.accessKeyId;
+    const secretAccessKey = opts.secretAccessKey ?? generated.secretAccessKey;
+    const accountId = opts.accountId ?? defaultAccountId;
+    validateAccessKeyId(accessKeyId);
+    validateSecretAccessKey(secretAccessKey);
+    validateAccountId(accountId);
+    if (this.store.getAccessKey(accessKeyId) !== undefined) throw new HopperError('ALREADY_EXISTS', `access key ${JSON.stringify(accessKeyId)} already exists`);
+    if (this.store.listAccessKeys().filter((k) => k.user === user).length >= accessKeysPerUserMax) {
+      throw new HopperError('RESOURCE_LIMIT', `user ${JSON.stringify(user)} already has ${accessKeysPerUserMax} access keys (the most allowed)`);
+    }
+    await this.store.putAccessKey({ accessKeyId, secretAccessKey, user, accountId, createdAtMs: Date.now() });
+    return { accessKeyId, secretAccessKey, accountId };
+  }
+
+  /** Deletes a key, durably; NOT_FOUND if there is none with that id. */
+  async removeAccessKey(accessKeyId: string): Promise<void> {
+    if (this.store.getAccessKey(accessKeyId) === undefined) throw new HopperError('NOT_FOUND', `no access key ${JSON.stringify(accessKeyId)}`);
+    await this.store.deleteAccessKey(accessKeyId);
+  }
+
+  /** The keys of one user (or of everyone), oldest first, without their secrets. */
+  listAccessKeys(user?: string): AccessKeyInfo[] {
+    return this.store
+      .listAccessKeys()
+      .filter((k) => user === undefined || k.user === user)
+      .sort((a, b) => a.createdAtMs - b.createdAtMs || (a.accessKeyId < b.accessKeyId ? -1 : 1))
+      .map(accessKeyInfo);
+  }
+
+  /**
+   * The stored key with its secret, for signature verification only (the SQS endpoint's
+   * AccessKeyLookup). Never log what this returns.
+   */
+  accessKey(accessKeyId: string): AccessKeyRecord | undefined {
+    return this.store.getAccessKey(accessKeyId);
   }
 
   // ---- permissions ----

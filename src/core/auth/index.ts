@@ -3,7 +3,16 @@ export { AccessControl, type AccessControlOptions, type AuthenticatedUser, type 
 export { MemoryUserStore } from './memory-store.js';
 export { defaultScryptParams, hashPassword, verifyPassword, needsRehash, type PasswordHash, type ScryptParams } from './password.js';
 export { validatePattern, compilePattern, permissionPatternMaxChars } from './permission-pattern.js';
-export type { Permission, PermissionRecord, UserRecord, UserStore } from './types.js';
+export type { AccessKeyRecord, Permission, PermissionRecord, UserRecord, UserStore } from './types.js';
+export {
+  accessKeysPerUserMax,
+  defaultAccountId,
+  generateAccessKey,
+  validateAccessKeyId,
+  validateAccountId,
+  validateSecretAccessKey,
+  type AccessKeyInfo,
+} from './access-keys.js';
 export {
   ScramServer,
   ScramError,

@@ -40,6 +40,28 @@ export interface PermissionRecord {
   readonly read: string;
 }
 
+/**
+ * An SQS access key: what AWS Signature Version 4 requests are signed with, mapped to a Hopper
+ * user (as an IAM access key maps to its IAM user). A request signed with it acts as that user,
+ * with that user's permissions and loopback rule. Deleting the user deletes its keys.
+ */
+export interface AccessKeyRecord {
+  readonly accessKeyId: string;
+  /**
+   * Kept as given, not hashed: SigV4 is a shared-secret MAC, so verifying a signature needs
+   * the secret itself (the signing key is HMAC-derived from "AWS4" + secret, per day, region
+   * and service). AWS keeps its secrets retrievable for the same reason. It lives only in the
+   * catalogue file (mode 0600, like the password hashes) and in memory, and is never logged
+   * nor returned by listings (see access-keys.ts).
+   */
+  readonly secretAccessKey: string;
+  readonly user: string;
+  /** The 12-digit AWS account the key's requests belong to (queue URLs and ARNs carry it). */
+  readonly accountId: string;
+  /** When the key was made, ms since the epoch (IAM's CreateDate). */
+  readonly createdAtMs: number;
+}
+
 /** Where users and permissions live (the catalogue, or memory for tests and embedded use). */
 export interface UserStore {
   getUser(name: string): UserRecord | undefined;
@@ -53,4 +75,9 @@ export interface UserStore {
   /** NOT_FOUND if the user or the vhost does not exist. */
   putPermission(p: PermissionRecord): Promise<void>;
   deletePermission(user: string, vhost: string): Promise<void>;
+  getAccessKey(accessKeyId: string): AccessKeyRecord | undefined;
+  listAccessKeys(): AccessKeyRecord[];
+  /** Inserts or replaces; NOT_FOUND if the user does not exist; resolves once durable. */
+  putAccessKey(key: AccessKeyRecord): Promise<void>;
+  deleteAccessKey(accessKeyId: string): Promise<void>;
 }

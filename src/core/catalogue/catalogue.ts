@@ -19,7 +19,8 @@ import { HopperError } from '../errors.js';
 import { validateExchangeName, validateQueueName, validateTopicName, validateUserName, validateVhostName } from '../names.js';
 import { hashPassword, type ScryptParams } from '../auth/password.js';
 import { deriveScramCredentials } from '../auth/scram.js';
-import type { PermissionRecord, UserRecord, UserStore } from '../auth/types.js';
+import { defaultAccountId, validateAccessKeyId, validateAccountId, validateSecretAccessKey } from '../auth/access-keys.js';
+import type { AccessKeyRecord, PermissionRecord, UserRecord, UserStore } from '../auth/types.js';
 import { predeclaredExchanges } from '../exchange/defaults.js';
 import { resolveExchangeSpec } from '../exchange/exchange.js';
 import { decodeCatalogue, encodeCatalogue } from './codec.js';
@@ -34,6 +35,8 @@ export interface DefaultUser {
   password: string;
   tags?: string[];
   loopbackOnly?: boolean;
+  /** An SQS access key made for the user with it (account 000000000000 unless given). */
+  accessKey?: { accessKeyId: string; secretAccessKey: string; accountId?: string };
 }
 
 export interface CatalogueOptions {
@@ -58,7 +61,14 @@ export interface RecoveryInfo {
   generation: number;
 }
 
-export const guestUser: DefaultUser = { name: 'guest', password: 'guest', tags: ['administrator'], loopbackOnly: true };
+/**
+ * RabbitMQ's guest/guest, and for SQS the access key guest with secret guest: one set of
+ * default credentials for every protocol, loopback only, gone with the guest user.
+ */
+export const guestUser: DefaultUser = {
+  name: 'guest', password: 'guest', tags: ['administrator'], loopbackOnly: true,
+  accessKey: { accessKeyId: 'guest', secretAccessKey: 'guest' },
+};
 
 /** A new per-object id (used in file paths, see src/core/paths.ts). */
 export function newObjectId(): string {
@@ -348,6 +358,7 @@ export class Catalogue implements UserStore {
     this.writable();
     if (!this.st.users.delete(name)) return this.flush();
     for (const [k, p] of this.st.permissions) if (p.user === name) this.st.permissions.delete(k);
+    for (const [id, k] of this.st.accessKeys) if (k.user === name) this.st.accessKeys.delete(id);
     return this.commit();
   }
   getPermission(user: string, vhost: string): PermissionRecord | undefined {
@@ -367,6 +378,30 @@ export class Catalogue implements UserStore {
   async deletePermission(user: string, vhost: string): Promise<void> {
     this.writable();
     if (!this.st.permissions.delete(permissionKey(user, vhost))) return this.flush();
+    return this.commit();
+  }
+
+  // ---- SQS access keys (each belongs to a user) ----
+
+  getAccessKey(accessKeyId: string): AccessKeyRecord | undefined {
+    return this.st.accessKeys.get(accessKeyId);
+  }
+  listAccessKeys(): AccessKeyRecord[] {
+    return [...this.st.accessKeys.values()];
+  }
+  async putAccessKey(k: AccessKeyRecord): Promise<void> {
+    this.writable();
+    if (!this.st.users.has(k.user)) throw new HopperError('NOT_FOUND', `no user ${JSON.stringify(k.user)}`);
+    validateAccessKeyId(k.accessKeyId);
+    validateSecretAccessKey(k.secretAccessKey);
+    validateAccountId(k.accountId);
+    const { accessKeyId, secretAccessKey, user, accountId, createdAtMs } = k;
+    this.st.accessKeys.set(accessKeyId, freeze({ accessKeyId, secretAccessKey, user, accountId, createdAtMs }));
+    return this.commit();
+  }
+  async deleteAccessKey(accessKeyId: string): Promise<void> {
+    this.writable();
+    if (!this.st.accessKeys.delete(accessKeyId)) return this.flush();
     return this.commit();
   }
 
@@ -440,6 +475,13 @@ export class Catalogue implements UserStore {
     this.st.users.set(u.name, freeze({ name: u.name, password, tags: [...(u.tags ?? [])], loopbackOnly: u.loopbackOnly ?? false, scram }));
     if (vhost !== null) {
       this.st.permissions.set(permissionKey(u.name, vhost), freeze({ user: u.name, vhost, configure: '.*', write: '.*', read: '.*' }));
+    }
+    if (u.accessKey !== undefined) {
+      const { accessKeyId, secretAccessKey, accountId = defaultAccountId } = u.accessKey;
+      validateAccessKeyId(accessKeyId);
+      validateSecretAccessKey(secretAccessKey);
+      validateAccountId(accountId);
+      this.st.accessKeys.set(accessKeyId, freeze({ accessKeyId, secretAccessKey, user: u.name, accountId, createdAtMs: Date.now() }));
     }
   }
 

@@ -3,7 +3,7 @@
  *
  *   {"format":"hopper-catalogue","version":1,"generation":7,"bodyBytes":1234,"bodySha256":"…"}\n
  *   {"vhosts":[…],"exchanges":[…],"queues":[…],"topics":[…],"bindings":[…],
- *    "policies":[…],"users":[…],"permissions":[…]}
+ *    "policies":[…],"users":[…],"permissions":[…],"accessKeys":[…],…}
  *
  * The length and digest catch a truncated or damaged file that might still parse as JSON;
  * `generation` counts saves. Decoding validates every field: a file that fails is refused, never
@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import type { PasswordHash } from '../auth/password.js';
 import { scramMechanisms, type ScramCredential, type ScramCredentials } from '../auth/scram.js';
-import type { PermissionRecord, UserRecord } from '../auth/types.js';
+import type { AccessKeyRecord, PermissionRecord, UserRecord } from '../auth/types.js';
 import type { Destination } from '../exchange/destination.js';
 import { decodeArguments, encodeArguments, ShapeError, type JsonValue } from './typed-json.js';
 import { policyApplyTos, type BindingDef, type BrokerConfigsDef, type ClientQuotaDef, type ExchangeDef, type GroupConfigsDef, type PolicyApplyTo, type PolicyDef, type QueueDef, type TopicDef, type VhostDef } from './types.js';
@@ -29,6 +29,8 @@ export interface CatalogueSnapshot {
   policies: PolicyDef[];
   users: UserRecord[];
   permissions: PermissionRecord[];
+  /** Absent in files written before SQS access keys were kept. */
+  accessKeys?: AccessKeyRecord[];
   /** Absent in files written before Kafka's dynamic broker configs and client quotas were kept. */
   brokerConfigs?: BrokerConfigsDef;
   clientQuotas?: ClientQuotaDef[];
@@ -53,6 +55,7 @@ export function encodeCatalogue(s: CatalogueSnapshot, generation: number): Buffe
       policies: s.policies,
       users: s.users,
       permissions: s.permissions,
+      accessKeys: s.accessKeys,
       brokerConfigs: s.brokerConfigs,
       clientQuotas: s.clientQuotas,
       groupConfigs: s.groupConfigs,
@@ -155,6 +158,15 @@ function decodeBody(body: Obj): CatalogueSnapshot {
       },
     }),
     ...(body.clientQuotas === undefined ? {} : { clientQuotas: list(body, 'clientQuotas', clientQuota) }),
+    ...(body.accessKeys === undefined ? {} : {
+      accessKeys: list(body, 'accessKeys', (o, p) => ({
+        accessKeyId: str(o, 'accessKeyId', p),
+        secretAccessKey: str(o, 'secretAccessKey', p),
+        user: str(o, 'user', p),
+        accountId: str(o, 'accountId', p),
+        createdAtMs: int(o, 'createdAtMs', p),
+      })),
+    }),
     ...(body.groupConfigs === undefined ? {} : {
       groupConfigs: list(body, 'groupConfigs', (o, p) => ({ vhost: str(o, 'vhost', p), group: str(o, 'group', p), configs: stringRecord(o.configs, `${p}.configs`) })),
     }),

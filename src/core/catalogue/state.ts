@@ -3,7 +3,7 @@
  * vhost belongs to an existing vhost, bindings join stored (durable) ends, permissions join an
  * existing user and vhost. Deleting an object deletes what depends on it.
  */
-import type { PermissionRecord, UserRecord } from '../auth/types.js';
+import type { AccessKeyRecord, PermissionRecord, UserRecord } from '../auth/types.js';
 import type { Destination } from '../exchange/destination.js';
 import { encodeArguments } from './typed-json.js';
 import type { CatalogueSnapshot } from './codec.js';
@@ -58,6 +58,8 @@ export class CatalogueState {
   readonly vhosts = new Map<string, VhostEntry>();
   readonly users = new Map<string, UserRecord>();
   readonly permissions = new Map<string, PermissionRecord>();
+  /** By access key id. */
+  readonly accessKeys = new Map<string, AccessKeyRecord>();
   brokerConfigs: BrokerConfigsDef = { perBroker: {}, clusterDefault: {} };
   /** By clientQuotaKey(entity), in the order entities were first given a quota. */
   readonly clientQuotas = new Map<string, ClientQuotaDef>();
@@ -66,7 +68,7 @@ export class CatalogueState {
 
   snapshot(): CatalogueSnapshot {
     const s: CatalogueSnapshot = {
-      vhosts: [], exchanges: [], queues: [], topics: [], bindings: [], policies: [], users: [...this.users.values()], permissions: [...this.permissions.values()],
+      vhosts: [], exchanges: [], queues: [], topics: [], bindings: [], policies: [], users: [...this.users.values()], permissions: [...this.permissions.values()], accessKeys: [...this.accessKeys.values()],
       brokerConfigs: this.brokerConfigs, clientQuotas: [...this.clientQuotas.values()], groupConfigs: [...this.groupConfigs.values()],
     };
     for (const v of this.vhosts.values()) {
@@ -109,6 +111,10 @@ export class CatalogueState {
       if (!st.users.has(p.user)) throw new Error(`permission for unknown user ${JSON.stringify(p.user)}`);
       vhostOf(p.vhost, `permission for user ${JSON.stringify(p.user)}`);
       unique(st.permissions, permissionKey(p.user, p.vhost), p, 'permission');
+    }
+    for (const k of s.accessKeys ?? []) {
+      if (!st.users.has(k.user)) throw new Error(`access key ${JSON.stringify(k.accessKeyId)} for unknown user ${JSON.stringify(k.user)}`);
+      unique(st.accessKeys, k.accessKeyId, k, `access key ${JSON.stringify(k.accessKeyId)}`);
     }
     if (s.brokerConfigs) st.brokerConfigs = s.brokerConfigs;
     for (const q of s.clientQuotas ?? []) unique(st.clientQuotas, clientQuotaKey(q.entity), q, 'client quota entity');
