@@ -80,6 +80,7 @@ async function main(argv: string[]): Promise<number> {
       'kafka.port': values['kafka-port'],
       'sqs.port': values['sqs-port'],
       'kafka.host': values.host,
+      'sqs.host': values.host,
       logLevel: values['log-level'],
       logFormat: values['log-format'],
     },
