@@ -94,7 +94,7 @@ interface Running {
 
 async function start(dataDir: string, opts: { warmUp?: boolean; viaNpm?: boolean; cpuProf?: string } = {}): Promise<Running> {
   const [http, amqpPort, kafkaPort] = [await freePort(), await freePort(), await freePort()];
-  const args = ['start', '--data', dataDir, '--http-port', String(http), '--amqp-port', String(amqpPort), '--kafka-port', String(kafkaPort)];
+  const args = ['start', '--data', dataDir, '--http-port', String(http), '--amqp-port', String(amqpPort), '--kafka-port', String(kafkaPort), '--sqs-port', '-1'];
   const env = { ...process.env, HOPPER_AMQP_WARM_UP_MESSAGES: opts.warmUp ? String(WARM_UP_MESSAGES) : '0' };
   const t0 = performance.now();
   const child = opts.viaNpm

@@ -117,7 +117,7 @@ export async function startHopper(opts: HopperOptions = {}): Promise<PeerBroker>
   const kafkaPort = opts.kafka ? await freePort() : -1;
   const configFile = join(data, '..', `${basename(data)}.hopper-bench.json`);
   writeFileSync(configFile, JSON.stringify(opts.config ?? {}));
-  const args = [cli, 'start', '--data', data, '--config', configFile, `--amqp-port=${amqpPort}`, '--http-port=-1', `--kafka-port=${kafkaPort}`];
+  const args = [cli, 'start', '--data', data, '--config', configFile, `--amqp-port=${amqpPort}`, '--http-port=-1', `--kafka-port=${kafkaPort}`, '--sqs-port=-1'];
   if (opts.fsync !== undefined) args.push('--fsync', opts.fsync);
   const child: ChildProcess = spawn(process.execPath, [...HOPPER_NODE_FLAGS, ...(opts.nodeFlags ?? []), ...args], {
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -16,6 +16,7 @@ options:
   --http-port N       HTTP port for health (default 8080; -1 disables; env HOPPER_HTTP_PORT)
   --amqp-port N       AMQP 0-9-1 port (default 5672; -1 disables; env HOPPER_AMQP_PORT)
   --kafka-port N      Kafka port (default 9092; -1 disables; env HOPPER_KAFKA_PORT)
+  --sqs-port N        Amazon SQS port (default 9324; -1 disables; env HOPPER_SQS_PORT)
   --host ADDR         address for all listeners (default localhost: 127.0.0.1 and ::1)
   --log-level LEVEL   error | warn | info | debug (default info; env HOPPER_LOG_LEVEL)
   --log-format FORMAT text | json: one JSON object per line (default text; env HOPPER_LOG_FORMAT)
@@ -50,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
       'http-port': { type: 'string' },
       'amqp-port': { type: 'string' },
       'kafka-port': { type: 'string' },
+      'sqs-port': { type: 'string' },
       host: { type: 'string' },
       'log-level': { type: 'string' },
       'log-format': { type: 'string' },
@@ -76,7 +78,9 @@ async function main(argv: string[]): Promise<number> {
       'amqp.port': values['amqp-port'],
       'amqp.host': values.host,
       'kafka.port': values['kafka-port'],
+      'sqs.port': values['sqs-port'],
       'kafka.host': values.host,
+      'sqs.host': values.host,
       logLevel: values['log-level'],
       logFormat: values['log-format'],
     },

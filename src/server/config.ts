@@ -68,6 +68,28 @@ export interface AmqpListenerConfig extends ListenerConfig {
   warmUpMessages: number;
 }
 
+export interface SqsListenerConfig extends ListenerConfig {
+  /**
+   * Check each request's AWS Signature Version 4. false: every request acts as the default
+   * local identity (user guest, account 000000000000), logged as a warning at start.
+   */
+  verifySignatures: boolean;
+  /** Largest request body (SQS's 1 MiB payload plus encoding overhead). */
+  maxRequestBytes: number;
+  /** Most headers in one request. */
+  maxHeaders: number;
+  /** Largest header section of one request. */
+  maxHeaderBytes: number;
+  /** From accept to the end of a request's headers; a slower client is closed. */
+  headersTimeoutMs: number;
+  /** To receive a whole request; a slower client gets 408 and is closed. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this long. */
+  idleTimeoutMs: number;
+  /** Open SQS connections; further ones are closed at once (0: no limit). */
+  maxConnections: number;
+}
+
 /** Logins: how failures slow down their client address (src/core/auth/login-throttle.ts). */
 export interface AuthConfig {
   /** Delay before an address's next login is checked, after its first failure; doubles per further failure (0: no throttling). */
@@ -97,6 +119,8 @@ export interface ServerConfig {
   amqp: AmqpListenerConfig;
   /** Kafka listener (Kafka clients), and how it creates topics. */
   kafka: KafkaListenerConfig;
+  /** Amazon SQS listener (AWS SDKs, awscli). */
+  sqs: SqsListenerConfig;
   /** Password logins on every protocol. */
   auth: AuthConfig;
   /** Memory alarm: publishers are blocked while the process's RSS is above this (0: 60% of RAM). */
@@ -123,6 +147,10 @@ export const defaultConfig: ServerConfig = {
     groupInitialRebalanceDelayMs: 3_000, nodeId: 0, maxConnections: 10_000, maxConnectionsPerAddress: 1_000, saslMaxRequestBytes: 512 * 1024,
     groupConsumer: { heartbeatIntervalMs: 5_000, sessionTimeoutMs: 45_000, maxSize: 10_000, migrationPolicy: 'bidirectional' },
     groupShare: { ...defaultShareGroupOptions },
+  },
+  sqs: {
+    host: LOOPBACK, port: 9324, verifySignatures: false, maxRequestBytes: 1_048_576 + 512 * 1024, maxHeaders: 100, maxHeaderBytes: 16 * 1024,
+    headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, idleTimeoutMs: 60_000, maxConnections: 10_000,
   },
   auth: { failureDelayMs: 100, failureDelayMaxMs: 5_000, failureResetMs: 60_000, failureAddressesMax: 10_000, waitingLoginsPerAddressMax: 1_000, concurrentHashesMax: 1 },
   memoryHighWatermarkBytes: 0,
@@ -160,6 +188,9 @@ export const envVars = {
   HOPPER_KAFKA_GROUP_SHARE_DELIVERY_COUNT_LIMIT: 'kafka.groupShare.deliveryCountLimit',
   HOPPER_KAFKA_GROUP_SHARE_AUTO_OFFSET_RESET: 'kafka.groupShare.autoOffsetReset',
   HOPPER_KAFKA_GROUP_SHARE_DEAD_LETTER_TOPIC: 'kafka.groupShare.deadLetterTopic',
+  HOPPER_SQS_HOST: 'sqs.host',
+  HOPPER_SQS_PORT: 'sqs.port',
+  HOPPER_SQS_VERIFY_SIGNATURES: 'sqs.verifySignatures',
   HOPPER_MEMORY_HIGH_WATERMARK_BYTES: 'memoryHighWatermarkBytes',
   HOPPER_DISK_FREE_LIMIT_BYTES: 'diskFreeLimitBytes',
   HOPPER_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
@@ -210,6 +241,19 @@ function applySetting(cfg: ServerConfig, path: string, raw: unknown, source: str
       break;
     }
     case 'kafka.numPartitions': cfg.kafka.numPartitions = int(1); break;
+    case 'sqs.host': cfg.sqs.host = str(); break;
+    case 'sqs.port': cfg.sqs.port = int(-1); break;
+    case 'sqs.verifySignatures':
+      if (raw !== true && raw !== false && raw !== 'true' && raw !== 'false') fail(`must be true or false, not ${JSON.stringify(raw)}`);
+      cfg.sqs.verifySignatures = raw === true || raw === 'true';
+      break;
+    case 'sqs.maxRequestBytes': cfg.sqs.maxRequestBytes = int(1_048_576 + 1024); break;
+    case 'sqs.maxHeaders': cfg.sqs.maxHeaders = int(16); break;
+    case 'sqs.maxHeaderBytes': cfg.sqs.maxHeaderBytes = int(4096); break;
+    case 'sqs.headersTimeoutMs': cfg.sqs.headersTimeoutMs = int(1); break;
+    case 'sqs.requestTimeoutMs': cfg.sqs.requestTimeoutMs = int(1); break;
+    case 'sqs.idleTimeoutMs': cfg.sqs.idleTimeoutMs = int(1); break;
+    case 'sqs.maxConnections': cfg.sqs.maxConnections = int(0); break;
     case 'auth.failureDelayMs': cfg.auth.failureDelayMs = int(0); break;
     case 'auth.failureDelayMaxMs': cfg.auth.failureDelayMaxMs = int(0); break;
     case 'auth.failureResetMs': cfg.auth.failureResetMs = int(0); break;

@@ -11,6 +11,8 @@ import { DataDirLock } from '../core/broker/data-lock.js';
 import { listenAmqp, type AmqpListener } from '../protocol/amqp/server/listener.js';
 import { healthRoute, listenHttp, type HttpListener } from '../protocol/http/listener.js';
 import { listenKafka, type KafkaListener } from '../protocol/kafka/server/listener.js';
+import { unverifiedAuthenticator } from '../protocol/sqs/server/authenticate.js';
+import { listenSqs, type SqsListener } from '../protocol/sqs/server/listener.js';
 import { logAlarms } from './alarm-log.js';
 import { warmUpAmqp } from './warm-up.js';
 import { describeConfig, type ServerConfig } from './config.js';
@@ -25,6 +27,8 @@ export interface RunningServer {
   readonly amqpPort: number | null;
   /** Bound port of the Kafka listener, or null when disabled. */
   readonly kafkaPort: number | null;
+  /** Bound port of the SQS listener, or null when disabled. */
+  readonly sqsPort: number | null;
   banner(): string;
   close(): Promise<void>;
 }
@@ -40,7 +44,7 @@ export interface StartOptions {
 /**
  * Starts in this order: take the data directory's lock (a second process on it fails here,
  * before it binds any port), the HTTP listener (so /health answers 503 during recovery), the
- * broker's recovery, then the AMQP and Kafka listeners; ready when all of them accept.
+ * broker's recovery, then the AMQP, Kafka and SQS listeners; ready when all of them accept.
  */
 export async function startServer(config: ServerConfig, log: Logger, options: StartOptions = {}): Promise<RunningServer> {
   const { signal } = options;
@@ -55,6 +59,7 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
   let http: HttpListener | null = null;
   let amqp: AmqpListener | null = null;
   let kafka: KafkaListener | null = null;
+  let sqs: SqsListener | null = null;
   let stopWatching = (): void => undefined;
   try {
     if (config.http.port >= 0) {
@@ -107,9 +112,23 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
       }, log);
       log.info(`kafka listening on ${shown(k.host)}:${kafka.port}`);
     }
+    if (config.sqs.port >= 0) {
+      const q = config.sqs;
+      if (q.verifySignatures) {
+        throw new Error('sqs.verifySignatures is true but AWS Signature V4 verification is not built into this version yet: set sqs.verifySignatures to false (local development only)');
+      }
+      log.warn('sqs: SIGNATURES ARE NOT VERIFIED (sqs.verifySignatures is false): every SQS request acts as user guest, account 000000000000. For local development only.');
+      sqs = await listenSqs(b, {
+        host: q.host, port: q.port, maxRequestBytes: q.maxRequestBytes, maxHeaders: q.maxHeaders, maxHeaderBytes: q.maxHeaderBytes,
+        headersTimeoutMs: q.headersTimeoutMs, requestTimeoutMs: q.requestTimeoutMs, idleTimeoutMs: q.idleTimeoutMs, maxConnections: q.maxConnections,
+        authenticate: unverifiedAuthenticator(),
+      }, log);
+      log.info(`sqs listening on ${shown(q.host)}:${sqs.port}`);
+    }
     signal?.throwIfAborted();
   } catch (e) {
     stopWatching();
+    await sqs?.close();
     await kafka?.close();
     await amqp?.close();
     await http?.close();
@@ -128,11 +147,13 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
     httpPort: http?.port ?? null,
     amqpPort: amqp?.port ?? null,
     kafkaPort: kafka?.port ?? null,
+    sqsPort: sqs?.port ?? null,
     banner() {
       const lines = [`Hopper ${openBroker.version} started`, `  data directory  ${config.dataDir} (fsync ${describeConfig(config).split('fsync ')[1]})`];
       if (http) lines.push(`  http            http://${shown(config.http.host)}:${http.port}/health`);
       if (amqp) lines.push(`  amqp            amqp://${shown(config.amqp.host)}:${amqp.port}`);
       if (kafka) lines.push(`  kafka           ${shown(config.kafka.host)}:${kafka.port}`);
+      if (sqs) lines.push(`  sqs             http://${shown(config.sqs.host)}:${sqs.port}`);
       return lines.join('\n');
     },
     close() {
@@ -140,6 +161,7 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
         phase = 'stopping';
         stopWarmUp.abort();
         stopWatching();
+        await sqs?.close();
         await kafka?.close();
         await amqp?.close();
         await http?.close();

@@ -3,7 +3,7 @@
  * fresh broker per document (test/docs/markdown.ts says how a block is annotated). A document
  * may start its broker itself (the README's quick start does); otherwise the test starts one
  * before its first example. The only change made to an example is the port: the documented
- * defaults (5672, 9092, 8080) become free ports picked for the test, and HOPPER_*_PORT and
+ * defaults (5672, 9092, 8080, 9324) become free ports picked for the test, and HOPPER_*_PORT and
  * HOPPER_DATA_DIR point a broker the document starts there, so the test never clashes with a
  * Hopper already running on this machine. The broker's one other setting here: no initial
  * rebalance delay for new consumer groups (3 s by default, as Kafka's), which every Kafka
@@ -30,6 +30,7 @@ interface Ports {
   amqp: number;
   kafka: number;
   http: number;
+  sqs: number;
 }
 
 /** A port free on every address right now (the broker binds 127.0.0.1 and ::1). */
@@ -66,8 +67,8 @@ function missing(needs: readonly string[]): string | null {
 }
 
 function withPorts(code: string, p: Ports): string {
-  const map: Record<string, number> = { '5672': p.amqp, '9092': p.kafka, '8080': p.http };
-  return code.replace(/\b(5672|9092|8080)\b/g, (m) => String(map[m]));
+  const map: Record<string, number> = { '5672': p.amqp, '9092': p.kafka, '8080': p.http, '9324': p.sqs };
+  return code.replace(/\b(5672|9092|8080|9324)\b/g, (m) => String(map[m]));
 }
 
 for (const doc of docs) {
@@ -82,7 +83,7 @@ for (const doc of docs) {
     before(async () => {
       await rm(ctx.workDir, { recursive: true, force: true });
       await mkdir(ctx.workDir, { recursive: true });
-      ports = { amqp: await freePort(), kafka: await freePort(), http: await freePort() };
+      ports = { amqp: await freePort(), kafka: await freePort(), http: await freePort(), sqs: await freePort() };
       ctx.env = {
         ...process.env,
         PATH: `${join(repo, 'node_modules/.bin')}:${process.env['PATH'] ?? ''}`,
@@ -91,6 +92,7 @@ for (const doc of docs) {
         HOPPER_AMQP_PORT: String(ports.amqp),
         HOPPER_KAFKA_PORT: String(ports.kafka),
         HOPPER_HTTP_PORT: String(ports.http),
+        HOPPER_SQS_PORT: String(ports.sqs),
         HOPPER_KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
       };
       if (!examples.some((e) => e.broker)) broker = await startBroker(ctx.workDir, ctx.env);

@@ -17,7 +17,7 @@ export interface HopperProcess {
 
 /** Starts `hopper start --data <dataDir>` with every listener on an ephemeral port unless `args` say otherwise. */
 export function startHopper(dataDir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): HopperProcess {
-  const ports = ['--http-port', '0', '--amqp-port', '0', '--kafka-port', '0'];
+  const ports = ['--http-port', '0', '--amqp-port', '0', '--kafka-port', '0', '--sqs-port', '0'];
   const child = spawn(process.execPath, [hopperMain, 'start', '--data', dataDir, ...ports, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, HOPPER_AMQP_WARM_UP_MESSAGES: '0', ...env },

@@ -28,7 +28,7 @@ interface Proc {
 }
 
 async function startHopper(data: string): Promise<Proc> {
-  const child = spawn(process.execPath, [main, 'start', '--data', data, '--http-port', '0', '--amqp-port', '0', '--kafka-port', '-1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [main, 'start', '--data', data, '--http-port', '0', '--amqp-port', '0', '--kafka-port', '-1', '--sqs-port', '-1'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));

@@ -36,7 +36,7 @@ function badLogin(i: number): Buffer {
 
 test('a flood of failed logins from one address stalls neither confirms nor other logins', { timeout: 90_000 }, async () => {
   const { dir, cleanup } = await tempDir();
-  const child = spawn(process.execPath, [main, 'start', '--data', join(dir, 'data'), '--amqp-port', '0', '--http-port', '-1', '--kafka-port', '-1'], {
+  const child = spawn(process.execPath, [main, 'start', '--data', join(dir, 'data'), '--amqp-port', '0', '--http-port', '-1', '--kafka-port', '-1', '--sqs-port', '-1'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, HOPPER_AMQP_WARM_UP_MESSAGES: '0', HOPPER_LOG_LEVEL: 'warn' },
   });

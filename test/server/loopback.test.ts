@@ -36,7 +36,7 @@ async function apiVersions(host: string, port: number) {
 
 test('every listener answers on 127.0.0.1 and on [::1] by default', { skip: !(await hasIpv6Loopback()) && 'no IPv6 loopback here' }, async () => {
   const { dir, cleanup } = await tempDir();
-  const config = loadConfig({ flags: { dataDir: dir, 'http.port': '0', 'amqp.port': '0', 'kafka.port': '0' } });
+  const config = loadConfig({ flags: { dataDir: dir, 'http.port': '0', 'amqp.port': '0', 'kafka.port': '0', 'sqs.port': '-1' } });
   const server = await startServer(config, silentLogger);
   try {
     for (const host of ['127.0.0.1', '[::1]']) {

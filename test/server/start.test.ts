@@ -13,7 +13,7 @@ test('hopper start prints its listeners, answers /health and stops cleanly on SI
   const { dir, cleanup } = await tempDir();
   try {
     const data = join(dir, 'data');
-    const child = spawn(process.execPath, [main, 'start', '--data', data, '--http-port', '0', '--amqp-port', '0', '--kafka-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [main, 'start', '--data', data, '--http-port', '0', '--amqp-port', '0', '--kafka-port', '0', '--sqs-port', '-1'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     while (!/http:\/\/127\.0\.0\.1:(\d+)\/health/.test(out)) {
@@ -46,7 +46,7 @@ test('hopper with an unknown command exits with usage', async () => {
 test('a listener is disabled with port -1, written as two arguments', async () => {
   const { dir, cleanup } = await tempDir();
   try {
-    const child = spawn(process.execPath, [main, 'start', '--data', join(dir, 'd'), '--http-port', '-1', '--kafka-port', '-1', '--amqp-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [main, 'start', '--data', join(dir, 'd'), '--http-port', '-1', '--kafka-port', '-1', '--sqs-port', '-1', '--amqp-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     while (!/amqp:\/\//.test(out)) {

@@ -59,9 +59,10 @@ export interface QueueEntry {
   readonly durable: boolean;
   readonly autoDelete: boolean;
   readonly exclusiveOwner: string | null;
-  readonly options: QueueOptions;
-  /** As declared (DeclareQueue.declaredArguments); null when not known (an older catalogue). */
-  readonly declaredArguments: Arguments | null;
+  /** Replaced by alterQueue (SQS SetQueueAttributes). */
+  options: QueueOptions;
+  /** As declared (DeclareQueue.declaredArguments); null when not known (an older catalogue). Replaced by alterQueue. */
+  declaredArguments: Arguments | null;
   readonly queue: Queue;
   /** Set once a consumer has attached: auto-delete applies only after that. */
   hadConsumer: boolean;
@@ -380,6 +381,32 @@ export class Vhost {
 
   queueNames(): string[] {
     return [...this.queues.keys()];
+  }
+
+  /**
+   * Changes a queue's settings and declared arguments at run time (SQS SetQueueAttributes,
+   * TagQueue), durably when the queue is durable. The queue checks the change (options whose
+   * index shape is fixed at declaration cannot change: INVALID_ARGUMENT) before anything is
+   * stored.
+   */
+  alterQueue(name: string, change: { options?: Partial<QueueOptions>; declaredArguments?: Arguments }): Promise<QueueEntry> {
+    return this.locks.run(lockKey('queue', name), async () => {
+      const e = this.queueEntry(name);
+      const before = e.queue.options;
+      const options = change.options === undefined ? before : e.queue.reconfigure(change.options);
+      const declaredArguments = change.declaredArguments ?? e.declaredArguments;
+      try {
+        if (e.durable && e.exclusiveOwner === null) {
+          await this.catalogue.putQueue({ vhost: this.name, name, id: e.id, durable: true, autoDelete: e.autoDelete, arguments: queueOptionsToArguments(options), ...(declaredArguments === null ? {} : { declaredArguments }) });
+        }
+      } catch (err) {
+        if (!e.queue.isClosed) e.queue.reconfigure(before);
+        throw err;
+      }
+      e.options = options;
+      e.declaredArguments = declaredArguments;
+      return e;
+    });
   }
 
   /** Deletes a queue and its files; returns how many messages it held. */

@@ -19,7 +19,7 @@ test('amqp settings: default localhost:5672, env HOPPER_AMQP_PORT/HOST, flag amq
 test('startServer runs the AMQP listener and closes it before the broker', async () => {
   const { dir, cleanup } = await tempDir();
   try {
-    const cfg = loadConfig({ flags: { dataDir: dir, 'http.port': '-1', 'amqp.port': '0', 'kafka.port': '-1' } });
+    const cfg = loadConfig({ flags: { dataDir: dir, 'http.port': '-1', 'amqp.port': '0', 'kafka.port': '-1', 'sqs.port': '-1' } });
     const server = await startServer(cfg, silentLogger);
     assert.ok(server.amqpPort !== null && server.amqpPort > 0);
     assert.match(server.banner(), /amqp:\/\/127\.0\.0\.1:\d+/);

@@ -29,7 +29,7 @@ test('config: kafka listener defaults, env and flags', () => {
 test('startServer opens the Kafka listener and honours num.partitions, log.retention.ms, the node id and group.consumer.heartbeat.interval.ms', async () => {
   const tmp = await tempDir();
   const config = loadConfig({
-    flags: { dataDir: tmp.dir, 'http.port': '-1', 'amqp.port': '-1', 'kafka.port': '0' },
+    flags: { dataDir: tmp.dir, 'http.port': '-1', 'amqp.port': '-1', 'kafka.port': '0', 'sqs.port': '-1' },
     env: { HOPPER_KAFKA_NUM_PARTITIONS: '2', HOPPER_KAFKA_LOG_RETENTION_MS: '3600000', HOPPER_KAFKA_GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS: '1234', HOPPER_KAFKA_NODE_ID: '3' },
   });
   const server = await startServer(config, silentLogger);
@@ -63,7 +63,7 @@ test('startServer opens the Kafka listener and honours num.partitions, log.reten
 test('startServer passes the share group settings (kafka.groupShare.*) to the Kafka endpoint', async () => {
   const tmp = await tempDir();
   const config = loadConfig({
-    flags: { dataDir: tmp.dir, 'http.port': '-1', 'amqp.port': '-1', 'kafka.port': '0' },
+    flags: { dataDir: tmp.dir, 'http.port': '-1', 'amqp.port': '-1', 'kafka.port': '0', 'sqs.port': '-1' },
     env: { HOPPER_KAFKA_GROUP_SHARE_RECORD_LOCK_DURATION_MS: '12345' },
   });
   const server = await startServer(config, silentLogger);
