@@ -149,7 +149,7 @@ export const defaultConfig: ServerConfig = {
     groupShare: { ...defaultShareGroupOptions },
   },
   sqs: {
-    host: LOOPBACK, port: 9324, verifySignatures: false, maxRequestBytes: 1_048_576 + 512 * 1024, maxHeaders: 100, maxHeaderBytes: 16 * 1024,
+    host: LOOPBACK, port: 9324, verifySignatures: true, maxRequestBytes: 1_048_576 + 512 * 1024, maxHeaders: 100, maxHeaderBytes: 16 * 1024,
     headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, idleTimeoutMs: 60_000, maxConnections: 10_000,
   },
   auth: { failureDelayMs: 100, failureDelayMaxMs: 5_000, failureResetMs: 60_000, failureAddressesMax: 10_000, waitingLoginsPerAddressMax: 1_000, concurrentHashesMax: 1 },

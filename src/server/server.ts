@@ -11,7 +11,7 @@ import { DataDirLock } from '../core/broker/data-lock.js';
 import { listenAmqp, type AmqpListener } from '../protocol/amqp/server/listener.js';
 import { healthRoute, listenHttp, type HttpListener } from '../protocol/http/listener.js';
 import { listenKafka, type KafkaListener } from '../protocol/kafka/server/listener.js';
-import { unverifiedAuthenticator } from '../protocol/sqs/server/authenticate.js';
+import { unverifiedAuthenticator, verifiedAuthenticator } from '../protocol/sqs/server/authenticate.js';
 import { listenSqs, type SqsListener } from '../protocol/sqs/server/listener.js';
 import { logAlarms } from './alarm-log.js';
 import { warmUpAmqp } from './warm-up.js';
@@ -114,14 +114,13 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
     }
     if (config.sqs.port >= 0) {
       const q = config.sqs;
-      if (q.verifySignatures) {
-        throw new Error('sqs.verifySignatures is true but AWS Signature V4 verification is not built into this version yet: set sqs.verifySignatures to false (local development only)');
+      if (!q.verifySignatures) {
+        log.warn('sqs: SIGNATURES ARE NOT VERIFIED (sqs.verifySignatures is false): every SQS request acts as user guest, account 000000000000. For local development only.');
       }
-      log.warn('sqs: SIGNATURES ARE NOT VERIFIED (sqs.verifySignatures is false): every SQS request acts as user guest, account 000000000000. For local development only.');
       sqs = await listenSqs(b, {
         host: q.host, port: q.port, maxRequestBytes: q.maxRequestBytes, maxHeaders: q.maxHeaders, maxHeaderBytes: q.maxHeaderBytes,
         headersTimeoutMs: q.headersTimeoutMs, requestTimeoutMs: q.requestTimeoutMs, idleTimeoutMs: q.idleTimeoutMs, maxConnections: q.maxConnections,
-        authenticate: unverifiedAuthenticator(),
+        authenticate: q.verifySignatures ? verifiedAuthenticator(b.access) : unverifiedAuthenticator(),
       }, log);
       log.info(`sqs listening on ${shown(q.host)}:${sqs.port}`);
     }

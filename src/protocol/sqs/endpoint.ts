@@ -49,7 +49,12 @@ export class SqsEndpoint {
 
   /** The identity's vhost, created if needed (CreateQueue). */
   async ensureVhost(id: SqsIdentity): Promise<Vhost> {
-    return this.vhostOf(id) ?? this.broker.addVhost(this.vhostName(id.accountId, id.region), `SQS account ${id.accountId} in ${id.region}`);
+    const existing = this.vhostOf(id);
+    if (existing !== null) return existing;
+    const vhost = await this.broker.addVhost(this.vhostName(id.accountId, id.region), `SQS account ${id.accountId} in ${id.region}`);
+    // The account's user who opens a region owns it, as an account's principal owns its queues.
+    await this.broker.access.setPermissions(id.user, vhost.name, { configure: '.*', write: '.*', read: '.*' });
+    return vhost;
   }
 
   queueUrl(host: string, accountId: string, name: string): string {

@@ -14,7 +14,7 @@ async function sqsPort(p: ReturnType<typeof startHopper>): Promise<number> {
 }
 
 function client(port: number): SQSClient {
-  return new SQSClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+  return new SQSClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: { accessKeyId: 'guest', secretAccessKey: 'guest' }, maxAttempts: 1 });
 }
 
 test('kill -9: sent messages survive, deleted ones stay deleted, attributes stay set', { timeout: 120_000 }, async () => {

@@ -25,7 +25,7 @@ export async function startSqsBroker(flags: Record<string, string> = {}): Promis
     port,
     endpoint,
     client(region = 'us-east-1') {
-      const c = new SQSClient({ endpoint, region, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, maxAttempts: 1 });
+      const c = new SQSClient({ endpoint, region, credentials: { accessKeyId: 'guest', secretAccessKey: 'guest' }, maxAttempts: 1 });
       clients.push(c);
       return c;
     },

@@ -19,7 +19,7 @@ before(async () => {
 });
 after(() => b.close());
 
-const env = { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '', HOME: process.env['HOME'] ?? '/tmp' };
+const env = { ...process.env, AWS_ACCESS_KEY_ID: 'guest', AWS_SECRET_ACCESS_KEY: 'guest', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '', HOME: process.env['HOME'] ?? '/tmp' };
 
 function run(cmd: string, args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -68,7 +68,7 @@ test('awscli 2.9 (query protocol): queues, messages with attributes (MD5s checke
 test('boto3 1.26 (query protocol): a producer and a consumer', { skip: py === null ? 'python3-boto3 is not installed (apt-get install python3-boto3)' : false }, async () => {
   const script = `
 import boto3, sys
-sqs = boto3.client('sqs', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='a', aws_secret_access_key='b')
+sqs = boto3.client('sqs', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='guest', aws_secret_access_key='guest')
 url = sqs.create_queue(QueueName='boto', Attributes={'DelaySeconds': '0'})['QueueUrl']
 r = sqs.send_message(QueueUrl=url, MessageBody='hi from boto3', MessageAttributes={'n': {'DataType': 'Number', 'StringValue': '7'}})
 assert len(r['MessageId']) == 36

@@ -149,9 +149,9 @@ test('queues are kept per region: another region does not see them', async () =>
 test('sqs settings: default localhost:9324, env HOPPER_SQS_PORT/HOST/VERIFY_SIGNATURES, flag sqs.port', async () => {
   const { loadConfig } = await import('../../../src/server/config.js');
   const d = loadConfig();
-  assert.deepEqual([d.sqs.host, d.sqs.port, d.sqs.verifySignatures, d.sqs.maxRequestBytes], ['localhost', 9324, false, 1_048_576 + 512 * 1024]);
+  assert.deepEqual([d.sqs.host, d.sqs.port, d.sqs.verifySignatures, d.sqs.maxRequestBytes], ['localhost', 9324, true, 1_048_576 + 512 * 1024]);
   const e = loadConfig({ env: { HOPPER_SQS_PORT: '9325', HOPPER_SQS_HOST: '0.0.0.0', HOPPER_SQS_VERIFY_SIGNATURES: 'false' }, flags: { 'sqs.port': '-1' } });
-  assert.deepEqual([e.sqs.host, e.sqs.port], ['0.0.0.0', -1]);
+  assert.deepEqual([e.sqs.host, e.sqs.port, e.sqs.verifySignatures], ['0.0.0.0', -1, false]);
   assert.throws(() => loadConfig({ env: { HOPPER_SQS_PORT: 'x' } }), /sqs\.port must be an integer/);
   assert.throws(() => loadConfig({ flags: { 'sqs.maxRequestBytes': '1000' } }), /sqs\.maxRequestBytes/);
   assert.match(b.server.banner(), /sqs\s+http:\/\/127\.0\.0\.1:\d+/);

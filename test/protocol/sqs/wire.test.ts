@@ -6,7 +6,8 @@ import { startSqsBroker, type SqsBroker } from './helpers.js';
 
 let b: SqsBroker;
 before(async () => {
-  b = await startSqsBroker();
+  // Raw, unsigned HTTP: the wire shapes with verification off (signatures: test/protocol/sqs/signed.test.ts).
+  b = await startSqsBroker({ 'sqs.verifySignatures': 'false' });
 });
 after(() => b.close());
 

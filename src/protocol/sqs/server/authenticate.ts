@@ -1,17 +1,20 @@
 /**
  * The one place where an SQS request is authenticated, before any action runs. The listener
- * calls an Authenticator with the request as received (method, path and query, headers, body)
- * and runs the action as the identity it returns, or answers with the SqsError it returns.
+ * calls an Authenticator with the request as received (method, path and query, headers, body,
+ * the client's address) and runs the action as the identity it returns, or answers with the
+ * SqsError it returns.
  *
- * AWS Signature Version 4 verification plugs in here (an Authenticator that checks the
- * signature against Hopper's access keys). Until it does, and whenever the setting
- * `sqs.verifySignatures` is false, `unverifiedAuthenticator` maps every request to the default
- * local identity: user `guest`, account 000000000000, the region from the Authorization
- * header's credential scope (or a presigned URL's X-Amz-Credential), else us-east-1. The
- * server logs a warning at start that signatures are not verified.
+ * `verifiedAuthenticator` checks the request's AWS Signature Version 4 against Hopper's access
+ * keys (src/protocol/sqs/auth/, docs/sqs-auth.md): the identity is the key's user and account, in
+ * the region of the credential scope. When the setting `sqs.verifySignatures` is false,
+ * `unverifiedAuthenticator` maps every request to the default local identity instead: user
+ * `guest`, account 000000000000, the region from the Authorization header's credential scope (or
+ * a presigned URL's X-Amz-Credential), else us-east-1; the server logs a warning at start.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { SqsError } from '../errors.js';
+import type { AccessControl } from '../../../core/auth/access-control.js';
+import { authenticateSqsRequest } from '../auth/authenticate.js';
+import { SqsError } from '../errors.js';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from '../endpoint.js';
 
 export interface SqsIdentity {
@@ -26,7 +29,11 @@ export interface SignedRequest {
   /** Path and query string as received. */
   readonly url: string;
   readonly headers: IncomingHttpHeaders;
+  /** The headers with a repeated one's values apart (Node's headersDistinct): SigV4 signs them joined with ','. */
+  readonly headersDistinct: NodeJS.Dict<string[]>;
   readonly body: Buffer;
+  /** The client's address (loopback-only users such as guest are refused from elsewhere). */
+  readonly peerAddress: string | undefined;
   /** When the request arrived (ms since epoch): the reference for clock-skew checks. */
   readonly receivedAtMs: number;
 }
@@ -48,4 +55,13 @@ export function unverifiedAuthenticator(defaults: { user?: string; accountId?: s
   const accountId = defaults.accountId ?? DEFAULT_ACCOUNT_ID;
   const fallback = defaults.region ?? DEFAULT_REGION;
   return (req) => Promise.resolve({ user, accountId, region: regionOfRequest(req) ?? fallback });
+}
+
+/** Signature Version 4 against the broker's access keys (`sqs.verifySignatures`, the default). */
+export function verifiedAuthenticator(access: AccessControl): Authenticator {
+  return (req) => {
+    const r = authenticateSqsRequest(access, { method: req.method, url: req.url, headers: req.headersDistinct, body: req.body }, { nowMs: req.receivedAtMs, peerAddress: req.peerAddress });
+    if (!r.ok) return Promise.resolve(new SqsError({ type: r.code, code: r.code, status: r.status, sender: true }, r.message));
+    return Promise.resolve({ user: r.user, accountId: r.accountId, region: r.region });
+  };
 }

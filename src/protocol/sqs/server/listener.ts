@@ -15,6 +15,7 @@ import { SqsEndpoint } from '../endpoint.js';
 import { SqsError, toSqsError } from '../errors.js';
 import { jsonAction, jsonError, jsonReply, parseJsonInput, type WireReply } from '../wire/json.js';
 import { parseForm, queryError, queryInput, queryReply } from '../wire/query.js';
+import { authorize } from './authorize.js';
 import type { SqsListenerOptions } from './options.js';
 
 export interface SqsListener {
@@ -39,7 +40,7 @@ export async function listenSqs(broker: Broker, opts: SqsListenerOptions, log: L
     try {
       const body = await readBody(req, opts.maxRequestBytes);
       const url = req.url ?? '/';
-      const who = await opts.authenticate({ method: req.method ?? 'GET', url, headers: req.headers, body, receivedAtMs });
+      const who = await opts.authenticate({ method: req.method ?? 'GET', url, headers: req.headers, headersDistinct: req.headersDistinct, body, peerAddress: req.socket.remoteAddress, receivedAtMs });
       if (who instanceof SqsError) throw who;
       let input: Input;
       if (protocol === 'json') {
@@ -66,6 +67,8 @@ export async function listenSqs(broker: Broker, opts: SqsListenerOptions, log: L
         throw new SqsError('InvalidAction', `The action ${action} is not valid for this endpoint.`);
       }
       const host = req.headers.host ?? `localhost:${port}`;
+      const denied = authorize(broker.access, endpoint, who, action, input, host);
+      if (denied !== null) throw denied;
       const ac = new AbortController();
       res.once('close', () => ac.abort());
       const output = await run({ endpoint, identity: who, host, signal: ac.signal }, input);
