@@ -119,6 +119,22 @@ describe('group coordinator (sans-IO, fake clock)', () => {
     assert.equal(gc.describe('g'), undefined);
   });
 
+  it('a member whose session ran out is gone for DescribeGroups, ListGroups and DeleteGroups before the next tick', async () => {
+    // A static member that closes does not leave (KIP-345): only its session timeout removes it.
+    const { gc, clock } = setup();
+    const a = await gc.join(req({ groupInstanceId: 'static-1' }));
+    await gc.sync({ groupId: 'g', memberId: a.memberId, generationId: 1, groupInstanceId: 'static-1', assignments: [] });
+    clock.t += 1001; // past the 1000 ms session, no tick() in between
+    assert.equal(gc.delete('g'), GroupError.NONE);
+    assert.equal(gc.describe('g'), undefined);
+
+    const b = await gc.join(req({ groupId: 'h', groupInstanceId: 'static-2' }));
+    await gc.sync({ groupId: 'h', memberId: b.memberId, generationId: 1, groupInstanceId: 'static-2', assignments: [] });
+    clock.t += 1001;
+    assert.equal(gc.describe('h')!.members.length, 0);
+    assert.equal(gc.listings().find((l) => l.groupId === 'h')!.state, 'Empty');
+  });
+
   it('picks the protocol all members support with the most votes, and refuses one in common with none', async () => {
     const { gc } = setup();
     const a = gc.join(req({ protocols: [{ name: 'roundrobin', metadata: meta('1') }, { name: 'range', metadata: meta('2') }] }));
