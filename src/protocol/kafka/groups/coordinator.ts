@@ -261,14 +261,17 @@ export class GroupCoordinator {
   /** A classic group, as DescribeGroups shows it (consumer groups are not described by it, as in Kafka). */
   describe(groupId: string): GroupDescription | undefined {
     const g = this.group(groupId);
+    if (g) this.expire(g, this.now());
     return g && g.state !== 'Dead' ? g.describe() : undefined;
   }
 
   list(): GroupDescription[] {
+    this.tick();
     return [...this.groups.values()].filter((g): g is Group => g instanceof Group && g.state !== 'Dead').map((g) => g.describe());
   }
 
   listings(): GroupListing[] {
+    this.tick();
     const out: GroupListing[] = [];
     for (const g of this.groups.values()) {
       if (g instanceof ConsumerGroup) out.push({ groupId: g.groupId, protocolType: CONSUMER_PROTOCOL_TYPE, state: g.state, type: 'consumer' });
@@ -281,6 +284,7 @@ export class GroupCoordinator {
   describeConsumerGroup(groupId: string): ConsumerGroupDescription | undefined {
     const g = this.consumerGroup(groupId);
     if (!g) return undefined;
+    this.expire(g, this.now());
     const named = (tps: ReadonlyMap<string, ReadonlySet<number>>) => ({
       topicPartitions: listPartitions(tps).flatMap((tp) => {
         const topicName = this.topics.nameOf(tp.topicId);
@@ -301,6 +305,7 @@ export class GroupCoordinator {
   delete(groupId: string): number {
     const g = this.groups.get(groupId);
     if (!g) return GroupError.NONE;
+    this.expire(g, this.now());
     if (g.size > 0) return GroupError.NON_EMPTY_GROUP;
     if (g instanceof Group) g.markDead();
     this.groups.delete(groupId);
@@ -309,16 +314,24 @@ export class GroupCoordinator {
 
   tick(): void {
     const now = this.now();
-    for (const g of [...this.groups.values()]) {
-      if (g instanceof Group) {
-        g.tick(now);
-        continue;
-      }
-      if (g.regexes.advance()) g.groupEpoch++; // a refresh that changed what a regex matches
-      const expired = g.expired(now);
-      for (const { member, reason } of expired) this.opts.onMemberExpired?.(g.groupId, member, reason);
-      this.fence(g, expired.map((e) => e.member));
+    for (const g of [...this.groups.values()]) this.expire(g, now);
+  }
+
+  /**
+   * Applies the timeouts that ran out by `now` to one group. tick() runs every 100 ms; what
+   * observes membership (DescribeGroups, ListGroups, DeleteGroups) calls this first, so a member
+   * is gone at its session deadline as with Kafka's timers, not up to a tick later (librdkafka's
+   * 0081 deletes a group of closed static members 6 s after closing them, session timeout 6 s).
+   */
+  private expire(g: Group | ConsumerGroup, now: number): void {
+    if (g instanceof Group) {
+      g.tick(now);
+      return;
     }
+    if (g.regexes.advance()) g.groupEpoch++; // a refresh that changed what a regex matches
+    const expired = g.expired(now);
+    for (const { member, reason } of expired) this.opts.onMemberExpired?.(g.groupId, member, reason);
+    this.fence(g, expired.map((e) => e.member));
   }
 
   /** Answers every waiting JoinGroup/SyncGroup (the endpoint is closing). */

@@ -163,10 +163,10 @@ export class Group {
     if (this.state !== 'PreparingRebalance') return;
     if (this.initialDelay && now < this.rebalanceDeadline) return;
     for (const m of this.members.values()) if (!m.pendingJoin) return;
-    this.completeJoin();
+    this.completeJoin(now);
   }
 
-  private completeJoin(): void {
+  private completeJoin(now: number): void {
     this.initialDelay = false;
     // Members that did not rejoin within the rebalance timeout are dropped.
     for (const m of [...this.members.values()]) {
@@ -194,6 +194,9 @@ export class Group {
     for (const m of this.members.values()) {
       const resolve = m.pendingJoin!;
       m.pendingJoin = null;
+      // The session starts again with the answer, as in Kafka: a join that waited longer than
+      // the session timeout (rebalance timeouts are longer) must not expire before its SyncGroup.
+      m.deadline = now + m.sessionTimeoutMs;
       resolve({
         errorCode: GroupError.NONE, generationId: this.generationId, protocolType: this.protocolType, protocolName: this.protocolName,
         leader: this.leaderId, memberId: m.memberId, members: m.memberId === this.leaderId ? all : [],
@@ -299,7 +302,7 @@ export class Group {
       }
     }
     if (expired) this.membershipChanged(now);
-    if (this.state === 'PreparingRebalance' && now >= this.rebalanceDeadline) this.completeJoin();
+    if (this.state === 'PreparingRebalance' && now >= this.rebalanceDeadline) this.completeJoin(now);
   }
 
   /** Validates an offset commit made on behalf of a member (generation -1: a simple, memberless commit). */

@@ -72,6 +72,22 @@ describe('group coordinator (sans-IO, fake clock)', () => {
     assert.equal(gc.heartbeat('g', a.memberId, 2, null), GroupError.UNKNOWN_MEMBER_ID);
   });
 
+  it('a join that waited longer than its session timeout starts a new session with its answer', async () => {
+    const { gc, advance } = setup();
+    const a = await gc.join(req({ sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 5000 }));
+    await gc.sync({ groupId: 'g', memberId: a.memberId, generationId: 1, groupInstanceId: null, assignments: [] });
+    const bP = gc.join(req({ clientId: 'b', sessionTimeoutMs: 1000 })); // waits for a, up to 5000 ms
+    advance(3000);
+    const aP = gc.join(req({ memberId: a.memberId, sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 5000 }));
+    const [a2, b2] = await Promise.all([aP, bP]);
+    advance(500); // b's first session (1000 ms from its JoinGroup) ran out while it waited
+    const bSync = gc.sync({ groupId: 'g', memberId: b2.memberId, generationId: b2.generationId, groupInstanceId: null, assignments: [] });
+    const aSync = await gc.sync({ groupId: 'g', memberId: a2.memberId, generationId: a2.generationId, groupInstanceId: null, assignments: [] });
+    assert.equal(aSync.errorCode, GroupError.NONE);
+    assert.equal((await bSync).errorCode, GroupError.NONE);
+    assert.equal(gc.describe('g')!.members.length, 2);
+  });
+
   it('session timeouts expire silent members and rebalance the rest', async () => {
     const { gc, advance } = setup();
     const a = await gc.join(req());
@@ -101,6 +117,22 @@ describe('group coordinator (sans-IO, fake clock)', () => {
     assert.equal(gc.leave('g', a.memberId, null), GroupError.UNKNOWN_MEMBER_ID);
     assert.equal(gc.delete('g'), GroupError.NONE);
     assert.equal(gc.describe('g'), undefined);
+  });
+
+  it('a member whose session ran out is gone for DescribeGroups, ListGroups and DeleteGroups before the next tick', async () => {
+    // A static member that closes does not leave (KIP-345): only its session timeout removes it.
+    const { gc, clock } = setup();
+    const a = await gc.join(req({ groupInstanceId: 'static-1' }));
+    await gc.sync({ groupId: 'g', memberId: a.memberId, generationId: 1, groupInstanceId: 'static-1', assignments: [] });
+    clock.t += 1001; // past the 1000 ms session, no tick() in between
+    assert.equal(gc.delete('g'), GroupError.NONE);
+    assert.equal(gc.describe('g'), undefined);
+
+    const b = await gc.join(req({ groupId: 'h', groupInstanceId: 'static-2' }));
+    await gc.sync({ groupId: 'h', memberId: b.memberId, generationId: 1, groupInstanceId: 'static-2', assignments: [] });
+    clock.t += 1001;
+    assert.equal(gc.describe('h')!.members.length, 0);
+    assert.equal(gc.listings().find((l) => l.groupId === 'h')!.state, 'Empty');
   });
 
   it('picks the protocol all members support with the most votes, and refuses one in common with none', async () => {
