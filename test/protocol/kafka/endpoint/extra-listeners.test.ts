@@ -89,6 +89,23 @@ describe('a SASL listener and a plaintext listener on one broker', () => {
     await admin.disconnect();
   });
 
+  it('the pre-authentication request cap applies on the SASL port only', async () => {
+    // 600 KB is over saslMaxRequestBytes (512 KiB): admitted without a login on the plaintext port.
+    const big = 'x'.repeat(600_000);
+    const producer = on(plainPort).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    await producer.send({ topic: 'two-ports-big', messages: [{ value: big }] });
+    await producer.disconnect();
+    assert.equal(h.broker.vhost('/').topic('two-ports-big').partition(0).nextOffset, 1);
+    const c = await RawClient.open(saslPort);
+    try {
+      c.send(Metadata, 12, { ...metadataBody, topics: Array.from({ length: 40_000 }, (_, i) => ({ topicId: 'AAAAAAAAAAAAAAAAAAAAAA', name: `t-${i}-padding` })) });
+      await assert.rejects(c.receive(Metadata, 12), 'a large request before login closes the connection');
+    } finally {
+      c.close();
+    }
+  });
+
   it('each port advertises itself in Metadata, FindCoordinator and DescribeCluster', async () => {
     const plain = await RawClient.open(plainPort);
     try {
