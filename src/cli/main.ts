@@ -16,6 +16,8 @@ options:
   --http-port N       HTTP port for health (default 8080; -1 disables; env HOPPER_HTTP_PORT)
   --amqp-port N       AMQP 0-9-1 port (default 5672; -1 disables; env HOPPER_AMQP_PORT)
   --kafka-port N      Kafka port (default 9092; -1 disables; env HOPPER_KAFKA_PORT)
+  --kafka-extra-listeners L  more Kafka listeners, [host:]port:plaintext|sasl,...
+                      (env HOPPER_KAFKA_EXTRA_LISTENERS; see docs/configuration.md)
   --sqs-port N        Amazon SQS port (default 9324; -1 disables; env HOPPER_SQS_PORT)
   --host ADDR         address for all listeners (default localhost: 127.0.0.1 and ::1)
   --log-level LEVEL   error | warn | info | debug (default info; env HOPPER_LOG_LEVEL)
@@ -51,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
       'http-port': { type: 'string' },
       'amqp-port': { type: 'string' },
       'kafka-port': { type: 'string' },
+      'kafka-extra-listeners': { type: 'string' },
       'sqs-port': { type: 'string' },
       host: { type: 'string' },
       'log-level': { type: 'string' },
@@ -78,6 +81,7 @@ async function main(argv: string[]): Promise<number> {
       'amqp.port': values['amqp-port'],
       'amqp.host': values.host,
       'kafka.port': values['kafka-port'],
+      'kafka.extraListeners': values['kafka-extra-listeners'],
       'sqs.port': values['sqs-port'],
       'kafka.host': values.host,
       'sqs.host': values.host,

@@ -4,7 +4,8 @@
  * the two in step.
  */
 import { LOOPBACK } from './listen.js';
-import { defaultShareGroupOptions, type ShareGroupOptions } from '../protocol/kafka/server/options.js';
+import { defaultShareGroupOptions, type KafkaExtraListenerOptions, type ShareGroupOptions } from '../protocol/kafka/server/options.js';
+import { parseExtraListeners } from './kafka-extra-listeners.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type FsyncPolicy, formatFsyncPolicy, parseFsyncPolicy } from '../storage/types.js';
@@ -49,6 +50,8 @@ export interface KafkaListenerConfig extends ListenerConfig {
   };
   /** Share groups, KIP-932 (Kafka's group.share.* and share.* group configs, broker-wide here). */
   groupShare: ShareGroupOptions;
+  /** More listeners of this broker, each with its own port, host and saslRequired (./kafka-extra-listeners.ts). */
+  extraListeners: KafkaExtraListenerOptions[];
 }
 
 export interface AmqpListenerConfig extends ListenerConfig {
@@ -147,6 +150,7 @@ export const defaultConfig: ServerConfig = {
     groupInitialRebalanceDelayMs: 3_000, nodeId: 0, maxConnections: 10_000, maxConnectionsPerAddress: 1_000, saslMaxRequestBytes: 512 * 1024,
     groupConsumer: { heartbeatIntervalMs: 5_000, sessionTimeoutMs: 45_000, maxSize: 10_000, migrationPolicy: 'bidirectional' },
     groupShare: { ...defaultShareGroupOptions },
+    extraListeners: [],
   },
   sqs: {
     host: LOOPBACK, port: 9324, verifySignatures: true, maxRequestBytes: 1_048_576 + 512 * 1024, maxHeaders: 100, maxHeaderBytes: 16 * 1024,
@@ -181,6 +185,7 @@ export const envVars = {
   HOPPER_KAFKA_LOG_RETENTION_BYTES: 'kafka.logRetentionBytes',
   HOPPER_KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: 'kafka.groupInitialRebalanceDelayMs',
   HOPPER_KAFKA_NODE_ID: 'kafka.nodeId',
+  HOPPER_KAFKA_EXTRA_LISTENERS: 'kafka.extraListeners',
   HOPPER_KAFKA_GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS: 'kafka.groupConsumer.heartbeatIntervalMs',
   HOPPER_KAFKA_GROUP_CONSUMER_SESSION_TIMEOUT_MS: 'kafka.groupConsumer.sessionTimeoutMs',
   HOPPER_KAFKA_GROUP_CONSUMER_MIGRATION_POLICY: 'kafka.groupConsumer.migrationPolicy',
@@ -266,6 +271,9 @@ function applySetting(cfg: ServerConfig, path: string, raw: unknown, source: str
     case 'kafka.nodeId':
       cfg.kafka.nodeId = int(0);
       if (cfg.kafka.nodeId > 0x7fffffff) fail('must fit in an int32');
+      break;
+    case 'kafka.extraListeners':
+      try { cfg.kafka.extraListeners = parseExtraListeners(raw); } catch (e) { fail((e as Error).message); }
       break;
     case 'kafka.maxConnections': cfg.kafka.maxConnections = int(0); break;
     case 'kafka.maxConnectionsPerAddress': cfg.kafka.maxConnectionsPerAddress = int(0); break;

@@ -27,6 +27,8 @@ export interface RunningServer {
   readonly amqpPort: number | null;
   /** Bound port of the Kafka listener, or null when disabled. */
   readonly kafkaPort: number | null;
+  /** The bound ports of kafka.extraListeners, in order. */
+  readonly kafkaExtraPorts: readonly number[];
   /** Bound port of the SQS listener, or null when disabled. */
   readonly sqsPort: number | null;
   banner(): string;
@@ -109,8 +111,10 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
         maxConnectionsPerAddress: k.maxConnectionsPerAddress, saslMaxRequestBytes: k.saslMaxRequestBytes,
         groupConsumerHeartbeatIntervalMs: gc.heartbeatIntervalMs, groupConsumerSessionTimeoutMs: gc.sessionTimeoutMs,
         groupConsumerMaxSize: gc.maxSize, groupConsumerMigrationPolicy: gc.migrationPolicy, share: k.groupShare,
+        extraListeners: k.extraListeners,
       }, log);
       log.info(`kafka listening on ${shown(k.host)}:${kafka.port}`);
+      k.extraListeners.forEach((l, i) => log.info(`kafka listening on ${shown(l.host ?? k.host)}:${kafka!.ports[i + 1]} (${l.saslRequired ? 'SASL required' : 'no SASL'})`));
     }
     if (config.sqs.port >= 0) {
       const q = config.sqs;
@@ -146,6 +150,7 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
     httpPort: http?.port ?? null,
     amqpPort: amqp?.port ?? null,
     kafkaPort: kafka?.port ?? null,
+    kafkaExtraPorts: kafka?.ports.slice(1) ?? [],
     sqsPort: sqs?.port ?? null,
     banner() {
       const lines = [`Hopper ${openBroker.version} started`, `  data directory  ${config.dataDir} (fsync ${describeConfig(config).split('fsync ')[1]})`];

@@ -34,8 +34,11 @@ function def(name: string, type: ConfigDef['type'], defaultValue: string | null,
   return { name, type, defaultValue, doc, dynamic: null, ...more };
 }
 
-const listenerName = (k: KafkaContext): string => (k.options.saslRequired ? 'SASL_PLAINTEXT' : 'PLAINTEXT');
-const listenersRefused = 'Hopper\'s Kafka listener is set by kafka.host, kafka.port and kafka.advertisedHost at start-up';
+const listenersRefused = 'Hopper\'s Kafka listeners are set by kafka.host, kafka.port and kafka.extraListeners at start-up';
+/** Kafka's form of a listener list: NAME://host:port, comma-separated, the main listener first. */
+const listenerList = (k: KafkaContext, host: (l: KafkaContext['listeners'][number]) => string): string =>
+  k.listeners.map((l) => `${l.name}://${host(l)}:${l.node.port}`).join(',');
+const DEFAULT_PROTOCOL_MAP = 'PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL';
 
 /**
  * Hopper's value of a log config that is one of its broker settings, when it differs from what
@@ -76,15 +79,22 @@ export const brokerConfigDefs: readonly BrokerConfigDef[] = [
   def('node.id', 'INT', '-1', 'This node\'s id in the KRaft quorum (Hopper\'s node id).', { hopper: (k) => String(k.node.nodeId) }),
   def('process.roles', 'LIST', '', 'The roles of this node: Hopper is broker and controller of its one-node cluster.', { validate: listOf('broker', 'controller'), hopper: () => 'broker,controller' }),
   def('listeners', 'STRING', 'PLAINTEXT://:9092', 'The address the Kafka listener binds (Hopper\'s kafka.host and kafka.port).', {
-    dynamic: 'per-broker', refuseUpdate: listenersRefused, hopper: (k) => `${listenerName(k)}://${k.options.host}:${k.node.port}`,
+    dynamic: 'per-broker', refuseUpdate: listenersRefused, hopper: (k) => listenerList(k, (l) => l.host),
   }),
   def('advertised.listeners', 'STRING', null, 'The address clients are told to connect to (Hopper\'s kafka.advertisedHost, else kafka.host).', {
     dynamic: 'per-broker', refuseUpdate: listenersRefused,
     // Derived from the listener unless set, as in Kafka: a static config only when advertisedHost is.
-    hopper: (k) => (k.options.advertisedHost === undefined ? null : `${listenerName(k)}://${k.node.host}:${k.node.port}`),
-    derived: (k) => `${listenerName(k)}://${k.node.host}:${k.node.port}`,
+    hopper: (k) => (k.listeners.some((l) => l.advertisedHostSet) ? listenerList(k, (l) => l.node.host) : null),
+    derived: (k) => listenerList(k, (l) => l.node.host),
   }),
-  def('listener.security.protocol.map', 'STRING', 'PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL', 'Security protocol of each listener name.', { dynamic: 'per-broker', refuseUpdate: listenersRefused }),
+  def('listener.security.protocol.map', 'STRING', 'PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL', 'Security protocol of each listener name.', {
+    dynamic: 'per-broker', refuseUpdate: listenersRefused,
+    // Listener names other than the protocols' own (a second PLAINTEXT listener is PLAINTEXT_2) are added.
+    hopper: (k) => {
+      const own = k.listeners.filter((l) => l.name !== l.securityProtocol);
+      return own.length === 0 ? null : [DEFAULT_PROTOCOL_MAP, ...own.map((l) => `${l.name}:${l.securityProtocol}`)].join(',');
+    },
+  }),
   def('inter.broker.listener.name', 'STRING', null, 'Listener between brokers (none: one node).'),
   def('security.inter.broker.protocol', 'STRING', 'PLAINTEXT', 'Security protocol between brokers (none: one node).'),
   def('controller.listener.names', 'STRING', null, 'Listeners of the KRaft controller (Hopper\'s controller is in-process).'),

@@ -41,7 +41,7 @@ export const alterUserScramCredentialsHandler = defineHandler(AlterUserScramCred
   // Users are changed concurrently, so that their catalogue saves coalesce.
   await Promise.all([...byUser].map(async ([user, changes]) => {
     const answer = (errorCode: number, message: string | null) => void results.push({ user, errorCode, errorMessage: message });
-    if (!mayAlterScram(conn)) return answer(KafkaError.CLUSTER_AUTHORIZATION_FAILED, 'changing SCRAM credentials needs a login as a user with the administrator tag');
+    if (!mayAlterScram(conn, kafka)) return answer(KafkaError.CLUSTER_AUTHORIZATION_FAILED, 'changing SCRAM credentials needs a login as a user with the administrator tag');
     if (user === '') return answer(KafkaError.UNACCEPTABLE_CREDENTIAL, 'Username must not be empty');
     const mechanisms = changes.map((c) => c.change.mechanism);
     if (new Set(mechanisms).size !== mechanisms.length) return answer(KafkaError.DUPLICATE_RESOURCE, 'A user credential cannot be altered twice in the same request');

@@ -30,6 +30,6 @@ export const describeQuorumHandler = defineHandler(DescribeQuorum, (req, { kafka
       topicName: METADATA_TOPIC,
       partitions: [{ partitionIndex: 0, errorCode: KafkaError.NONE, errorMessage: null, leaderId: node.nodeId, leaderEpoch: 1, highWatermark: offset, currentVoters: [self], observers: [] }],
     }],
-    nodes: [{ nodeId: node.nodeId, listeners: [{ name: kafka.options.saslRequired ? 'SASL_PLAINTEXT' : 'PLAINTEXT', host: node.host, port: node.port }] }],
+    nodes: [{ nodeId: node.nodeId, listeners: kafka.listeners.map((l) => ({ name: l.name, host: l.node.host, port: l.node.port })) }],
   };
 });

@@ -3,8 +3,9 @@ import { FindCoordinator } from '../api/find-coordinator.js';
 import { KafkaError } from '../codec/error-codes.js';
 import { defineHandler } from '../server/handler.js';
 
-export const findCoordinatorHandler = defineHandler(FindCoordinator, (req, { kafka, version }) => {
-  const { nodeId, host, port } = kafka.node;
+export const findCoordinatorHandler = defineHandler(FindCoordinator, (req, { conn, version }) => {
+  // The address of the listener the request came in on, as Kafka answers.
+  const { nodeId, host, port } = conn.listener.node;
   // keyType 0: group, 1: transaction, 2: share (KIP-932; Kafka keys it "group:topicId:partition").
   const errorCode = req.keyType === 0 || req.keyType === 1 || req.keyType === 2 ? KafkaError.NONE : KafkaError.INVALID_REQUEST;
   const ok = errorCode === KafkaError.NONE;

@@ -70,7 +70,8 @@ export const metadataHandler = defineHandler(Metadata, async (req, { kafka, vers
   }
   return {
     throttleTimeMs: 0,
-    brokers: [{ nodeId: kafka.node.nodeId, host: kafka.node.host, port: kafka.node.port, rack: null }],
+    // The address of the listener the request came in on, as Kafka answers.
+    brokers: [{ nodeId: conn.listener.node.nodeId, host: conn.listener.node.host, port: conn.listener.node.port, rack: null }],
     clusterId: kafka.clusterId,
     controllerId: kafka.node.nodeId,
     topics,

@@ -23,6 +23,7 @@ import type { KafkaContext } from './context.js';
 import { peerText } from '../../../server/logger.js';
 import { clip, kafkaFields, saslUser, type KafkaClientInfo } from './connection-log.js';
 import type { ConnectionState, HandlerEntry } from './handler.js';
+import type { KafkaListenerInfo } from './listener-info.js';
 
 /** ApiVersions, SaslHandshake, SaslAuthenticate: what a client may send before authenticating. */
 const PRE_AUTH_APIS: ReadonlySet<number> = new Set([18, 17, 36]);
@@ -67,11 +68,12 @@ export class KafkaConnection {
     private readonly handlers: ReadonlyMap<number, HandlerEntry>,
     private readonly logger: Logger,
     id: number,
+    listener: KafkaListenerInfo,
   ) {
     this.framer = new RequestFramer({
       maxRequestBytes: kafka.options.maxRequestBytes, maxBytesForApi: (apiKey) => this.maxBytesFor(apiKey), registry: kafka.registry, pool: kafka.framePool,
     });
-    this.state = { id, remoteAddress: socket.remoteAddress ?? '', session: null, saslMechanism: null, scram: null, closeAfterResponse: false };
+    this.state = { id, remoteAddress: socket.remoteAddress ?? '', listener, session: null, saslMechanism: null, scram: null, closeAfterResponse: false };
     this.peer = peerText(socket.remoteAddress ?? '', socket.remotePort);
     socket.setNoDelay(true);
     socket.setTimeout(kafka.options.connectionsMaxIdleMs, () => {
@@ -136,7 +138,7 @@ export class KafkaConnection {
    */
   private maxBytesFor(apiKey: number): number {
     const o = this.kafka.options;
-    return SASL_APIS.has(apiKey) || (o.saslRequired && this.state.session === null) ? o.saslMaxRequestBytes : o.maxRequestBytes;
+    return SASL_APIS.has(apiKey) || (this.state.listener.saslRequired && this.state.session === null) ? o.saslMaxRequestBytes : o.maxRequestBytes;
   }
 
   private onData(chunk: Buffer): void {
@@ -214,7 +216,7 @@ export class KafkaConnection {
       return;
     }
     const handler = this.handlers.get(frame.apiKey);
-    if (!handler || (this.kafka.options.saslRequired && this.state.session === null && !PRE_AUTH_APIS.has(frame.apiKey))) {
+    if (!handler || (this.state.listener.saslRequired && this.state.session === null && !PRE_AUTH_APIS.has(frame.apiKey))) {
       this.closeReason ??= handler ? `${frame.api.name} before SASL authentication` : `unsupported api ${frame.apiKey}`;
       slot.done = true;
       slot.close = true;

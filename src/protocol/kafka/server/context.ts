@@ -5,7 +5,6 @@
  * the whole cluster: node `nodeId` (0 unless set), leader of every partition, controller and
  * group coordinator, with replication factor 1.
  */
-import { LOOPBACK } from '../../../server/listen.js';
 import type { Broker } from '../../../core/broker/broker.js';
 import type { Vhost } from '../../../core/broker/vhost.js';
 import { HopperError } from '../../../core/errors.js';
@@ -19,13 +18,10 @@ import type { TopicsView } from '../groups/consumer/regex-subscriptions.js';
 import { QuotaManager } from '../quotas/manager.js';
 import type { KafkaEndpointOptions } from './options.js';
 import { topicIdOf } from './topic-ids.js';
+import { listenerInfos, type AdvertisedNode, type KafkaListenerInfo } from './listener-info.js';
 import { silentLogger, type Logger } from '../../../server/logger.js';
 
-export interface AdvertisedNode {
-  readonly nodeId: number;
-  readonly host: string;
-  port: number;
-}
+export type { AdvertisedNode } from './listener-info.js';
 
 export class KafkaContext {
   readonly framePool = new FramePool();
@@ -37,7 +33,10 @@ export class KafkaContext {
   readonly share: ShareCoordinator;
   /** Client quotas (AlterClientQuotas), enforced per request by the connections. */
   readonly quotas: QuotaManager;
+  /** The main listener's node: its id is every listener's; ask the connection's listener for the address to advertise. */
   readonly node: AdvertisedNode;
+  /** Every listener of this broker, the main one first. */
+  readonly listeners: readonly KafkaListenerInfo[];
   /** Per-topic id cache, keyed by catalogue id so a re-created topic gets a new one. */
   private readonly ids = new Map<string, { catalogueId: string; id: string }>();
   private readonly names = new Map<string, string>();
@@ -49,8 +48,8 @@ export class KafkaContext {
     readonly registry: ApiRegistry,
     logger: Logger = silentLogger,
   ) {
-    const host = options.advertisedHost ?? (options.host === '0.0.0.0' || options.host === '::' || options.host === LOOPBACK ? '127.0.0.1' : options.host);
-    this.node = { nodeId: options.nodeId, host, port: options.port };
+    this.listeners = listenerInfos(options);
+    this.node = this.listeners[0]!.node;
     this.clusterId = topicIdOf('cluster', broker.dataDir, '');
     this.quotas = new QuotaManager(broker.catalogue, broker.ctx.clock);
     this.groups = new GroupCoordinator({

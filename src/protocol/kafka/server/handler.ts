@@ -7,11 +7,14 @@ import type { ScramServer } from '../../../core/auth/scram.js';
 import type { Session } from '../../../core/broker/session.js';
 import type { ApiDef, RequestOf, ResponseInputOf } from '../codec/api-def.js';
 import type { KafkaContext } from './context.js';
+import type { KafkaListenerInfo } from './listener-info.js';
 
 /** Per-connection state handlers may read or change (SASL). */
 export interface ConnectionState {
   readonly id: number;
   readonly remoteAddress: string;
+  /** The listener the connection came in on: its SASL setting and the address advertised to it. */
+  readonly listener: KafkaListenerInfo;
   /** Set by SASL authentication; null while unauthenticated. */
   session: Session | null;
   /** The mechanism chosen by SaslHandshake, awaiting SaslAuthenticate. */

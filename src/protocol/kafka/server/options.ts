@@ -57,6 +57,26 @@ export interface KafkaEndpointOptions {
   groupConsumerMigrationPolicy: 'bidirectional' | 'upgrade' | 'downgrade' | 'disabled';
   /** Share groups (KIP-932): see docs and ../groups/share/. */
   share: ShareGroupOptions;
+  /**
+   * More listeners of this same broker (Kafka's `listeners` beyond the first), each with its own
+   * address and SASL setting; everything else (groups, transactions, quotas, producer ids) is
+   * shared, so a client sees the same broker whichever listener it connects through.
+   */
+  extraListeners: KafkaExtraListenerOptions[];
+}
+
+/** One more listener of the broker: only what Kafka sets per listener. */
+export interface KafkaExtraListenerOptions {
+  /** Address it binds to. Default: the main listener's host. */
+  host?: string;
+  /** 0 picks an ephemeral port (tests). */
+  port: number;
+  /** Host clients connecting through it are told to use. Default: as for the main listener. */
+  advertisedHost?: string;
+  /** As KafkaEndpointOptions.saslRequired, for connections through this listener. */
+  saslRequired: boolean;
+  /** Its name in the listeners broker configs. Default: its security protocol, numbered when taken. */
+  name?: string;
 }
 
 /** Share groups' settings, under Kafka's names (they are group configs there, broker-wide here). */
@@ -125,4 +145,5 @@ export const defaultKafkaEndpointOptions: KafkaEndpointOptions = {
   groupConsumerMaxSize: 10_000,
   groupConsumerMigrationPolicy: 'bidirectional',
   share: defaultShareGroupOptions,
+  extraListeners: [],
 };

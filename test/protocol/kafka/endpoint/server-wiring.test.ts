@@ -17,7 +17,7 @@ test('config: kafka listener defaults, env and flags', () => {
     host: 'localhost', port: 9092, autoCreateTopics: true, numPartitions: 1, saslRequired: false, logRetentionMs: 604_800_000, logRetentionBytes: -1,
     groupInitialRebalanceDelayMs: 3000, nodeId: 0, maxConnections: 10_000, maxConnectionsPerAddress: 1_000, saslMaxRequestBytes: 524_288,
     groupConsumer: { heartbeatIntervalMs: 5000, sessionTimeoutMs: 45_000, maxSize: 10_000, migrationPolicy: 'bidirectional' },
-    groupShare: defaultShareGroupOptions,
+    groupShare: defaultShareGroupOptions, extraListeners: [],
   });
   const c = loadConfig({ env: { HOPPER_KAFKA_PORT: '19092', HOPPER_KAFKA_AUTO_CREATE_TOPICS: 'false', HOPPER_KAFKA_NUM_PARTITIONS: '3' }, flags: { 'kafka.port': '29092' } });
   assert.equal(c.kafka.port, 29092);
