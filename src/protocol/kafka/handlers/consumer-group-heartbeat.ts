@@ -4,23 +4,17 @@
  * TOPIC_AUTHORIZATION_FAILED, and a regex resolves only to topics the client may read.
  */
 import { ConsumerGroupHeartbeat } from '../api/consumer-group-heartbeat.js';
-import { KafkaError } from '../codec/error-codes.js';
 import { defineHandler } from '../server/handler.js';
+import { refuseUnreadableSubscription } from './subscription-access.js';
 
 export const consumerGroupHeartbeatHandler = defineHandler(ConsumerGroupHeartbeat, (req, { kafka, conn, clientId, version }) => {
-  const session = conn.session;
-  const denied = session && req.subscribedTopicNames ? req.subscribedTopicNames.filter((t) => !session.mayAccessTopic(t, 'read')) : [];
-  if (denied.length > 0) {
-    return {
-      throttleTimeMs: 0, errorCode: KafkaError.TOPIC_AUTHORIZATION_FAILED, errorMessage: `Topic authorization failed for topics: ${denied.join(', ')}`,
-      memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null,
-    };
-  }
+  const refused = refuseUnreadableSubscription(conn, req.subscribedTopicNames);
+  if (refused !== null) return refused;
   const r = kafka.groups.consumerHeartbeat({
     groupId: req.groupId, memberId: req.memberId, memberEpoch: req.memberEpoch, instanceId: req.instanceId, rackId: req.rackId,
     rebalanceTimeoutMs: req.rebalanceTimeoutMs, subscribedTopicNames: req.subscribedTopicNames, subscribedTopicRegex: req.subscribedTopicRegex,
     serverAssignor: req.serverAssignor, topicPartitions: req.topicPartitions, clientId: clientId ?? '', clientHost: `/${conn.remoteAddress}`,
-    mayDescribe: (topic) => session?.mayAccessTopic(topic, 'read') !== false,
+    mayDescribe: (topic) => conn.session?.mayAccessTopic(topic, 'read') !== false,
   }, version);
   return { throttleTimeMs: 0, ...r };
 }, { releasesRequest: true });

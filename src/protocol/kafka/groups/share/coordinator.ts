@@ -12,6 +12,7 @@ import type { ShareGroupOptions } from '../../server/options.js';
 import { assignAll, sameAssignment, ShareGroup, type ShareMember } from './group.js';
 import { shareOptionsFor } from '../../configs/group-defs.js';
 import { ShareSessions, type ShareSession } from './sessions.js';
+import type { ConsumerHeartbeatResult } from '../consumer/heartbeat.js';
 
 export const SHARE_LEAVE_EPOCH = -1;
 /** Most share sessions at once on the endpoint (Kafka's max.share.session.cache.size... is 1000 per broker). */
@@ -32,14 +33,8 @@ export interface ShareHeartbeatRequest {
   clientHost: string;
 }
 
-export interface ShareHeartbeatResult {
-  errorCode: number;
-  errorMessage: string | null;
-  memberId: string | null;
-  memberEpoch: number;
-  heartbeatIntervalMs: number;
-  assignment: { topicPartitions: { topicId: string; partitions: number[] }[] } | null;
-}
+/** ShareGroupHeartbeat answers what ConsumerGroupHeartbeat answers (KIP-932 reuses its response fields). */
+export type ShareHeartbeatResult = ConsumerHeartbeatResult;
 
 export class ShareCoordinator {
   private readonly groups = new Map<string, ShareGroup>();
